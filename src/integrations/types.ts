@@ -1,0 +1,14 @@
+import type { LambdaInvoker } from '../lambda/types.js';
+import type { IntegrationRequest, IntegrationResult, RequestContext } from '../pipeline/types.js';
+
+/** Services an integration may use; created once per server. */
+export interface IntegrationDeps {
+  readonly lambda: LambdaInvoker;
+}
+
+/** One integration type: turns an integration request into an endpoint or proxy result. */
+export type IntegrationHandler = (
+  request: IntegrationRequest,
+  ctx: RequestContext,
+  deps: IntegrationDeps,
+) => Promise<IntegrationResult>;

@@ -1,0 +1,51 @@
+// The contract between the gateway and whatever runs functions. It mirrors the
+// Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations) so the
+// local runtime and a remote Lambda endpoint are interchangeable.
+
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+export interface InvokeRequest {
+  readonly functionName: string;
+  /** Version or alias; the local runtime accepts any and reports `$LATEST`. */
+  readonly qualifier?: string;
+  /** JSON payload bytes (the event). */
+  readonly payload: Buffer;
+  readonly invocationType?: InvocationType;
+  /** `Tail` returns the last 4 KB of the log, base64, in `logResult`. */
+  readonly logType?: 'None' | 'Tail';
+  /** Request id to use as the context's awsRequestId (the gateway passes its own). */
+  readonly requestId?: string;
+}
+
+export interface InvokeResult {
+  /** 200 RequestResponse, 202 Event, 204 DryRun. */
+  readonly statusCode: number;
+  /** Function result or Lambda's error object `{errorType, errorMessage, trace}`, as JSON bytes. */
+  readonly payload: Buffer;
+  /** `Unhandled` when the function failed (X-Amz-Function-Error). */
+  readonly functionError: string | undefined;
+  /** Base64 of the log tail when logType was Tail. */
+  readonly logResult: string | undefined;
+  readonly executedVersion: string | undefined;
+}
+
+/** A Lambda service-level failure (not a function error): unknown function, bad payload, throttling. */
+export class LambdaServiceError extends Error {
+  constructor(
+    /** Lambda error type, e.g. `ResourceNotFoundException`, `InvalidRequestContentException`. */
+    readonly errorType: string,
+    message: string,
+    /** HTTP status the Lambda API answers with, e.g. 404, 400, 429. */
+    readonly statusCode: number,
+  ) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+export interface LambdaInvoker {
+  invoke(request: InvokeRequest): Promise<InvokeResult>;
+  /** Function names this invoker can serve locally (for start-up checks and listings). */
+  has(functionName: string): boolean;
+  close(): Promise<void>;
+}
