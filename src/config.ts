@@ -1,0 +1,130 @@
+// Optional restgate.config.(json|yaml|yml) beside the API definition: per-function
+// Lambda settings, stage variables and remote Lambda endpoints. Validated with
+// ajv; an invalid file is a clear error naming the file and the bad key.
+
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+
+export interface FunctionConfig {
+  /** Lambda-style `file.export` (e.g. `src/app.handler`), relative to the function's code root. */
+  handler?: string;
+  /** Seconds, 1..900 (Lambda's range). Default 3. */
+  timeout?: number;
+  /** MB, 128..10240. Default 128. */
+  memorySize?: number;
+  environment?: Record<string, string>;
+  /** Invoke this function on a Lambda Invoke API endpoint instead of running it locally. */
+  lambdaEndpoint?: string;
+  /** Maximum concurrent instances (0 = always throttled, like Lambda). Default 10 locally. */
+  reservedConcurrency?: number;
+}
+
+export interface RestgateConfig {
+  functions: Record<string, FunctionConfig>;
+  stageVariables: Record<string, string>;
+  /** Default Invoke API endpoint for functions that are not found locally. */
+  lambdaEndpoint?: string;
+}
+
+export const CONFIG_FILE_NAMES = ['restgate.config.json', 'restgate.config.yaml', 'restgate.config.yml'] as const;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    /** JSON pointer of the offending key ('' for the whole file). */
+    readonly pointer: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${pointer || '/'}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    functions: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          handler: { type: 'string', pattern: '^[^.]+\\..+$' },
+          timeout: { type: 'number', minimum: 1, maximum: 900 },
+          memorySize: { type: 'integer', minimum: 128, maximum: 10240 },
+          environment: stringMap,
+          lambdaEndpoint: { type: 'string', pattern: '^https?://' },
+          reservedConcurrency: { type: 'integer', minimum: 0, maximum: 1000 },
+        },
+      },
+    },
+    stageVariables: stringMap,
+    lambdaEndpoint: { type: 'string', pattern: '^https?://' },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+const validate = ajv.compile(schema);
+
+export function defaultConfig(): RestgateConfig {
+  return { functions: {}, stageVariables: {} };
+}
+
+function describe(error: ErrorObject): { pointer: string; problem: string } {
+  let pointer = error.instancePath;
+  let problem = error.message ?? 'is invalid';
+  if (error.keyword === 'additionalProperties') {
+    const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+    pointer = `${pointer}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    problem = 'unknown key';
+  } else if (error.keyword === 'pattern' && pointer.endsWith('/handler')) {
+    problem = 'must look like `file.export` (e.g. `index.handler`)';
+  } else if (error.keyword === 'pattern' && pointer.endsWith('lambdaEndpoint')) {
+    problem = 'must be an http(s) URL';
+  }
+  return { pointer, problem };
+}
+
+/** Validates an already parsed config object; `file` names it in errors. */
+export function validateConfig(value: unknown, file: string): RestgateConfig {
+  if (value === null || value === undefined) return defaultConfig();
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    const { pointer, problem } = first ? describe(first) : { pointer: '', problem: 'is invalid' };
+    throw new ConfigError(file, pointer, problem);
+  }
+  const v = value as Partial<RestgateConfig> & { $schema?: string };
+  const config: RestgateConfig = { functions: v.functions ?? {}, stageVariables: v.stageVariables ?? {} };
+  if (v.lambdaEndpoint !== undefined) config.lambdaEndpoint = v.lambdaEndpoint;
+  return config;
+}
+
+/** Reads `restgate.config.(json|yaml|yml)` in `definitionDir`; defaults when none exists. */
+export async function loadConfig(definitionDir: string): Promise<RestgateConfig> {
+  const present = CONFIG_FILE_NAMES.map((n) => join(definitionDir, n)).filter((p) => existsSync(p));
+  if (present.length === 0) return defaultConfig();
+  const file = present[0]!;
+  if (present.length > 1) {
+    throw new ConfigError(file, '', `more than one config file found (${present.join(', ')}); keep only one`);
+  }
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, '', `cannot be read: ${(err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(file, '', `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+  }
+  return validateConfig(value, file);
+}
