@@ -1,0 +1,381 @@
+// JSON as API Gateway reads it: Jayway JsonPath's default provider, json-smart in
+// MODE_PERMISSIVE with insertion-ordered maps (LinkedHashMap), and json-smart's
+// JSONValue.toJSONString(value, JSONStyle.LT_COMPRESS) for output.
+// Every rule below was measured against json-smart 2.2 / 2.6 (tools/vtl-oracle, fixtures in
+// test/vtl-corpus/json-fixtures.json); see docs/fidelity.md "JSONPath and JSON values".
+
+import { JavaBigDecimal, JavaDouble, type JavaValue } from './values.js';
+
+export class JsonSyntaxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Parsing
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+// Stop sets of json-smart's non-quoted-string reader (a char code → true).
+const enum Stop {
+  Top = 0, // only end of input
+  Array = 1, // , ]
+  Value = 2, // , }
+  Key = 3, // :
+}
+
+function isStop(code: number, stop: Stop): boolean {
+  switch (stop) {
+    case Stop.Top:
+      return false;
+    case Stop.Array:
+      return code === 44 || code === 93;
+    case Stop.Value:
+      return code === 44 || code === 125;
+    case Stop.Key:
+      return code === 58;
+  }
+}
+
+/** Characters json-smart trims around a non-quoted string (String.trim: <= U+0020). */
+function isSpace(code: number): boolean {
+  return code <= 32;
+}
+
+const NUMBER_TOKEN = /-?[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?/y;
+
+class Parser {
+  pos = 0;
+  constructor(readonly text: string) {}
+
+  fail(message: string): never {
+    throw new JsonSyntaxError(`${message} at position ${this.pos}`);
+  }
+
+  skipSpace(): void {
+    const t = this.text;
+    while (this.pos < t.length && isSpace(t.charCodeAt(this.pos))) this.pos++;
+  }
+
+  /** Reads a value; `stop` says which characters may follow it. */
+  readValue(stop: Stop): JavaValue {
+    this.skipSpace();
+    const t = this.text;
+    if (this.pos >= t.length) return '';
+    const c = t.charCodeAt(this.pos);
+    switch (c) {
+      case 123: // {
+        return this.readObject();
+      case 91: // [
+        return this.readArray();
+      case 34: // "
+      case 39: // '
+        return this.readQuoted(c);
+      default:
+        if (c === 45 || (c >= 48 && c <= 57)) return this.readNumber(stop);
+        return this.readWord(stop);
+    }
+  }
+
+  /** Non-quoted text up to a stop character, trimmed (json-smart readNQString). */
+  readUnquoted(stop: Stop): string {
+    const t = this.text;
+    const start = this.pos;
+    while (this.pos < t.length && !isStop(t.charCodeAt(this.pos), stop)) this.pos++;
+    let end = this.pos;
+    while (end > start && isSpace(t.charCodeAt(end - 1))) end--;
+    return t.slice(start, end);
+  }
+
+  readWord(stop: Stop): JavaValue {
+    const word = this.readUnquoted(stop);
+    if (word === 'true') return true;
+    if (word === 'false') return false;
+    if (word === 'null') return null;
+    if (word === 'NaN') return new JavaDouble(Number.NaN);
+    return word;
+  }
+
+  readNumber(stop: Stop): JavaValue {
+    const t = this.text;
+    const start = this.pos;
+    NUMBER_TOKEN.lastIndex = start;
+    NUMBER_TOKEN.exec(t);
+    const end = NUMBER_TOKEN.lastIndex;
+    // The number must be followed by (spaces and) a stop character or the end.
+    let p = end;
+    while (p < t.length && isSpace(t.charCodeAt(p))) p++;
+    if (p < t.length && stop !== Stop.Top && !isStop(t.charCodeAt(p), stop)) {
+      return this.readUnquoted(stop);
+    }
+    if (p < t.length && stop === Stop.Top) {
+      // e.g. "1.5.5", "12abc" or "12 abc" at top level: json-smart reads it as text.
+      return this.readUnquoted(stop);
+    }
+    this.pos = end;
+    return numberFromToken(t.slice(start, end));
+  }
+
+  readQuoted(quote: number): string {
+    const t = this.text;
+    let pos = this.pos + 1;
+    let out = '';
+    let chunk = pos;
+    for (;;) {
+      if (pos >= t.length) {
+        this.pos = pos;
+        this.fail('Unexpected End Of File');
+      }
+      const c = t.charCodeAt(pos);
+      if (c === quote) {
+        out += t.slice(chunk, pos);
+        this.pos = pos + 1;
+        return out;
+      }
+      if (c === 92) {
+        out += t.slice(chunk, pos);
+        const e = t.charCodeAt(pos + 1);
+        switch (e) {
+          case 34: out += '"'; break;
+          case 39: out += "'"; break;
+          case 92: out += '\\'; break;
+          case 47: out += '/'; break;
+          case 98: out += '\b'; break;
+          case 102: out += '\f'; break;
+          case 110: out += '\n'; break;
+          case 114: out += '\r'; break;
+          case 116: out += '\t'; break;
+          case 117: {
+            const hex = t.slice(pos + 2, pos + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+              this.pos = pos;
+              this.fail('Unexpected unicode escape sequence');
+            }
+            out += String.fromCharCode(parseInt(hex, 16));
+            pos += 4;
+            break;
+          }
+          default:
+            this.pos = pos + 1;
+            this.fail('Unexpected escape sequence');
+        }
+        pos += 2;
+        chunk = pos;
+        continue;
+      }
+      pos++;
+    }
+  }
+
+  readObject(): Map<string, JavaValue> {
+    const t = this.text;
+    const map = new Map<string, JavaValue>();
+    this.pos++; // {
+    for (;;) {
+      this.skipSpace();
+      if (this.pos >= t.length) this.fail('Unexpected End Of File');
+      const c = t.charCodeAt(this.pos);
+      if (c === 125) {
+        this.pos++;
+        return map;
+      }
+      if (c === 44) {
+        this.pos++;
+        continue;
+      }
+      let key: string;
+      if (c === 34 || c === 39) key = this.readQuoted(c);
+      else key = this.readUnquoted(Stop.Key);
+      this.skipSpace();
+      if (this.pos >= t.length) this.fail('Unexpected End Of File');
+      if (t.charCodeAt(this.pos) !== 58) this.fail(`Unexpected character (${t[this.pos]})`);
+      this.pos++;
+      this.skipSpace();
+      if (this.pos < t.length && t.charCodeAt(this.pos) === 125) this.fail('Unexpected character (})');
+      const value = this.readValue(Stop.Value);
+      // LinkedHashMap.put keeps the first position of a repeated key; so does Map.set.
+      map.set(key, value);
+      this.skipSpace();
+      if (this.pos >= t.length) this.fail('Unexpected End Of File');
+      const d = t.charCodeAt(this.pos);
+      if (d === 44) this.pos++;
+      else if (d !== 125) this.fail(`Unexpected character (${t[this.pos]})`);
+    }
+  }
+
+  readArray(): JavaValue[] {
+    const t = this.text;
+    const list: JavaValue[] = [];
+    this.pos++; // [
+    for (;;) {
+      this.skipSpace();
+      if (this.pos >= t.length) this.fail('Unexpected End Of File');
+      const c = t.charCodeAt(this.pos);
+      if (c === 93) {
+        this.pos++;
+        return list;
+      }
+      if (c === 44) {
+        this.pos++;
+        continue;
+      }
+      list.push(this.readValue(Stop.Array));
+      this.skipSpace();
+      if (this.pos >= t.length) this.fail('Unexpected End Of File');
+      const d = t.charCodeAt(this.pos);
+      // json-smart tolerates a missing comma between array elements: ["a" "b"] → [a, b].
+      if (d === 44) this.pos++;
+    }
+  }
+}
+
+/**
+ * A numeric token as json-smart types it: integers become Integer, Long or BigInteger by
+ * range; decimals become Double, or BigDecimal when the token is longer than 18 characters.
+ */
+function numberFromToken(token: string): JavaValue {
+  const isFloat = /[.eE]/.test(token);
+  if (!isFloat) {
+    const digits = token.replace(/^-/, '');
+    if (digits === '') return 0; // "-" alone reads as 0
+    if (token.length < 16) {
+      const n = Number(token);
+      return n === 0 ? 0 : n;
+    }
+    const big = BigInt(token);
+    if (big >= BigInt(INT_MIN) && big <= BigInt(INT_MAX)) return Number(big);
+    if (big >= -(2n ** 53n - 1n) && big <= 2n ** 53n - 1n) return Number(big);
+    if (big >= LONG_MIN && big <= LONG_MAX) return big;
+    return big;
+  }
+  if (token.length > 18) return new JavaBigDecimal(bigDecimalToString(token));
+  return new JavaDouble(Number(token));
+}
+
+/** java.math.BigDecimal(String).toString() for a decimal literal. */
+export function bigDecimalToString(literal: string): string {
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$/.exec(literal);
+  if (!m) throw new JsonSyntaxError(`Invalid decimal ${literal}`);
+  const sign = m[1] === '-' ? '-' : '';
+  const intPart = m[2] ?? '';
+  const frac = m[3] ?? '';
+  const exp = m[4] ? parseInt(m[4], 10) : 0;
+  let unscaled = (intPart + frac).replace(/^0+/, '');
+  if (unscaled === '') unscaled = '0';
+  const scale = frac.length - exp;
+  const adjusted = -scale + (unscaled.length - 1);
+  const neg = sign && unscaled !== '0' ? '-' : '';
+  if (scale === 0) return neg + unscaled;
+  if (scale > 0 && adjusted >= -6) {
+    if (unscaled.length > scale) {
+      return neg + unscaled.slice(0, unscaled.length - scale) + '.' + unscaled.slice(unscaled.length - scale);
+    }
+    return neg + '0.' + '0'.repeat(scale - unscaled.length) + unscaled;
+  }
+  const mantissa = unscaled.length > 1 ? unscaled[0] + '.' + unscaled.slice(1) : unscaled;
+  return neg + mantissa + 'E' + (adjusted >= 0 ? '+' : '') + adjusted;
+}
+
+/** Parses text the way Jayway's JsonSmartJsonProvider does (json-smart MODE_PERMISSIVE). */
+export function parseJson(text: string): JavaValue {
+  const parser = new Parser(text);
+  // Trailing data after the first value is ignored (ACCEPT_TAILLING_DATA).
+  return parser.readValue(Stop.Top);
+}
+
+// ---------------------------------------------------------------------------
+// Serialisation (json-smart JSONValue.toJSONString with JSONStyle.LT_COMPRESS)
+
+/** java.lang.Double.toString */
+export function javaDoubleToString(d: number): string {
+  if (Number.isNaN(d)) return 'NaN';
+  if (d === Infinity) return 'Infinity';
+  if (d === -Infinity) return '-Infinity';
+  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(d);
+  // Double.MIN_VALUE: Java's algorithm prints two digits where the shortest form has one.
+  if (abs === Number.MIN_VALUE) return d < 0 ? '-4.9E-324' : '4.9E-324';
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(d);
+    return s.includes('.') ? s : s + '.0';
+  }
+  const [mant, exp] = d.toExponential().split('e') as [string, string];
+  return (mant.includes('.') ? mant : mant + '.0') + 'E' + (exp[0] === '+' ? exp.slice(1) : exp);
+}
+
+function hex4(code: number): string {
+  return '\\u' + code.toString(16).toUpperCase().padStart(4, '0');
+}
+
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\u009f\u2000-\u20ff]/;
+
+/** A Java string as json-smart writes it (quotes included). */
+export function jsonQuote(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    switch (c) {
+      case 34: out += '\\"'; break;
+      case 92: out += '\\\\'; break;
+      case 8: out += '\\b'; break;
+      case 9: out += '\\t'; break;
+      case 10: out += '\\n'; break;
+      case 12: out += '\\f'; break;
+      case 13: out += '\\r'; break;
+      default:
+        if (c <= 0x1f || (c >= 0x7f && c <= 0x9f) || (c >= 0x2000 && c <= 0x20ff)) out += hex4(c);
+        else out += s[i];
+    }
+  }
+  return out + '"';
+}
+
+function write(value: JavaValue): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return jsonQuote(value);
+    case 'number':
+      return Number.isInteger(value) ? String(value === 0 ? 0 : value) : javaDoubleToString(value);
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+  }
+  if (value instanceof JavaDouble) {
+    // json-smart writes infinite doubles as null.
+    const d = value.value;
+    return Number.isFinite(d) || Number.isNaN(d) ? javaDoubleToString(d) : 'null';
+  }
+  if (value instanceof JavaBigDecimal) return value.text;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += write(value[i]!);
+    }
+    return out + ']';
+  }
+  if (value instanceof Map) {
+    let out = '{';
+    let first = true;
+    for (const [k, v] of value) {
+      if (first) first = false;
+      else out += ',';
+      out += jsonQuote(k) + ':' + write(v);
+    }
+    return out + '}';
+  }
+  return jsonQuote(String(value));
+}
+
+/** json-smart JSONValue.toJSONString(value, JSONStyle.LT_COMPRESS). */
+export function toJson(value: JavaValue): string {
+  return write(value);
+}
