@@ -1,0 +1,94 @@
+// HTTP_PROXY integration (§7.4): the client's method, headers (minus Host,
+// Content-Encoding and hop-by-hop headers), multi-value query string and body
+// are forwarded; requestParameters mappings are still applied and merged; the
+// backend's status, headers and body come back as the method response, with
+// Transfer-Encoding/Content-Encoding/Via dropped and Connection,
+// Content-Length, Date, Server renamed to `x-amzn-Remapped-*`.
+//
+// Contract with the integration-request step: for HTTP_PROXY,
+// `IntegrationRequest.headers` / `.querystring` hold only the mapped
+// parameters (mapRequestParameters output), `.body` the client payload and
+// `.uri` the rendered uri; the client's own headers and query are taken from
+// `ctx.request` here.
+
+import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
+import { headerValue } from '../pipeline/media-types.js';
+import type { Pairs, ProxyResult, RequestContext } from '../pipeline/types.js';
+import {
+  NO_BODY_METHODS,
+  buildBackendUrl,
+  decodeContentEncoding,
+  exchange,
+  finishRequestHeaders,
+  integrationMethod,
+  remapResponseHeaders,
+  requireUri,
+  withoutHeaders,
+} from './http.js';
+import type { IntegrationHandler } from './types.js';
+
+const NOT_FORWARDED: ReadonlySet<string> = new Set([...DROPPED_REQUEST_HEADERS, 'host', 'content-encoding']);
+
+/**
+ * Client query merged with mapped query values (§7.4, [LS-iq]): a mapped name
+ * that the client also sent gets its values appended to the client's; new
+ * names follow. Order: first appearance of each name.
+ */
+export function mergeProxyQuery(client: Pairs, mapped: Pairs): Array<[string, string]> {
+  const groups = new Map<string, string[]>();
+  for (const [k, v] of client) {
+    const g = groups.get(k);
+    if (g) g.push(v);
+    else groups.set(k, [v]);
+  }
+  for (const [k, v] of mapped) {
+    const g = groups.get(k);
+    if (g) g.push(v);
+    else groups.set(k, [v]);
+  }
+  const out: Array<[string, string]> = [];
+  for (const [k, values] of groups) for (const v of values) out.push([k, v]);
+  return out;
+}
+
+/**
+ * Client headers merged with mapped headers: a mapped header replaces any
+ * client header of the same name (case-insensitive), otherwise it is added.
+ */
+export function mergeProxyHeaders(client: Pairs, mapped: Pairs): Array<[string, string]> {
+  const mappedNames = new Set(mapped.map(([k]) => k.toLowerCase()));
+  const out = withoutHeaders(client, NOT_FORWARDED).filter(([k]) => !mappedNames.has(k.toLowerCase()));
+  for (const [k, v] of mapped) out.push([k, v]);
+  return out;
+}
+
+/** X-Forwarded-For/-Proto/-Port as API Gateway's front end adds them to the method request (choice, docs/fidelity.md). */
+function addForwardingHeaders(headers: Array<[string, string]>, ctx: RequestContext): Array<[string, string]> {
+  const out = headers.filter(([k]) => !/^x-forwarded-(for|proto|port)$/i.test(k));
+  const existingFor = headerValue(headers, 'x-forwarded-for');
+  const ip = ctx.request.sourceIp;
+  out.push(['X-Forwarded-For', existingFor ? `${existingFor}, ${ip}` : ip]);
+  const host = headerValue(ctx.request.headers, 'host') ?? '';
+  const port = /:(\d+)$/.exec(host)?.[1] ?? '80';
+  out.push(['X-Forwarded-Port', headerValue(headers, 'x-forwarded-port') ?? port]);
+  out.push(['X-Forwarded-Proto', headerValue(headers, 'x-forwarded-proto') ?? 'http']);
+  return out;
+}
+
+export const httpProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {
+  const method = integrationMethod(request, ctx);
+  const url = buildBackendUrl(requireUri(request), mergeProxyQuery(ctx.request.query, request.querystring));
+  const merged = addForwardingHeaders(mergeProxyHeaders(ctx.request.headers, request.headers), ctx);
+  const headers = finishRequestHeaders(merged, ctx);
+  const body = NO_BODY_METHODS.has(method) ? undefined : request.body;
+  const response = await exchange(deps, request, method, url, headers, body);
+  const result: ProxyResult = {
+    kind: 'proxy',
+    response: {
+      statusCode: response.statusCode,
+      headers: remapResponseHeaders(response.headers, 'HTTP_PROXY'),
+      body: decodeContentEncoding(response.headers, response.body),
+    },
+  };
+  return result;
+};
