@@ -1,0 +1,97 @@
+// One request, socket to socket, as API Gateway's console draws it:
+//   method request → integration request → integration → integration response
+//   → method response; any failure → gateway response.
+// The HTTP adapter (src/server) only converts bytes on the wire to and from
+// IncomingRequest / OutgoingResponse.
+
+import type { ApiDefinition, Integration, IntegrationType } from '../definition/model.js';
+import { httpIntegration } from '../integrations/http.js';
+import { httpProxyIntegration } from '../integrations/http-proxy.js';
+import { lambdaIntegration } from '../integrations/lambda.js';
+import { lambdaProxyIntegration } from '../integrations/lambda-proxy.js';
+import { mockIntegration } from '../integrations/mock.js';
+import type { IntegrationDeps, IntegrationHandler } from '../integrations/types.js';
+import { compileRouter, type Router } from '../routing/router.js';
+import { VtlRenderError } from '../vtl/index.js';
+import { buildContext, createDeployment, type Deployment } from './context.js';
+import { gatewayResponse } from './gateway-response.js';
+import { buildIntegrationRequest } from './integration-request.js';
+import { applyIntegrationResponse } from './integration-response.js';
+import { missingAuthenticationToken, resolveMethodRequest } from './method-request.js';
+import { toMethodResponse } from './method-response.js';
+import { GatewayError, type IncomingRequest, type OutgoingResponse, type RequestContext } from './types.js';
+import { validateRequest } from './validate-request.js';
+
+const INTEGRATIONS: Record<IntegrationType, IntegrationHandler> = {
+  AWS: lambdaIntegration,
+  AWS_PROXY: lambdaProxyIntegration,
+  HTTP: httpIntegration,
+  HTTP_PROXY: httpProxyIntegration,
+  MOCK: mockIntegration,
+};
+
+export interface GatewayOptions {
+  readonly stageVariables?: Readonly<Record<string, string>>;
+  /** Called with a short line for failures worth a developer's attention. */
+  readonly log?: (line: string) => void;
+}
+
+export interface Gateway {
+  readonly api: ApiDefinition;
+  readonly router: Router;
+  readonly deployment: Deployment;
+  handle(request: IncomingRequest): Promise<OutgoingResponse>;
+}
+
+function integrationFor(integration: Integration | undefined): Integration {
+  if (integration && (integration.type !== 'AWS' || integration.lambda)) return integration;
+  const detail = integration ? 'AWS service integrations other than Lambda are not supported' : 'The method has no integration';
+  throw new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', undefined, detail);
+}
+
+export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options: GatewayOptions = {}): Gateway {
+  const router = compileRouter(api.resources);
+  const deployment = createDeployment(api);
+  const stageVariables = options.stageVariables ?? {};
+  const log = options.log ?? (() => {});
+
+  async function handle(request: IncomingRequest): Promise<OutgoingResponse> {
+    const methodRequest = resolveMethodRequest(api, router, request);
+    const context = buildContext({
+      deployment,
+      request,
+      httpMethod: methodRequest.httpMethod,
+      resourcePath: methodRequest.route?.resource.path,
+      path: methodRequest.path,
+    });
+    const env = { api, request, stageVariables, context, pathParameters: methodRequest.route?.pathParameters };
+    try {
+      const route = methodRequest.route;
+      if (!route) throw missingAuthenticationToken();
+      const ctx: RequestContext = { api, request, route, stageVariables, context };
+      validateRequest(route.method, request, route.pathParameters, api);
+      const integration = integrationFor(route.method.integration);
+      const integrationRequest = buildIntegrationRequest(ctx, integration);
+      const result = await INTEGRATIONS[integration.type](integrationRequest, ctx, deps);
+      if (result.kind === 'proxy') return result.response;
+      return toMethodResponse(route.method, applyIntegrationResponse(ctx, integrationRequest, result));
+    } catch (err) {
+      const error = asGatewayError(err);
+      if (error.type !== 'MISSING_AUTHENTICATION_TOKEN') {
+        log(`${request.requestId} ${error.type}: ${error.detail ?? error.message}`);
+      }
+      return gatewayResponse(error, env);
+    }
+  }
+
+  return { api, router, deployment, handle };
+}
+
+function asGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof VtlRenderError) {
+    return new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', undefined, `Mapping template failed: ${err.message}`);
+  }
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', undefined, `Unexpected error: ${detail}`);
+}

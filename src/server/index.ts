@@ -1,0 +1,180 @@
+// restgate's HTTP server: loads a definition, starts the function runtime and
+// serves the API under `/{stage}/...`, plus the Lambda Invoke API under
+// `/2015-03-31/functions/...`.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { loadConfig } from '../config.js';
+import { loadDefinition } from '../definition/load.js';
+import type { ApiDefinition, LoadWarning } from '../definition/model.js';
+import { createHttpClient } from '../integrations/http-client.js';
+import { handleInvokeApi } from '../lambda/invoke-api.js';
+import { createInvoker } from '../lambda/router.js';
+import type { LambdaInvoker } from '../lambda/types.js';
+import { gatewayResponse } from '../pipeline/gateway-response.js';
+import { createGateway, type Gateway } from '../pipeline/run.js';
+import { GatewayError, type IncomingRequest } from '../pipeline/types.js';
+import { compressResponse, decompressRequestBody } from './compression.js';
+import {
+  MAX_HEADER_BYTES,
+  MAX_URL_LENGTH,
+  extendedRequestId,
+  headerBytes,
+  readBody,
+  toIncomingRequest,
+  writeResponse,
+} from './http-adapter.js';
+
+export interface ServerOptions {
+  /** Path of the OpenAPI 3.0 / Swagger 2.0 definition (JSON or YAML). */
+  readonly definition: string;
+  /** Where functions live; default `functions/` beside the definition. */
+  readonly functionsDir?: string;
+  /** 0 picks a free port. Default 3000. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Overrides the stage derived from the definition. */
+  readonly stage?: string;
+  /** Merged over the config file's stage variables. */
+  readonly stageVariables?: Readonly<Record<string, string>>;
+  /** Invoke every function through this Lambda-compatible endpoint instead of running it locally. */
+  readonly lambdaEndpoint?: string;
+  /** Reload a function when its files change. */
+  readonly watch?: boolean;
+  /** Where log lines go; default stderr. */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** Base URL of the stage: `http://127.0.0.1:3000/v1`. */
+  readonly url: string;
+  /** `http://127.0.0.1:3000` */
+  readonly origin: string;
+  readonly port: number;
+  readonly api: ApiDefinition;
+  readonly warnings: readonly LoadWarning[];
+  readonly gateway: Gateway;
+  /** Stop accepting, finish in-flight requests, stop functions. */
+  close(): Promise<void>;
+}
+
+const INVOKE_API_PREFIX = '/2015-03-31/functions/';
+
+function plainJsonError(res: ServerResponse, status: number, message: string): void {
+  const body = Buffer.from(JSON.stringify({ message }));
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(body.length),
+    'x-amzn-RequestId': crypto.randomUUID(),
+    'x-amz-apigw-id': extendedRequestId(),
+  });
+  res.end(body);
+}
+
+/** §14: over 10 MB → 413 in plain text, not customisable [KG-10]. */
+function payloadTooLarge(res: ServerResponse): void {
+  const body = Buffer.from('HTTP content length exceeded 10485760 bytes.');
+  res.writeHead(413, {
+    'Content-Type': 'text; charset=utf-8',
+    'Content-Length': String(body.length),
+    Connection: 'close',
+  });
+  res.end(body);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const definitionPath = resolve(options.definition);
+  const baseDir = dirname(definitionPath);
+  const functionsDir = resolve(options.functionsDir ?? join(baseDir, 'functions'));
+  const config = await loadConfig(baseDir);
+  const lambdaEndpoint = options.lambdaEndpoint ?? config.lambdaEndpoint;
+  const invoker: LambdaInvoker = createInvoker({ functionsDir, config, lambdaEndpoint, watch: options.watch ?? false, log });
+  let api: ApiDefinition;
+  try {
+    api = await loadDefinition(definitionPath, {
+      stage: options.stage,
+      functionExists: (name) => invoker.has(name),
+    });
+  } catch (err) {
+    await invoker.close();
+    throw err;
+  }
+  const http = createHttpClient();
+  const stageVariables = { ...config.stageVariables, ...options.stageVariables };
+  const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log });
+
+  const inFlight = new Set<Promise<void>>();
+  const server: Server = createServer({ maxHeaderSize: 64 * 1024, keepAliveTimeout: 65_000 }, (req, res) => {
+    const work = serve(req, res).catch((err: unknown) => {
+      log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (!res.headersSent) plainJsonError(res, 500, 'Internal server error');
+      else res.destroy();
+    });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Limits first, before buffering anything (§14; exact AWS answers for these two are UNCONFIRMED, see docs/fidelity.md).
+    if ((req.url ?? '').length > MAX_URL_LENGTH) return plainJsonError(res, 414, 'Request-URI Too Long');
+    if (headerBytes(req) > MAX_HEADER_BYTES) return plainJsonError(res, 431, 'Request Header Fields Too Large');
+
+    const outcome = await readBody(req);
+    if (!outcome.ok) {
+      if (outcome.reason === 'too-large') payloadTooLarge(res);
+      else res.destroy();
+      return;
+    }
+
+    if (req.url?.startsWith(INVOKE_API_PREFIX)) {
+      const answer = await handleInvokeApi(req, outcome.body, invoker);
+      if (answer) {
+        res.writeHead(answer.statusCode, { ...answer.headers, 'Content-Length': String(answer.body.length) });
+        res.end(answer.body);
+        return;
+      }
+    }
+
+    let request: IncomingRequest = toIncomingRequest(req, outcome.body);
+    const ids = { requestId: request.requestId, extendedRequestId: request.extendedRequestId };
+    try {
+      request = { ...request, body: decompressRequestBody(request.body, req.headers['content-encoding']) };
+    } catch (err) {
+      if (!(err instanceof GatewayError)) throw err;
+      writeResponse(res, gatewayResponse(err, { api, request, stageVariables, context: undefined }), ids);
+      return;
+    }
+    const response = await gateway.handle(request);
+    const compressed = compressResponse(response, req.headers['accept-encoding'], api.minimumCompressionSize);
+    writeResponse(res, compressed, ids);
+  }
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 3000, host, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await Promise.allSettled([...inFlight]);
+      server.closeAllConnections();
+      await stopped;
+      await Promise.allSettled([invoker.close(), http.close()]);
+    })();
+    return closing;
+  }
+
+  return { url: `${origin}/${api.stage}`, origin, port, api, warnings: api.warnings, gateway, close };
+}
