@@ -1,0 +1,224 @@
+// Child processes for the benchmark: start, wait for readiness, measure memory,
+// and always clean up (normal end, errors, Ctrl-C).
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+const children = new Set();
+
+function killGroup(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    // Each child leads its own process group (detached), so this also ends
+    // whatever it started itself (function processes, workers' helpers).
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export function killAll() {
+  for (const child of children) killGroup(child, 'SIGKILL');
+  children.clear();
+}
+
+let handlersInstalled = false;
+function installExitHandlers() {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      killAll();
+      process.stderr.write(`\nbench: ${sig} received, child processes stopped\n`);
+      process.exit(130);
+    });
+  }
+  process.on('uncaughtException', (err) => {
+    killAll();
+    process.stderr.write(`bench: ${err && err.stack ? err.stack : err}\n`);
+    process.exit(1);
+  });
+}
+
+/**
+ * Starts a process in its own process group. `ready(line)` is called for each
+ * stdout/stderr line and returns a value (truthy) once the process is ready.
+ * Resolves { child, pid, value, output, stop } or rejects with the output tail.
+ */
+export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_000, label = command } = {}) {
+  installExitHandlers();
+  const started = process.hrtime.bigint();
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.add(child);
+  const lines = [];
+  let settled = false;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      children.delete(child);
+      return;
+    }
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    killGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+    // Make sure nothing of its group is left behind.
+    killGroup(child, 'SIGKILL');
+    children.delete(child);
+  };
+  return new Promise((resolve, reject) => {
+    const fail = (why) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stop().finally(() => {
+        const tail = lines.slice(-15).join('\n');
+        reject(new Error(`${label}: ${why}${tail ? `\n--- output tail ---\n${tail}` : ''}`));
+      });
+    };
+    const timer = setTimeout(() => fail(`not ready after ${timeoutMs} ms`), timeoutMs);
+    const onLine = (line) => {
+      lines.push(line);
+      if (lines.length > 400) lines.splice(0, lines.length - 200);
+      if (settled || !ready) return;
+      let value;
+      try {
+        value = ready(line);
+      } catch (err) {
+        fail(String(err));
+        return;
+      }
+      if (value) {
+        settled = true;
+        clearTimeout(timer);
+        const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
+        resolve({ child, pid: child.pid, value, readyMs, output: lines, stop });
+      }
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      let buf = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk) => {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          onLine(buf.slice(0, i).replace(/\r$/, ''));
+          buf = buf.slice(i + 1);
+        }
+      });
+    }
+    child.on('error', (err) => fail(`could not start: ${err.message}`));
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      fail(`exited before it was ready (code ${code}, signal ${signal})`);
+    });
+    if (!ready) {
+      settled = true;
+      clearTimeout(timer);
+      resolve({ child, pid: child.pid, value: true, readyMs: 0, output: lines, stop });
+    }
+  });
+}
+
+/** A free TCP port on 127.0.0.1 (for programs that cannot listen on port 0 and report it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function statusKb(pid, field) {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pid and all its descendants (via /proc/PID/task/TID/children). */
+export function processTree(pid) {
+  const out = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    out.push(p);
+    let tids = [];
+    try {
+      tids = readdirSync(`/proc/${p}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const kids = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8').trim();
+        if (kids) for (const k of kids.split(/\s+/)) stack.push(Number(k));
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  return out;
+}
+
+/** Resident set size (bytes) of a process and its descendants. */
+export function treeRss(pid) {
+  let kb = 0;
+  for (const p of processTree(pid)) kb += statusKb(p, 'VmRSS');
+  return kb * 1024;
+}
+
+/** Resets the kernel's peak-RSS counter (VmHWM) of a process tree (Linux: clear_refs 5). */
+export function resetPeak(pid) {
+  for (const p of processTree(pid)) {
+    try {
+      writeFileSync(`/proc/${p}/clear_refs`, '5');
+    } catch {
+      /* not permitted: sampling still works */
+    }
+  }
+}
+
+/** Sum of VmHWM (peak RSS since start or last reset) over the process tree, bytes. */
+export function treePeak(pid) {
+  let kb = 0;
+  for (const p of processTree(pid)) kb += statusKb(p, 'VmHWM');
+  return kb * 1024;
+}
+
+/**
+ * Samples the RSS of a process tree every `intervalMs` until stopped.
+ * stop() → { peak, samples: [[ms, bytes]...], start, end } where peak also
+ * includes the kernel's VmHWM (catches spikes between samples).
+ */
+export function sampleRss(pid, intervalMs = 100) {
+  resetPeak(pid);
+  const t0 = Date.now();
+  const samples = [[0, treeRss(pid)]];
+  const timer = setInterval(() => samples.push([Date.now() - t0, treeRss(pid)]), intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      samples.push([Date.now() - t0, treeRss(pid)]);
+      const sampledPeak = Math.max(...samples.map((s) => s[1]));
+      return { peak: Math.max(sampledPeak, treePeak(pid)), sampledPeak, samples, start: samples[0][1], end: samples.at(-1)[1] };
+    },
+  };
+}

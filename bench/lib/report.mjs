@@ -1,0 +1,278 @@
+// Turns the benchmark's JSON into the printed table, the Markdown report and
+// the SVG chart. Pure functions of the results object (no I/O), so a results
+// file can be re-rendered: `node bench/run.mjs --render-only [file]`.
+
+const MB = 1024 * 1024;
+
+export const fmt = {
+  int: (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–'),
+  ms: (n) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)) : '–'),
+  pct: (n) => (Number.isFinite(n) ? `${(n * 100).toFixed(0)} %` : '–'),
+  x: (n) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(2)}x` : '–'),
+  mb: (bytes) => (Number.isFinite(bytes) ? (bytes / MB).toFixed(1) : '–'),
+  mbps: (n) => (Number.isFinite(n) ? (n / MB).toFixed(1) : '–'),
+};
+
+/** The rows of the main comparison: ceiling, restgate routes, peer routes. */
+export function routeRows(results) {
+  const rows = [];
+  const ceiling = results.ceiling;
+  const cRps = ceiling && !ceiling.skipped ? ceiling.reqPerSecTotal : undefined;
+  const cP99 = ceiling && !ceiling.skipped ? ceiling.latencyMs.p99 : undefined;
+  const push = (group, name, r) => {
+    if (!r) return;
+    if (r.skipped) {
+      rows.push({ group, name, skipped: r.skipped });
+      return;
+    }
+    rows.push({
+      group,
+      name,
+      rps: r.reqPerSecTotal,
+      ofCeiling: cRps ? r.reqPerSecTotal / cRps : undefined,
+      p50: r.latencyMs.p50,
+      p99: r.latencyMs.p99,
+      p99xCeiling: cP99 ? r.latencyMs.p99 / cP99 : undefined,
+      peakRss: r.rss?.peak,
+      okRatio: r.okRatio,
+      non2xx: r.requests - r.status['2xx'],
+      errors: r.errors + r.timeouts,
+    });
+  };
+  push('ceiling', 'ceiling (bare node:http, same handler)', ceiling);
+  for (const [key, label] of [
+    ['proxy', 'restgate Lambda proxy (AWS_PROXY)'],
+    ['custom', 'restgate custom integration (AWS + templates)'],
+    ['mock', 'restgate MOCK'],
+    ['http', 'restgate HTTP_PROXY (local backend)'],
+  ]) {
+    const r = results.routes?.[key];
+    if (r || results.routesSkipped) push('restgate', label, r ?? { skipped: results.routesSkipped });
+  }
+  if (results.peer) {
+    if (results.peer.skipped) rows.push({ group: 'peer', name: 'serverless-offline', skipped: results.peer.skipped });
+    else {
+      push('peer', `serverless-offline ${results.peer.version ?? ''} in-process: proxy`.replace('  ', ' '), results.peer.proxy);
+      push('peer', `serverless-offline ${results.peer.version ?? ''} in-process: custom`.replace('  ', ' '), results.peer.custom);
+    }
+  }
+  return rows;
+}
+
+function table(headers, rows, align) {
+  const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) =>
+    r.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+function mdTable(headers, rows, align) {
+  const esc = (c) => String(c).replace(/\|/g, '\\|');
+  return [
+    `| ${headers.map(esc).join(' | ')} |`,
+    `| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+function sections(results) {
+  const out = [];
+  // Routes
+  {
+    const headers = ['Route', 'req/s', '% of ceiling', 'p50 ms', 'p99 ms', 'p99 vs ceiling', 'peak RSS MB', 'non-2xx', 'notes'];
+    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
+    const rows = routeRows(results).map((r) =>
+      r.skipped
+        ? [r.name, '–', '–', '–', '–', '–', '–', '–', `skipped: ${r.skipped}`]
+        : [r.name, fmt.int(r.rps), fmt.pct(r.ofCeiling), fmt.ms(r.p50), fmt.ms(r.p99), fmt.x(r.p99xCeiling), fmt.mb(r.peakRss), fmt.int(r.non2xx + r.errors), ''],
+    );
+    out.push({ title: `Routes (${results.options.connections} connections, ${results.options.duration} s each)`, headers, align, rows });
+  }
+  // Binary
+  if (results.binary) {
+    const headers = ['Binary (examples/image-api)', 'MB/s', 'req/s', 'p99 ms', 'peak RSS MB', 'RSS growth per in-flight MB', 'growth / payload', 'non-2xx', 'notes'];
+    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
+    const rows = [];
+    if (results.binary.skipped) rows.push(['all', '–', '–', '–', '–', '–', '–', '–', `skipped: ${results.binary.skipped}`]);
+    for (const b of results.binary.runs ?? []) {
+      const label = `${b.direction} ${(b.payloadBytes / 1e6).toFixed(0)} MB`;
+      if (b.skipped) rows.push([label, '–', '–', '–', '–', '–', '–', '–', `skipped: ${b.skipped}`]);
+      else
+        rows.push([
+          label,
+          fmt.mbps(b.mbPerSecBytes),
+          fmt.int(b.reqPerSecTotal),
+          fmt.ms(b.latencyMs.p99),
+          fmt.mb(b.rss.peak),
+          fmt.mb(b.growthPerInFlight),
+          fmt.x(b.growthPerPayload),
+          fmt.int(b.requests - b.status['2xx'] + b.errors + b.timeouts),
+          '',
+        ]);
+    }
+    out.push({ title: `Binary payloads (${results.options.binaryConnections} connections in flight)`, headers, align, rows });
+  }
+  // Start-up
+  if (results.startup) {
+    const s = results.startup;
+    const headers = ['Start-up', 'median ms', 'min ms', 'max ms', 'runs', 'notes'];
+    const align = ['l', 'r', 'r', 'r', 'r', 'l'];
+    const rows = s.skipped
+      ? [['restgate', '–', '–', '–', '–', `skipped: ${s.skipped}`]]
+      : [
+          ['restgate: command → first answered request', fmt.ms(s.startupMs.median), fmt.ms(s.startupMs.min), fmt.ms(s.startupMs.max), s.runs, s.failure ? `a run failed: ${s.failure}` : ''],
+          ['restgate: function cold start (first − warm)', fmt.ms(s.coldStartMs.median), fmt.ms(s.coldStartMs.min), fmt.ms(s.coldStartMs.max), s.runs, ''],
+          ['restgate: warm proxy request (sequential)', fmt.ms(s.warmMs.median), fmt.ms(s.warmMs.min), fmt.ms(s.warmMs.max), s.runs, ''],
+        ];
+    if (results.peer && !results.peer.skipped && results.peer.readyMs) rows.push(['serverless-offline: command → "Server ready"', fmt.ms(results.peer.readyMs), '–', '–', 1, '']);
+    out.push({ title: 'Start-up', headers, align, rows });
+  }
+  // Render
+  if (results.render) {
+    const r = results.render;
+    const headers = ['Template', 'restgate renders/s', 'velocityjs renders/s', 'ratio', 'same output', 'notes'];
+    const align = ['l', 'r', 'r', 'r', 'l', 'l'];
+    const rows = r.skipped
+      ? [['all', '–', '–', '–', '–', `skipped: ${r.skipped}`]]
+      : r.cases.map((c) => [
+          c.name,
+          c.restgate ? fmt.int(c.restgate.perSec) : '–',
+          c.velocityjs ? fmt.int(c.velocityjs.perSec) : '–',
+          fmt.x(c.ratio),
+          c.sameOutput === undefined ? '–' : c.sameOutput ? 'yes' : 'no',
+          [c.restgateError && `restgate error: ${c.restgateError}`, c.velocityjsError && `velocityjs error: ${c.velocityjsError}`].filter(Boolean).join('; '),
+        ]);
+    if (!r.skipped) rows.push(['geometric mean', '', '', fmt.x(r.geomeanRatio), '', r.restgateAvailable ? '' : `restgate engine unavailable: ${r.restgateError}`]);
+    out.push({ title: 'Template rendering (compile once, render per request)', headers, align, rows });
+  }
+  // Soak
+  if (results.soak) {
+    const s = results.soak;
+    const headers = ['Soak (proxy route)', 'requests', 'req/s', 'RSS early MB', 'RSS end MB', 'peak MB', 'change', 'non-2xx', 'notes'];
+    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
+    const rows = s.skipped
+      ? [['soak', '–', '–', '–', '–', '–', '–', '–', `skipped: ${s.skipped}`]]
+      : [
+          [
+            `${fmt.int(s.requested)} requests`,
+            fmt.int(s.requests),
+            fmt.int(s.reqPerSecTotal),
+            fmt.mb(s.rssEarly),
+            fmt.mb(s.rssEnd),
+            fmt.mb(s.rss.peak),
+            `${(s.rssChange * 100).toFixed(1)} %`,
+            fmt.int(s.requests - s.status['2xx'] + s.errors + s.timeouts),
+            'early = median RSS over 10–20 % of the run, end = over the last 10 %',
+          ],
+        ];
+    out.push({ title: 'Soak', headers, align, rows });
+  }
+  return out;
+}
+
+export function goalLines(results) {
+  return (results.goals ?? []).map((g) => `${g.met === true ? 'MET   ' : g.met === false ? 'MISSED' : 'N/A   '}  ${g.goal}: ${g.detail}`);
+}
+
+export function machineLine(results) {
+  const m = results.machine;
+  return `${m.cpuModel}, ${m.cores} cores, ${(m.totalMemBytes / 1024 ** 3).toFixed(0)} GiB RAM, Node ${m.node}, ${m.platform}; ${m.date}${m.commit ? `; restgate ${m.commit}` : ''}`;
+}
+
+export function textReport(results) {
+  const parts = [`restgate benchmark — ${machineLine(results)}`];
+  for (const s of sections(results)) parts.push(`\n${s.title}\n${table(s.headers, s.rows, s.align)}`);
+  parts.push(`\nGoals (tracked, never failing)\n${goalLines(results).join('\n')}`);
+  if (results.notes?.length) parts.push(`\nNotes\n${results.notes.map((n) => `- ${n}`).join('\n')}`);
+  return parts.join('\n');
+}
+
+export function markdownReport(results) {
+  const parts = [
+    '# restgate benchmark results',
+    '',
+    `Machine: ${machineLine(results)}.`,
+    '',
+    `Command: \`${results.command}\` (${results.options.quick ? 'quick smoke run' : 'full run'}, ${(results.elapsedMs / 1000).toFixed(0)} s). Servers under test run in child processes; autocannon runs in the bench process. Headline figures are ratios to the ceiling measured in the same run.`,
+    '',
+    '![req/s and p99 per route](chart.svg)',
+  ];
+  for (const s of sections(results)) parts.push('', `## ${s.title}`, '', mdTable(s.headers, s.rows, s.align));
+  parts.push('', '## Goals (tracked, never failing anything)', '', ...goalLines(results).map((l) => `- ${l.replace(/^(MET|MISSED|N\/A)\s+/, (m, w) => `**${w}** `)}`));
+  if (results.notes?.length) parts.push('', '## Notes', '', ...results.notes.map((n) => `- ${n}`));
+  return `${parts.join('\n')}\n`;
+}
+
+// ---- SVG chart ---------------------------------------------------------------
+
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const COLORS = { ceiling: '#7f7f7f', restgate: '#1f77b4', peer: '#ff7f0e' };
+
+function niceMax(v) {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
+  return 10 * p;
+}
+
+/** Two panels of horizontal bars (req/s and p99 per route), hand-written SVG. */
+export function svgChart(results) {
+  const rows = routeRows(results);
+  const labelW = 330;
+  const panelW = 330;
+  const gap = 40;
+  const barH = 20;
+  const rowH = 28;
+  const top = 78;
+  const width = labelW + panelW * 2 + gap + 30;
+  const height = top + rows.length * rowH + 60;
+  const panels = [
+    { key: 'rps', title: 'Requests per second (higher is better)', x: labelW, format: fmt.int, extra: (r) => (r.ofCeiling !== undefined && r.group !== 'ceiling' ? ` (${fmt.pct(r.ofCeiling)})` : '') },
+    { key: 'p99', title: 'p99 latency, ms (lower is better)', x: labelW + panelW + gap, format: fmt.ms, extra: () => '' },
+  ];
+  const o = [];
+  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  o.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
+  o.push(`<text x="12" y="22" font-size="16" font-weight="bold">restgate benchmark: routes vs bare node:http ceiling and serverless-offline</text>`);
+  o.push(`<text x="12" y="40" fill="#555">${esc(machineLine(results))}</text>`);
+  o.push(`<text x="12" y="56" fill="#555">${esc(`${results.options.connections} connections, ${results.options.duration} s per route${results.options.quick ? ' (quick run)' : ''}`)}</text>`);
+  for (const p of panels) {
+    const max = niceMax(Math.max(0, ...rows.filter((r) => !r.skipped).map((r) => r[p.key] ?? 0)));
+    const innerW = panelW - 90;
+    o.push(`<text x="${p.x}" y="${top - 8}" font-weight="bold">${esc(p.title)}</text>`);
+    for (let t = 0; t <= 4; t++) {
+      const x = p.x + (innerW * t) / 4;
+      o.push(`<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${top + rows.length * rowH}" stroke="#e5e5e5"/>`);
+      o.push(`<text x="${x.toFixed(1)}" y="${top + rows.length * rowH + 14}" text-anchor="middle" fill="#777" font-size="10">${esc(p.format((max * t) / 4))}</text>`);
+    }
+    rows.forEach((r, i) => {
+      const y = top + i * rowH + (rowH - barH) / 2;
+      if (r.skipped) {
+        o.push(`<text x="${p.x + 4}" y="${y + barH / 2 + 4}" fill="#999" font-style="italic">skipped</text>`);
+        return;
+      }
+      const v = r[p.key] ?? 0;
+      const w = Math.max(1, (innerW * v) / max);
+      o.push(`<rect x="${p.x}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${barH}" fill="${COLORS[r.group]}"><title>${esc(`${r.name}: ${p.format(v)}`)}</title></rect>`);
+      o.push(`<text x="${(p.x + w + 4).toFixed(1)}" y="${(y + barH / 2 + 4).toFixed(1)}">${esc(p.format(v) + p.extra(r))}</text>`);
+    });
+  }
+  rows.forEach((r, i) => {
+    const y = top + i * rowH + rowH / 2 + 4;
+    o.push(`<text x="${labelW - 8}" y="${y}" text-anchor="end" fill="${r.group === 'restgate' ? '#000' : '#333'}">${esc(r.name)}</text>`);
+  });
+  const ly = height - 20;
+  let lx = 12;
+  for (const [group, label] of [
+    ['ceiling', 'ceiling: bare node:http + same handler in-process'],
+    ['restgate', 'restgate (bin/restgate.js serve)'],
+    ['peer', 'serverless-offline --useInProcess'],
+  ]) {
+    o.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${COLORS[group]}"/>`);
+    o.push(`<text x="${lx + 16}" y="${ly}">${esc(label)}</text>`);
+    lx += 16 + label.length * 6.2 + 24;
+  }
+  o.push('</svg>');
+  return `${o.join('\n')}\n`;
+}

@@ -1,0 +1,589 @@
+#!/usr/bin/env node
+// restgate's benchmark: `npm run bench` (builds dist/ first). One run, one
+// machine: a bare node:http ceiling, restgate's routes, binary payloads,
+// start-up and cold start, template rendering vs velocityjs, the
+// serverless-offline peer, and a soak. Prints one report and writes
+// bench/results/latest.{json,md} and chart.svg. Run with --help for options.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fetchOnce, measure, median } from './lib/load.mjs';
+import { freePort, killAll, startProcess, treeRss } from './lib/proc.mjs';
+import { markdownReport, svgChart, textReport } from './lib/report.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const benchDir = join(root, 'bench');
+const node = process.execPath;
+
+// ---- options ------------------------------------------------------------------
+const HELP = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [options] after npm run build)
+  --quick                 smoke run: short durations, 10 connections, 1 MB only, small soak
+  --connections N         concurrent connections for route runs (default 50; env BENCH_CONNECTIONS)
+  --duration S            measured seconds per route (default 8; env BENCH_DURATION)
+  --warmup S              unmeasured warm-up seconds before each route run (default 1)
+  --sizes 1,10            binary payload sizes in MB (10^6 bytes) (default 1,10)
+  --binary-connections N  connections for binary runs (default 4)
+  --binary-duration S     seconds per binary run (default 5)
+  --startup-runs N        start-up measurements (default 5)
+  --render-ms N           measuring time per template and engine in ms (default 1000)
+  --soak                  always run the soak; --no-soak never (default: only if it fits the budget)
+  --soak-requests N       soak request count (default 200000)
+  --budget S              time budget of a full run in seconds, used for the soak decision (default 290)
+  --no-peer               skip serverless-offline
+  --only LIST             run only these parts: ceiling,routes,binary,startup,render,peer,soak
+  --out DIR               results directory (default bench/results; --quick: bench/results/tmp)
+  --render-only [FILE]    re-render table, Markdown and chart from a results JSON
+  --help`;
+
+function parseOptions(argv) {
+  const flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}\n${HELP}`);
+    const [k, inline] = a.slice(2).split('=', 2);
+    const next = argv[i + 1];
+    if (inline !== undefined) flags[k] = inline;
+    else if (next !== undefined && !next.startsWith('--')) {
+      flags[k] = next;
+      i++;
+    } else flags[k] = true;
+  }
+  const env = (name) => process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+  const get = (name, def) => flags[name] ?? env(name) ?? def;
+  const num = (name, def) => {
+    const v = Number(get(name, def));
+    if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} needs a non-negative number`);
+    return v;
+  };
+  const quick = !!get('quick', false) && get('quick', false) !== 'false';
+  const known = new Set(['quick', 'connections', 'duration', 'warmup', 'sizes', 'binary-connections', 'binary-duration', 'startup-runs', 'render-ms', 'soak', 'no-soak', 'soak-requests', 'budget', 'no-peer', 'only', 'out', 'render-only', 'help']);
+  for (const k of Object.keys(flags)) if (!known.has(k)) throw new Error(`unknown option --${k}\n${HELP}`);
+  const only = flags.only ? new Set(String(flags.only).split(',')) : undefined;
+  return {
+    help: !!flags.help,
+    renderOnly: flags['render-only'],
+    quick,
+    connections: num('connections', quick ? 10 : 50),
+    duration: num('duration', quick ? 2 : 8),
+    warmup: num('warmup', quick ? 0.5 : 1),
+    sizesMB: String(get('sizes', quick ? '1' : '1,10')).split(',').map(Number).filter((n) => n > 0),
+    binaryConnections: num('binary-connections', quick ? 2 : 4),
+    binaryDuration: num('binary-duration', quick ? 2 : 5),
+    startupRuns: num('startup-runs', quick ? 2 : 5),
+    renderMs: num('render-ms', quick ? 200 : 1000),
+    soak: flags['no-soak'] ? 'never' : flags.soak ? 'always' : 'if-fits',
+    soakRequests: num('soak-requests', quick ? 5000 : 200_000),
+    budgetS: num('budget', 290),
+    peer: !flags['no-peer'],
+    only,
+    out: flags.out ? String(flags.out) : join(benchDir, 'results', quick ? 'tmp' : ''),
+  };
+}
+
+function machineInfo() {
+  let commit;
+  try {
+    commit = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'bin', 'bench'], { encoding: 'utf8' }).trim();
+    if (dirty) commit += '+local changes';
+  } catch {
+    /* not a git checkout */
+  }
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model?.trim() ?? 'unknown CPU',
+    cores: cpus.length,
+    availableParallelism: os.availableParallelism?.() ?? cpus.length,
+    totalMemBytes: os.totalmem(),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    date: new Date().toISOString(),
+    loadavg: os.loadavg(),
+    commit,
+  };
+}
+
+// ---- helpers -------------------------------------------------------------------
+const log = (line) => process.stderr.write(`${line}\n`);
+const urlIn = (line) => {
+  const m = /https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d+[^\s'"]*/.exec(line);
+  return m ? m[0].replace(/[).,]+$/, '') : undefined;
+};
+
+function stageOf(definitionFile) {
+  try {
+    const text = readFileSync(definitionFile, 'utf8');
+    const doc = JSON.parse(text);
+    if (doc.basePath) return doc.basePath.replace(/^\//, '');
+    const base = doc.servers?.[0]?.variables?.basePath?.default;
+    if (base) return base.replace(/^\//, '');
+    const u = doc.servers?.[0]?.url;
+    if (u) return new URL(u.replace(/\{[^}]+\}/g, 'x')).pathname.replace(/^\//, '') || undefined;
+  } catch {
+    /* YAML or unreadable: rely on the printed URL */
+  }
+  return undefined;
+}
+
+/** Starts `bin/restgate.js serve` and returns { base, origin, pid, stop, readyMs }. */
+async function startRestgate(definition, { functionsDir, extraArgs = [], timeoutMs = 30_000 } = {}) {
+  const args = [join(root, 'bin', 'restgate.js'), 'serve', definition, '--port', '0', '--host', '127.0.0.1', ...(functionsDir ? ['--functions', functionsDir] : []), ...extraArgs];
+  const proc = await startProcess(node, args, { cwd: root, ready: urlIn, timeoutMs, label: 'restgate serve', env: { NODE_ENV: 'production' } });
+  const printed = new URL(proc.value);
+  const stage = stageOf(definition);
+  const origin = printed.origin;
+  const base = printed.pathname.length > 1 ? `${origin}${printed.pathname.replace(/\/$/, '')}` : stage ? `${origin}/${stage}` : origin;
+  return { ...proc, origin, base };
+}
+
+function restgatePrereq() {
+  const missing = ['bin/restgate.js', 'dist/cli.js', 'dist/server/index.js'].filter((f) => !existsSync(join(root, f)));
+  return missing.length ? `not built yet (missing ${missing.join(', ')})` : undefined;
+}
+
+async function probe(url, init, expect = 200) {
+  try {
+    const r = await fetchOnce(url, init);
+    if (r.status !== expect) return `probe ${init?.method ?? 'GET'} ${new URL(url).pathname} answered ${r.status}: ${r.body.toString('utf8').slice(0, 160)}`;
+    return undefined;
+  } catch (err) {
+    return `probe ${init?.method ?? 'GET'} ${new URL(url).pathname} failed: ${err.message}`;
+  }
+}
+
+const stripSamples = (r) => (r && r.rss ? { ...r, rss: { peak: r.rss.peak, start: r.rss.start, end: r.rss.end } } : r);
+
+const customBody = JSON.stringify({
+  name: 'Bench "order"',
+  items: Array.from({ length: 10 }, (_, i) => ({ sku: `SKU-${1000 + i}`, qty: i + 1 })),
+});
+const jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' };
+
+// ---- scenarios ------------------------------------------------------------------
+async function runCeiling(o) {
+  log('ceiling: bare node:http server calling the proxy handler in-process');
+  const srv = await startProcess(node, [join(benchDir, 'ceiling-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'ceiling server' });
+  try {
+    const url = `http://127.0.0.1:${srv.value}/bench/proxy/42`;
+    const bad = await probe(url);
+    if (bad) return { skipped: bad };
+    return stripSamples(await measure({ url, pid: srv.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }));
+  } finally {
+    await srv.stop();
+  }
+}
+
+async function runRoutes(o, results) {
+  const why = restgatePrereq();
+  if (why) {
+    results.routesSkipped = why;
+    log(`routes: skipped — restgate ${why}`);
+    return;
+  }
+  const backend = await startProcess(node, [join(benchDir, 'backend-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'HTTP backend' });
+  let gw;
+  try {
+    const tmp = join(benchDir, 'results', 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    const def = join(tmp, 'api.json');
+    writeFileSync(def, readFileSync(join(benchDir, 'api.json'), 'utf8').replaceAll('{{BACKEND_PORT}}', backend.value));
+    try {
+      gw = await startRestgate(def, { functionsDir: join(benchDir, 'functions') });
+    } catch (err) {
+      results.routesSkipped = `restgate did not start: ${err.message.split('\n')[0]}`;
+      results.notes.push(`restgate start failure output:\n${err.message}`);
+      log(`routes: skipped — ${results.routesSkipped}`);
+      return;
+    }
+    log(`routes: restgate at ${gw.base} (pid ${gw.pid})`);
+    const routes = {
+      proxy: { url: `${gw.base}/proxy/42` },
+      custom: { url: `${gw.base}/custom/42`, method: 'POST', headers: jsonHeaders, body: customBody },
+      mock: { url: `${gw.base}/mock`, headers: { accept: 'application/json' } },
+      http: { url: `${gw.base}/http` },
+    };
+    results.routes = {};
+    for (const [name, r] of Object.entries(routes)) {
+      const bad = await probe(r.url, { method: r.method, headers: r.headers, body: r.body });
+      if (bad) {
+        results.routes[name] = { skipped: bad };
+        log(`routes: ${name} skipped — ${bad}`);
+        continue;
+      }
+      log(`routes: ${name} ${r.method ?? 'GET'} ${new URL(r.url).pathname}`);
+      results.routes[name] = stripSamples(
+        await measure({ url: r.url, method: r.method, headers: r.headers, body: r.body, pid: gw.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }),
+      );
+    }
+  } finally {
+    if (gw) await gw.stop();
+    await backend.stop();
+  }
+}
+
+function findImageApi() {
+  const dir = join(root, 'examples', 'image-api');
+  for (const f of ['openapi.json', 'openapi.yaml', 'openapi.yml', 'swagger.json', 'swagger.yaml', 'api.json']) if (existsSync(join(dir, f))) return join(dir, f);
+  return undefined;
+}
+
+async function runBinary(o, results) {
+  const why = restgatePrereq();
+  const def = findImageApi();
+  if (why || !def) {
+    results.binary = { skipped: why ? `restgate ${why}` : 'examples/image-api has no definition yet' };
+    log(`binary: skipped — ${results.binary.skipped}`);
+    return;
+  }
+  results.binary = { definition: relative(root, def), runs: [] };
+  for (const sizeMB of o.sizesMB) {
+    const size = Math.round(sizeMB * 1e6);
+    const payload = Buffer.alloc(size);
+    for (let i = 0; i < size; i += 4096) payload[i] = (i / 4096) & 0xff; // non-uniform bytes
+    // A fresh server per size: idle baseline → peak under load.
+    let gw;
+    try {
+      gw = await startRestgate(def);
+    } catch (err) {
+      results.binary.runs.push({ direction: 'PUT', payloadBytes: size, skipped: `restgate did not start: ${err.message.split('\n')[0]}` });
+      continue;
+    }
+    try {
+      const key = `bench-${sizeMB}mb.bin`;
+      const url = `${gw.base}/lambda?key=${key}`;
+      const put = { method: 'PUT', headers: { 'content-type': 'application/octet-stream', accept: 'application/json' }, body: payload };
+      const get = { method: 'GET', headers: { 'content-type': 'application/json', accept: 'application/octet-stream' } };
+      const putBad = await probe(url, put);
+      const getBad = await probe(url, get);
+      const baseline = treeRss(gw.pid);
+      for (const [direction, init, bad] of [
+        ['PUT', put, putBad],
+        ['GET', get, getBad],
+      ]) {
+        if (bad) {
+          results.binary.runs.push({ direction, payloadBytes: size, skipped: bad });
+          log(`binary: ${direction} ${sizeMB} MB skipped — ${bad}`);
+          continue;
+        }
+        log(`binary: ${direction} ${sizeMB} MB × ${o.binaryConnections} connections`);
+        const r = await measure({ url, ...init, pid: gw.pid, connections: o.binaryConnections, duration: o.binaryDuration, warmup: 0, sampleMs: 50 });
+        const moved = direction === 'PUT' ? r.status['2xx'] * size : r.bytesRead;
+        const growth = Math.max(0, r.rss.peak - baseline);
+        results.binary.runs.push({
+          ...stripSamples(r),
+          direction,
+          payloadBytes: size,
+          idleRss: baseline,
+          mbPerSecBytes: moved / (r.durationS || r.elapsedMs / 1000),
+          growthPerInFlight: growth / o.binaryConnections,
+          growthPerPayload: growth / o.binaryConnections / size,
+        });
+      }
+    } finally {
+      await gw.stop();
+    }
+  }
+}
+
+async function runStartup(o, results) {
+  const why = restgatePrereq();
+  if (why) {
+    results.startup = { skipped: `restgate ${why}` };
+    log(`startup: skipped — restgate ${why}`);
+    return;
+  }
+  const tmpDef = join(benchDir, 'results', 'tmp', 'api.json');
+  mkdirSync(dirname(tmpDef), { recursive: true });
+  // The HTTP_PROXY route is not requested here; any port will do.
+  writeFileSync(tmpDef, readFileSync(join(benchDir, 'api.json'), 'utf8').replaceAll('{{BACKEND_PORT}}', '9'));
+  const startup = [];
+  const cold = [];
+  const warm = [];
+  let failure;
+  for (let i = 0; i < o.startupRuns; i++) {
+    const t0 = performance.now();
+    let gw;
+    try {
+      gw = await startRestgate(tmpDef, { functionsDir: join(benchDir, 'functions') });
+      // First answered request: the MOCK route (no function involved).
+      let answered;
+      for (let tries = 0; tries < 400 && !answered; tries++) {
+        try {
+          const r = await fetchOnce(`${gw.base}/mock`, { headers: { accept: 'application/json' } });
+          if (r.status === 200) answered = performance.now();
+          else failure = `GET /mock answered ${r.status}`;
+        } catch {
+          await new Promise((res) => setTimeout(res, 5));
+        }
+      }
+      if (!answered) throw new Error(failure ?? 'no answer from GET /mock');
+      startup.push(answered - t0);
+      // Cold start of a fresh function, then warm sequential requests.
+      const first = await fetchOnce(`${gw.base}/proxy/1`);
+      if (first.status !== 200) throw new Error(`GET /proxy/1 answered ${first.status}: ${first.body.toString().slice(0, 120)}`);
+      const warms = [];
+      for (let k = 0; k < 15; k++) warms.push((await fetchOnce(`${gw.base}/proxy/1`)).ms);
+      const w = median(warms);
+      warm.push(w);
+      cold.push(first.ms - w);
+    } catch (err) {
+      failure = err.message.split('\n')[0];
+      break;
+    } finally {
+      if (gw) await gw.stop();
+    }
+  }
+  if (!startup.length) {
+    results.startup = { skipped: failure };
+    log(`startup: skipped — ${failure}`);
+    return;
+  }
+  const stats = (a) => ({ median: median(a), min: Math.min(...a), max: Math.max(...a), all: a });
+  results.startup = { runs: startup.length, startupMs: stats(startup), coldStartMs: stats(cold.length ? cold : [NaN]), warmMs: stats(warm.length ? warm : [NaN]), failure };
+  log(`startup: median ${results.startup.startupMs.median.toFixed(0)} ms, cold start median ${results.startup.coldStartMs.median.toFixed(1)} ms`);
+}
+
+async function runRender(o, results) {
+  log('render: restgate VTL vs velocityjs');
+  const r = spawnSync(node, [join(benchDir, 'render-bench.mjs'), '--ms', String(o.renderMs)], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const line = (r.stdout || '').trim().split('\n').pop();
+  try {
+    results.render = JSON.parse(line);
+    for (const c of results.render.cases) {
+      // Keep the outputs short in the JSON (they are for eyeballing differences).
+      for (const k of ['restgateOutput', 'velocityjsOutput']) if (typeof c[k] === 'string' && c[k].length > 400) c[k] = `${c[k].slice(0, 400)}…`;
+    }
+    if (!results.render.restgateAvailable) results.notes.push(`render: restgate's engine not available (${results.render.restgateError}); velocityjs figures only.`);
+  } catch {
+    results.render = { skipped: `render bench failed: ${(r.stderr || r.error?.message || 'no output').split('\n').slice(0, 3).join(' ')}` };
+  }
+}
+
+async function ensurePeerInstalled(results) {
+  const peers = join(benchDir, 'peers');
+  if (existsSync(join(peers, 'node_modules', 'serverless-offline', 'package.json')) && existsSync(join(peers, 'node_modules', 'serverless', 'bin', 'serverless.js'))) return undefined;
+  log('peer: installing serverless 3 + serverless-offline 13 into bench/peers (first use: npm ci --prefix bench/peers) …');
+  results.notes.push('peer: installed bench/peers with npm ci on first use.');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['ci', '--prefix', peers, '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) return `npm ci --prefix bench/peers failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ')}`;
+  return undefined;
+}
+
+async function runPeer(o, results) {
+  const peers = join(benchDir, 'peers');
+  const failed = await ensurePeerInstalled(results);
+  if (failed) {
+    results.peer = { skipped: failed };
+    log(`peer: skipped — ${failed}`);
+    return;
+  }
+  const version = JSON.parse(readFileSync(join(peers, 'node_modules', 'serverless-offline', 'package.json'), 'utf8')).version;
+  const slsVersion = JSON.parse(readFileSync(join(peers, 'node_modules', 'serverless', 'package.json'), 'utf8')).version;
+  const [httpPort, lambdaPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
+  let srv;
+  try {
+    srv = await startProcess(
+      node,
+      [join(peers, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--useInProcess', '--host', '127.0.0.1', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--websocketPort', String(websocketPort)],
+      {
+        cwd: peers,
+        ready: (l) => /Server ready/.test(l),
+        timeoutMs: 60_000,
+        label: 'serverless offline',
+        env: { SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*', SLS_INTERACTIVE_SETUP_DISABLE: '1', CI: '1' },
+      },
+    );
+  } catch (err) {
+    results.peer = { skipped: `serverless-offline did not start: ${err.message.split('\n')[0]}` };
+    results.notes.push(`peer start failure output:\n${err.message}`);
+    log(`peer: skipped — ${results.peer.skipped}`);
+    return;
+  }
+  try {
+    log(`peer: serverless-offline ${version} (serverless ${slsVersion}) --useInProcess at :${httpPort}, ready in ${srv.readyMs.toFixed(0)} ms`);
+    results.peer = { version, serverlessVersion: slsVersion, mode: 'useInProcess', readyMs: srv.readyMs };
+    const base = `http://127.0.0.1:${httpPort}/bench`;
+    const routes = {
+      proxy: { url: `${base}/proxy/42` },
+      custom: { url: `${base}/custom/42`, method: 'POST', headers: jsonHeaders, body: customBody },
+    };
+    for (const [name, r] of Object.entries(routes)) {
+      const bad = await probe(r.url, { method: r.method, headers: r.headers, body: r.body });
+      if (bad) {
+        results.peer[name] = { skipped: bad };
+        continue;
+      }
+      log(`peer: ${name}`);
+      results.peer[name] = stripSamples(await measure({ url: r.url, method: r.method, headers: r.headers, body: r.body, pid: srv.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }));
+    }
+  } finally {
+    await srv.stop();
+  }
+}
+
+async function runSoak(o, results, startedAt) {
+  const proxy = results.routes?.proxy;
+  const rate = proxy && !proxy.skipped ? proxy.reqPerSecTotal : undefined;
+  const elapsedS = (Date.now() - startedAt) / 1000;
+  const estimateS = rate ? o.soakRequests / rate + 5 : undefined;
+  if (o.soak === 'never') {
+    results.soak = { skipped: 'not run (--no-soak)' };
+    return;
+  }
+  const why = restgatePrereq();
+  if (why) {
+    results.soak = { skipped: `restgate ${why}` };
+    return;
+  }
+  if (o.soak === 'if-fits' && (estimateS === undefined || elapsedS + estimateS > o.budgetS)) {
+    results.soak = {
+      skipped:
+        estimateS === undefined
+          ? 'no proxy-route rate measured to size it; run with --soak'
+          : `${o.soakRequests} requests would take ~${estimateS.toFixed(0)} s, over the ${o.budgetS} s budget (elapsed ${elapsedS.toFixed(0)} s); run with --soak`,
+    };
+    log(`soak: skipped — ${results.soak.skipped}`);
+    return;
+  }
+  const tmpDef = join(benchDir, 'results', 'tmp', 'api.json');
+  writeFileSync(tmpDef, readFileSync(join(benchDir, 'api.json'), 'utf8').replaceAll('{{BACKEND_PORT}}', '9'));
+  const gw = await startRestgate(tmpDef, { functionsDir: join(benchDir, 'functions') });
+  try {
+    const url = `${gw.base}/proxy/7`;
+    const bad = await probe(url);
+    if (bad) {
+      results.soak = { skipped: bad };
+      return;
+    }
+    log(`soak: ${o.soakRequests} requests on the proxy route${estimateS ? ` (~${estimateS.toFixed(0)} s)` : ''}`);
+    const r = await measure({ url, pid: gw.pid, connections: o.connections, amount: o.soakRequests, warmup: 0, sampleMs: 200 });
+    // Early RSS: median over 10–20 % of the run (past warm-up); end: median over the last 10 %.
+    const samples = r.rss.samples;
+    const total = samples.at(-1)[0] || 1;
+    const win = (a, b) => median(samples.filter(([t]) => t >= a * total && t <= b * total).map((s) => s[1]));
+    const rssEarly = win(0.1, 0.2);
+    const rssEnd = win(0.9, 1);
+    results.soak = {
+      ...r,
+      requested: o.soakRequests,
+      rssEarly,
+      rssEnd,
+      rssChange: (rssEnd - rssEarly) / rssEarly,
+      rss: { ...r.rss, samples: r.rss.samples.filter((_, i) => i % 5 === 0) },
+    };
+  } finally {
+    await gw.stop();
+  }
+}
+
+// ---- goals -------------------------------------------------------------------------
+function evaluateGoals(results) {
+  const goals = [];
+  const c = results.ceiling && !results.ceiling.skipped ? results.ceiling : undefined;
+  const route = (k) => (results.routes?.[k] && !results.routes[k].skipped ? results.routes[k] : undefined);
+  const add = (goal, met, detail) => goals.push({ goal, met, detail });
+  const pct = (n) => `${(n * 100).toFixed(0)} %`;
+  for (const [k, label, min] of [
+    ['proxy', 'proxy route ≥ 60 % of ceiling req/s', 0.6],
+    ['custom', 'custom integration route ≥ 45 % of ceiling req/s', 0.45],
+  ]) {
+    const r = route(k);
+    if (!c || !r) add(label, undefined, 'not measured');
+    else add(label, r.reqPerSecTotal / c.reqPerSecTotal >= min, `${pct(r.reqPerSecTotal / c.reqPerSecTotal)} (${Math.round(r.reqPerSecTotal)} vs ${Math.round(c.reqPerSecTotal)} req/s)`);
+  }
+  for (const k of ['proxy', 'custom', 'mock', 'http']) {
+    const r = route(k);
+    const label = `${k} route p99 ≤ 2x ceiling's`;
+    if (!c || !r) add(label, undefined, 'not measured');
+    else add(label, r.latencyMs.p99 <= 2 * c.latencyMs.p99, `${r.latencyMs.p99} ms vs ceiling ${c.latencyMs.p99} ms (${(r.latencyMs.p99 / c.latencyMs.p99).toFixed(2)}x)`);
+  }
+  const s = results.startup && !results.startup.skipped ? results.startup : undefined;
+  add('start-up ≤ 300 ms (command → first answered request, median)', s ? s.startupMs.median <= 300 : undefined, s ? `${s.startupMs.median.toFixed(0)} ms` : 'not measured');
+  for (const k of ['proxy', 'custom']) {
+    const r = route(k);
+    const p = results.peer?.[k] && !results.peer[k].skipped ? results.peer[k] : undefined;
+    const label = `${k} route ≥ 10x serverless-offline --useInProcess req/s`;
+    if (!r || !p) add(label, undefined, 'not measured');
+    else add(label, r.reqPerSecTotal / p.reqPerSecTotal >= 10, `${(r.reqPerSecTotal / p.reqPerSecTotal).toFixed(1)}x (${Math.round(r.reqPerSecTotal)} vs ${Math.round(p.reqPerSecTotal)} req/s)`);
+  }
+  {
+    const runs = (results.binary?.runs ?? []).filter((b) => !b.skipped && Math.abs(b.payloadBytes - 10e6) < 1);
+    const label = '10 MB round trip RSS growth ≤ 3x payload per in-flight request';
+    if (runs.length < 2) add(label, undefined, runs.length ? `only ${runs[0].direction} measured` : 'not measured');
+    else {
+      const worst = Math.max(...runs.map((b) => b.growthPerPayload));
+      add(label, worst <= 3, runs.map((b) => `${b.direction} ${b.growthPerPayload.toFixed(2)}x`).join(', '));
+    }
+  }
+  {
+    const so = results.soak && !results.soak.skipped ? results.soak : undefined;
+    add('RSS flat within 10 % across the soak', so ? so.rssChange <= 0.1 : undefined, so ? `${(so.rssChange * 100).toFixed(1)} % (${(so.rssEarly / 1048576).toFixed(1)} → ${(so.rssEnd / 1048576).toFixed(1)} MB over ${so.requests} requests)` : results.soak?.skipped ?? 'not measured');
+  }
+  {
+    const r = results.render && !results.render.skipped ? results.render : undefined;
+    add('template rendering ≥ 3x velocityjs (geometric mean)', r?.geomeanRatio !== undefined ? r.geomeanRatio >= 3 : undefined, r?.geomeanRatio !== undefined ? `${r.geomeanRatio.toFixed(2)}x` : (r?.restgateError ?? results.render?.skipped ?? 'not measured'));
+  }
+  return goals;
+}
+
+function writeOutputs(results, outDir) {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, 'latest.md'), markdownReport(results));
+  writeFileSync(join(outDir, 'chart.svg'), svgChart(results));
+}
+
+// ---- main ----------------------------------------------------------------------------
+async function main() {
+  const o = parseOptions(process.argv.slice(2));
+  if (o.help) {
+    console.log(HELP);
+    return;
+  }
+  if (o.renderOnly) {
+    const file = typeof o.renderOnly === 'string' ? o.renderOnly : join(o.out, 'latest.json');
+    const results = JSON.parse(readFileSync(file, 'utf8'));
+    results.goals = evaluateGoals(results);
+    writeOutputs(results, dirname(file));
+    console.log(textReport(results));
+    return;
+  }
+  const startedAt = Date.now();
+  const wants = (part) => !o.only || o.only.has(part);
+  const results = {
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: machineInfo(),
+    options: { quick: o.quick, connections: o.connections, duration: o.duration, warmup: o.warmup, sizesMB: o.sizesMB, binaryConnections: o.binaryConnections, binaryDuration: o.binaryDuration, startupRuns: o.startupRuns, renderMs: o.renderMs, soak: o.soak, soakRequests: o.soakRequests, budgetS: o.budgetS, peer: o.peer, only: o.only ? [...o.only] : undefined },
+    notes: [],
+  };
+  log(`bench: ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}${o.quick ? ' (quick run)' : ''}`);
+  if (wants('ceiling')) results.ceiling = await runCeiling(o);
+  if (wants('routes')) await runRoutes(o, results);
+  if (wants('binary')) await runBinary(o, results);
+  if (wants('startup')) await runStartup(o, results);
+  if (wants('render')) await runRender(o, results);
+  if (wants('peer')) {
+    if (o.peer) await runPeer(o, results);
+    else results.peer = { skipped: 'not run (--no-peer)' };
+  }
+  if (wants('soak')) await runSoak(o, results, startedAt);
+  results.elapsedMs = Date.now() - startedAt;
+  results.goals = evaluateGoals(results);
+  writeOutputs(results, o.out);
+  console.log(textReport(results));
+  log(`\nbench: wrote ${relative(root, join(o.out, 'latest.json'))}, latest.md, chart.svg in ${(results.elapsedMs / 1000).toFixed(0)} s`);
+}
+
+main().then(
+  () => {
+    killAll();
+  },
+  (err) => {
+    killAll();
+    console.error(`bench: ${err && err.stack ? err.stack : err}`);
+    process.exitCode = 1;
+  },
+);
