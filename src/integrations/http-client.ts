@@ -179,7 +179,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           chunks.push(chunk);
         },
         onResponseEnd() {
-          finish(undefined);
+          // Settle only after undici has handed the socket back to the pool (it
+          // waits one event-loop turn before reusing a keep-alive socket), so a
+          // request issued right after this one reuses the connection instead of
+          // opening another.
+          clearTimeout(timer);
+          setImmediate(() => setImmediate(() => finish(undefined)));
         },
         onResponseError(_controller, error) {
           finish(timedOut ? new HttpClientError('timeout', 'timed out') : classify(error));
