@@ -40,6 +40,11 @@ describe('renderIntegrationUri (§7.2)', () => {
       renderIntegrationUri('http://${stageVariables.host}/pets/{id}/{proxy}/{unmapped}', { id: '42', proxy: 'a/b c' }, { host: 'backend:9000' }),
     ).toBe('http://backend:9000/pets/42/a/b%20c/{unmapped}');
   });
+  it('fills {name+} too; placeholders are not re-scanned inside substituted values', () => {
+    expect(renderIntegrationUri('http://h/{proxy+}?x=${stageVariables.a}', { proxy: '{id}/${stageVariables.a}' }, { a: 'A' })).toBe(
+      'http://h/%7Bid%7D/$%7BstageVariables.a%7D?x=A',
+    );
+  });
   it('re-encodes % and characters outside pchar, keeps / and sub-delims (§8 notes)', () => {
     expect(encodePathValue('100%/ä?#x+y=z:@!')).toBe('100%25/%C3%A4%3F%23x+y=z:@!');
   });

@@ -66,7 +66,7 @@ export function encodePathValue(value: string): string {
 }
 
 /**
- * Renders an integration uri (§7.2): `{name}` placeholders are filled from the
+ * Renders an integration uri (§7.2): `{name}` (or `{name+}`) placeholders are filled from the
  * mapped `integration.request.path.*` values (percent-encoded), then
  * `${stageVariables.x}` is substituted. Unmapped placeholders stay literal.
  */
@@ -75,12 +75,10 @@ export function renderIntegrationUri(
   pathParameters: Readonly<Record<string, string>>,
   stageVariables: Readonly<Record<string, string>>,
 ): string {
-  let out = uri;
-  for (const [name, value] of Object.entries(pathParameters)) {
-    const placeholder = `{${name}}`;
-    if (out.includes(placeholder)) out = out.split(placeholder).join(encodePathValue(value));
-  }
-  return substituteStageVariables(out, stageVariables);
+  const filled = uri.replace(/\{([^{}+]+)\+?\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(pathParameters, name) ? encodePathValue(pathParameters[name]!) : whole,
+  );
+  return substituteStageVariables(filled, stageVariables);
 }
 
 // ---------------------------------------------------------------------------
