@@ -128,9 +128,9 @@ function stageOf(definitionFile) {
 }
 
 /** Starts `bin/restgate.js serve` and returns { base, origin, pid, stop, readyMs }. */
-async function startRestgate(definition, { functionsDir, extraArgs = [], timeoutMs = 30_000 } = {}) {
+async function startRestgate(definition, { functionsDir, extraArgs = [], timeoutMs = 30_000, env = {} } = {}) {
   const args = [join(root, 'bin', 'restgate.js'), 'serve', definition, '--port', '0', '--host', '127.0.0.1', ...(functionsDir ? ['--functions', functionsDir] : []), ...extraArgs];
-  const proc = await startProcess(node, args, { cwd: root, ready: urlIn, timeoutMs, label: 'restgate serve', env: { NODE_ENV: 'production' } });
+  const proc = await startProcess(node, args, { cwd: root, ready: urlIn, timeoutMs, label: 'restgate serve', env: { NODE_ENV: 'production', ...env } });
   const printed = new URL(proc.value);
   const stage = stageOf(definition);
   const origin = printed.origin;
@@ -192,7 +192,7 @@ async function runRoutes(o, results) {
     try {
       gw = await startRestgate(def, { functionsDir: join(benchDir, 'functions') });
     } catch (err) {
-      results.routesSkipped = `restgate did not start: ${err.message.split('\n')[0]}`;
+      results.routesSkipped = `restgate did not start (${err.summary ?? err.message.split('\n')[0]})`;
       results.notes.push(`restgate start failure output:\n${err.message}`);
       log(`routes: skipped — ${results.routesSkipped}`);
       return;
@@ -245,9 +245,10 @@ async function runBinary(o, results) {
     // A fresh server per size: idle baseline → peak under load.
     let gw;
     try {
-      gw = await startRestgate(def);
+      // The example's function stores images under IMAGE_DATA_DIR: keep them out of the tree.
+      gw = await startRestgate(def, { env: { IMAGE_DATA_DIR: join(benchDir, 'results', 'tmp', 'images') } });
     } catch (err) {
-      results.binary.runs.push({ direction: 'PUT', payloadBytes: size, skipped: `restgate did not start: ${err.message.split('\n')[0]}` });
+      results.binary.runs.push({ direction: 'PUT+GET', payloadBytes: size, skipped: `restgate did not start (${err.summary ?? err.message.split('\n')[0]})` });
       continue;
     }
     try {
@@ -329,7 +330,7 @@ async function runStartup(o, results) {
       warm.push(w);
       cold.push(first.ms - w);
     } catch (err) {
-      failure = err.message.split('\n')[0];
+      failure = err.summary ?? err.message.split('\n')[0];
       break;
     } finally {
       if (gw) await gw.stop();
@@ -436,6 +437,11 @@ async function runSoak(o, results, startedAt) {
   const why = restgatePrereq();
   if (why) {
     results.soak = { skipped: `restgate ${why}` };
+    return;
+  }
+  if (!rate && results.routesSkipped) {
+    results.soak = { skipped: `restgate routes unavailable (${results.routesSkipped})` };
+    log(`soak: skipped — ${results.soak.skipped}`);
     return;
   }
   if (o.soak === 'if-fits' && (estimateS === undefined || elapsedS + estimateS > o.budgetS)) {

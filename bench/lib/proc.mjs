@@ -83,7 +83,11 @@ export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_00
       clearTimeout(timer);
       stop().finally(() => {
         const tail = lines.slice(-15).join('\n');
-        reject(new Error(`${label}: ${why}${tail ? `\n--- output tail ---\n${tail}` : ''}`));
+        const err = new Error(`${label}: ${why}${tail ? `\n--- output tail ---\n${tail}` : ''}`);
+        // The line that says what went wrong, for one-line summaries.
+        const culprit = lines.find((l) => /\b(Error|error|invalid|Cannot|EADDRINUSE)\b/.test(l));
+        err.summary = `${why}${culprit ? `: ${culprit.trim().slice(0, 200)}` : ''}`;
+        reject(err);
       });
     };
     const timer = setTimeout(() => fail(`not ready after ${timeoutMs} ms`), timeoutMs);
