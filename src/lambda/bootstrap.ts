@@ -1,0 +1,370 @@
+// Entry point of one Lambda function instance (a child process). It plays the
+// part of the Node.js runtime interface client: loads the handler once (init),
+// then serves invocations one at a time, with Lambda's context object,
+// callback semantics, console format and error shapes.
+//
+// Self-contained on purpose (node built-ins only): it runs from dist/ as a
+// plain .js file, or transpiled to a temp .mjs when restgate runs from source.
+//
+// Protocol: the gateway sends `{t:'invoke', ...}` over the IPC channel; this
+// process answers with frames on stdout (`FRAME_MARK + JSON + \n`), written
+// synchronously so they stay ordered with console output and survive
+// process.exit. Other stdout/stderr bytes are the function's own output.
+
+import { statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { format, types } from 'node:util';
+
+const FRAME_MARK = '\u001eRGF';
+
+interface BootConfig {
+  /** Function code root (Lambda's /var/task). */
+  codeRoot: string;
+  /** Lambda handler string, `path/module.export.nested`. */
+  handler: string;
+  /** Absolute path of tsx's ESM API, used only for TypeScript handlers. */
+  tsxApi: string | undefined;
+}
+
+interface InvokeMessage {
+  t: 'invoke';
+  id: string;
+  payload: string;
+  deadlineMs: number;
+  arn: string;
+  traceId: string;
+}
+
+interface ErrorPayload {
+  errorType: string;
+  errorMessage: string;
+  trace: string[];
+}
+
+function writeFrame(frame: Record<string, unknown>): void {
+  process.stdout.write(`${FRAME_MARK}${JSON.stringify(frame)}\n`);
+}
+
+// ---- errors, as the Node.js runtime reports them ---------------------------
+
+function isErrorLike(e: unknown): e is Error {
+  if (types.isNativeError(e)) return true;
+  const o = e as { name?: unknown; message?: unknown; stack?: unknown } | null;
+  return !!o && typeof o.name === 'string' && typeof o.message === 'string' && typeof o.stack === 'string' && !!o.name && !!o.message && !!o.stack;
+}
+
+function toErrorPayload(e: unknown): ErrorPayload {
+  try {
+    if (isErrorLike(e)) {
+      return { errorType: e.name, errorMessage: e.message, trace: typeof e.stack === 'string' ? e.stack.split('\n') : [] };
+    }
+    return { errorType: typeof e, errorMessage: String(e), trace: [] };
+  } catch {
+    return {
+      errorType: 'handled',
+      errorMessage:
+        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+      trace: [],
+    };
+  }
+}
+
+/** The runtime's log form of an error: a tab, then JSON with errorType/errorMessage/stack. */
+function formatErrorForLog(e: unknown): string {
+  try {
+    return (
+      '\t' +
+      JSON.stringify(e, (_k, v: unknown) => {
+        if (v instanceof Error) {
+          const out: Record<string, unknown> = Object.assign<Record<string, unknown>, Error>(
+            { errorType: v.name, errorMessage: v.message, code: (v as { code?: unknown }).code },
+            v,
+          );
+          if (typeof v.stack === 'string') out['stack'] = v.stack.split('\n');
+          return out;
+        }
+        return v;
+      })
+    );
+  } catch {
+    return '\t' + JSON.stringify(toErrorPayload(e));
+  }
+}
+
+class RuntimeError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+// ---- console, as the Node.js runtime patches it ----------------------------
+
+let currentRequestId: string | undefined;
+
+function patchConsole(): void {
+  const log =
+    (level: string) =>
+    (...args: unknown[]): void => {
+      const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}`;
+      process.stdout.write(line.replace(/\n/g, '\r') + '\n');
+    };
+  console.trace = log('TRACE');
+  console.debug = log('DEBUG');
+  console.info = log('INFO');
+  console.log = console.info;
+  console.warn = log('WARN');
+  console.error = log('ERROR');
+  (console as unknown as { fatal: (...a: unknown[]) => void }).fatal = log('FATAL');
+}
+
+// ---- loading the handler ---------------------------------------------------
+
+const TS_EXT = /\.(ts|mts|cts)$/;
+
+function moduleFile(root: string, modulePath: string): string | undefined {
+  const base = resolve(root, modulePath);
+  for (const ext of ['', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']) {
+    const p = base + ext;
+    try {
+      if (statSync(p).isFile()) return p;
+    } catch {
+      // not there: try the next extension
+    }
+  }
+  return undefined;
+}
+
+async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => unknown> {
+  const full = config.handler;
+  if (full.includes('..')) {
+    throw new RuntimeError(
+      'Runtime.MalformedHandlerName',
+      `'${full}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
+    );
+  }
+  const handlerString = basename(full);
+  const moduleRoot = full.slice(0, full.length - handlerString.length);
+  const match = /^([^.]*)\.(.*)$/.exec(handlerString);
+  if (!match) throw new RuntimeError('Runtime.MalformedHandlerName', 'Bad handler');
+  const [, moduleName, handlerPath] = match as unknown as [string, string, string];
+
+  const file = moduleFile(resolve(config.codeRoot, moduleRoot), moduleName);
+  if (file === undefined) {
+    const err = new Error(`Cannot find module '${join(config.codeRoot, moduleRoot, moduleName)}'`);
+    throw new RuntimeError('Runtime.ImportModuleError', String(err));
+  }
+  let mod: Record<string, unknown>;
+  try {
+    if (TS_EXT.test(file)) {
+      if (!config.tsxApi) throw new Error('TypeScript handlers need tsx, which could not be found');
+      const api = (await import(pathToFileURL(config.tsxApi).href)) as { register: () => unknown };
+      api.register();
+    }
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof SyntaxError) {
+      const wrapped = new RuntimeError('Runtime.UserCodeSyntaxError', String(e));
+      wrapped.stack = e.stack;
+      throw wrapped;
+    }
+    const code = (e as { code?: unknown } | null)?.code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+      throw new RuntimeError('Runtime.ImportModuleError', String(e));
+    }
+    throw e;
+  }
+  const pick = (root: unknown): unknown =>
+    handlerPath.split('.').reduce<unknown>((o, k) => (o === null || o === undefined ? undefined : (o as Record<string, unknown>)[k]), root);
+  let fn = pick(mod);
+  if (fn === undefined && mod['default'] !== undefined) fn = pick(mod['default']);
+  if (!fn) throw new RuntimeError('Runtime.HandlerNotFound', `${full} is undefined or not exported`);
+  if (typeof fn !== 'function') throw new RuntimeError('Runtime.HandlerNotFound', `${full} is not a function`);
+  return fn as (...args: unknown[]) => unknown;
+}
+
+// ---- invocations -----------------------------------------------------------
+
+interface Current {
+  id: string;
+  finished: boolean;
+  /** Runs when the event loop empties (callbackWaitsForEmptyEventLoop / no result). */
+  onEmptyLoop: (() => void) | undefined;
+}
+
+let current: Current | undefined;
+
+function channelRef(on: boolean): void {
+  const ch = (process as unknown as { channel?: { ref(): void; unref(): void } }).channel;
+  if (!ch) return;
+  if (on) ch.ref();
+  else ch.unref();
+}
+
+function memoryMb(): number {
+  return Math.round(process.memoryUsage.rss() / (1024 * 1024));
+}
+
+function finish(frame: Record<string, unknown>): void {
+  const c = current;
+  if (!c || c.finished) return;
+  c.finished = true;
+  c.onEmptyLoop = undefined;
+  writeFrame({ ...frame, id: c.id, mem: memoryMb() });
+  current = undefined;
+  channelRef(true);
+}
+
+function succeed(result: unknown): void {
+  let payload: string;
+  try {
+    payload = JSON.stringify(result === undefined ? null : result);
+    if (payload === undefined) payload = 'null';
+  } catch {
+    fail(new RuntimeError('Runtime.JSONStringifyError', 'Unable to stringify response body'));
+    return;
+  }
+  finish({ t: 'result', ok: true, payload });
+}
+
+function fail(err: unknown): void {
+  if (!current || current.finished) return;
+  console.error('Invoke Error', formatErrorForLog(err));
+  finish({ t: 'result', ok: false, error: toErrorPayload(err) });
+}
+
+process.on('beforeExit', () => {
+  const c = current;
+  if (c && !c.finished && c.onEmptyLoop) {
+    const run = c.onEmptyLoop;
+    c.onEmptyLoop = undefined;
+    run();
+  }
+});
+
+function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg: InvokeMessage): void {
+  currentRequestId = msg.id;
+  process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
+  const c: Current = { id: msg.id, finished: false, onEmptyLoop: undefined };
+  current = c;
+  // While a function runs, the IPC channel must not keep the event loop alive:
+  // an empty loop is how Lambda's Node runtime detects "nothing left to do".
+  channelRef(false);
+
+  let waitForEmptyLoop = true;
+  // Default when the loop empties without a result (the runtime's beforeExit listener).
+  c.onEmptyLoop = isAsync
+    ? () => fail(new RuntimeError('Runtime.NodeJsExit', 'Error: Runtime exited without providing a reason'))
+    : () => succeed(null);
+
+  let called = false;
+  const once =
+    <A extends unknown[]>(f: (...a: A) => void) =>
+    (...a: A): void => {
+      if (called || c.finished) return;
+      called = true;
+      f(...a);
+    };
+  const done = once((err?: unknown, result?: unknown) => {
+    if (err !== undefined && err !== null) fail(err);
+    else succeed(result);
+  });
+  const callback = once((err?: unknown, result?: unknown) => {
+    if (err !== undefined && err !== null) fail(err);
+    else if (!waitForEmptyLoop) succeed(result);
+    else c.onEmptyLoop = () => setImmediate(() => succeed(result));
+  });
+
+  const context = {
+    get callbackWaitsForEmptyEventLoop() {
+      return waitForEmptyLoop;
+    },
+    set callbackWaitsForEmptyEventLoop(v: boolean) {
+      waitForEmptyLoop = v;
+    },
+    succeed: (result?: unknown) => done(null, result),
+    fail: (err?: unknown) => done(err === undefined || err === null ? 'handled' : err),
+    done,
+    functionVersion: process.env['AWS_LAMBDA_FUNCTION_VERSION'],
+    functionName: process.env['AWS_LAMBDA_FUNCTION_NAME'],
+    memoryLimitInMB: process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'],
+    logGroupName: process.env['AWS_LAMBDA_LOG_GROUP_NAME'],
+    logStreamName: process.env['AWS_LAMBDA_LOG_STREAM_NAME'],
+    clientContext: undefined,
+    identity: undefined,
+    invokedFunctionArn: msg.arn,
+    awsRequestId: msg.id,
+    getRemainingTimeInMillis: () => msg.deadlineMs - Date.now(),
+  };
+
+  let event: unknown;
+  try {
+    event = JSON.parse(msg.payload === '' ? '{}' : msg.payload);
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  try {
+    const result = handler(event, context, callback);
+    if (result && typeof (result as { then?: unknown }).then === 'function') {
+      (result as Promise<unknown>).then(
+        (v) => done(null, v),
+        (e) => done(e === undefined || e === null ? 'handled' : e),
+      );
+    }
+  } catch (e) {
+    callback(e);
+  }
+}
+
+// ---- process-level failures ------------------------------------------------
+
+process.on('uncaughtException', (error) => {
+  console.error('Uncaught Exception', formatErrorForLog(error));
+  const payload = toErrorPayload(error);
+  if (current && !current.finished) finish({ t: 'result', ok: false, error: payload, exit: 129 });
+  else writeFrame({ t: 'init-error', error: payload });
+  process.exit(129);
+});
+
+process.on('unhandledRejection', (reason) => {
+  const error = new RuntimeError('Runtime.UnhandledPromiseRejection', String(reason));
+  console.error('Unhandled Promise Rejection', formatErrorForLog(Object.assign(error, { reason, promise: {} })));
+  const payload = toErrorPayload(error);
+  if (current && !current.finished) finish({ t: 'result', ok: false, error: payload, exit: 128 });
+  else writeFrame({ t: 'init-error', error: payload });
+  process.exit(128);
+});
+
+// ---- main ------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const raw = process.env['_RESTGATE_BOOT'];
+  delete process.env['_RESTGATE_BOOT'];
+  const config = JSON.parse(raw ?? '{}') as BootConfig;
+  patchConsole();
+  const start = performance.now();
+  let handler: (...args: unknown[]) => unknown;
+  try {
+    handler = await loadHandler(config);
+  } catch (e) {
+    console.error(
+      `${isErrorLike(e) && e.name.startsWith('Runtime.') ? e.name.slice(8) : 'Uncaught Exception'}`,
+      formatErrorForLog(e),
+    );
+    writeFrame({ t: 'init-error', error: toErrorPayload(e) });
+    process.exit(129);
+  }
+  const isAsync = handler.constructor?.name === 'AsyncFunction';
+  process.on('message', (msg: InvokeMessage) => {
+    if (msg && msg.t === 'invoke') invoke(handler, isAsync, msg);
+  });
+  // A disconnected gateway means this instance is orphaned.
+  process.on('disconnect', () => process.exit(0));
+  writeFrame({ t: 'ready', initMs: performance.now() - start, mem: memoryMb() });
+}
+
+void main();
+
+export {};

@@ -1,0 +1,94 @@
+// Error payloads and messages the Lambda service itself produces (as opposed
+// to errors a function throws, which bootstrap.ts shapes). Sources are listed
+// in docs/fidelity.md, "Lambda runtime and integrations".
+
+import { LambdaServiceError } from './types.js';
+
+/** Synchronous invoke payload limit (6 MB). */
+export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+/** Asynchronous (Event) invoke payload limit: 1 MB since October 2025 (previously 256 KB). */
+export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
+/** Largest synchronous response payload before Function.ResponseSizeTooLarge. */
+export const MAX_RESPONSE_PAYLOAD = 6291556;
+
+export function functionArn(region: string, accountId: string, name: string, qualifier?: string): string {
+  return `arn:aws:lambda:${region}:${accountId}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
+}
+
+export function functionNotFound(arn: string): LambdaServiceError {
+  return new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arn}`, 404);
+}
+
+export function payloadTooLarge(size: number, invocationType: 'RequestResponse' | 'Event'): LambdaServiceError {
+  const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
+  return new LambdaServiceError(
+    'RequestEntityTooLargeException',
+    `${size} byte payload is too large for the ${invocationType} invocation type (limit ${limit} bytes)`,
+    413,
+  );
+}
+
+export function throttled(): LambdaServiceError {
+  return new LambdaServiceError('TooManyRequestsException', 'Rate Exceeded.', 429);
+}
+
+/** Lambda parses the payload as JSON before running anything; invalid JSON is a 400. */
+export function checkJsonPayload(payload: Buffer): void {
+  if (payload.length === 0) return;
+  try {
+    JSON.parse(payload.toString('utf8'));
+  } catch (err) {
+    throw new LambdaServiceError(
+      'InvalidRequestContentException',
+      `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`,
+      400,
+    );
+  }
+}
+
+/** `{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: … Error: Task timed out after 3.00 seconds"}` */
+export function timeoutPayload(requestId: string, timeoutSeconds: number): Record<string, string> {
+  return {
+    errorType: 'Sandbox.Timedout',
+    errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
+  };
+}
+
+const SIGNAL_TEXT: Record<string, string> = {
+  SIGKILL: 'killed',
+  SIGABRT: 'aborted',
+  SIGSEGV: 'segmentation fault',
+  SIGTERM: 'terminated',
+  SIGBUS: 'bus error',
+  SIGILL: 'illegal instruction',
+  SIGFPE: 'floating point exception',
+  SIGHUP: 'hangup',
+  SIGINT: 'interrupt',
+};
+
+/** What Lambda reports when the runtime process ends without answering. */
+export function exitPayload(
+  requestId: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  outOfMemory: boolean,
+): Record<string, string> {
+  if (outOfMemory) {
+    return {
+      errorType: 'Runtime.OutOfMemory',
+      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`,
+    };
+  }
+  let reason: string;
+  if (signal) reason = `Runtime exited with error: signal: ${SIGNAL_TEXT[signal] ?? signal}`;
+  else if (code !== null && code !== 0) reason = `Runtime exited with error: exit status ${code}`;
+  else reason = 'Runtime exited without providing a reason';
+  return { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: ${reason}` };
+}
+
+export function responseTooLargePayload(): Record<string, string> {
+  return {
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD} bytes).`,
+    errorType: 'Function.ResponseSizeTooLarge',
+  };
+}
