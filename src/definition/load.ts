@@ -53,6 +53,7 @@ const VERBS: ReadonlyArray<[string, HttpMethod]> = [
   [`${X}any-method`, 'ANY'],
 ];
 const MAX_COMPRESSION_SIZE = 10485760;
+const PATH_ITEM_KEYS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'parameters', 'summary', 'description', 'servers', '$ref']);
 
 /** Read and build a definition file (JSON or YAML, decided by content). */
 export async function loadDefinition(file: string, options: LoadOptions = {}): Promise<ApiDefinition> {
@@ -197,7 +198,12 @@ function buildResource(
     const op = expectObject(ctx, item[key], opPointer, `the ${verb} operation`);
     methods[verb] = buildMethod(ctx, verb, path, pathParams, item, op, pointer, opPointer, root);
   }
-  if ('trace' in item) warn(ctx, ptr(pointer, 'trace'), 'API Gateway REST APIs do not support TRACE methods; ignored');
+  for (const key of Object.keys(item)) {
+    if (key === 'trace') warn(ctx, ptr(pointer, key), 'API Gateway REST APIs do not support TRACE methods; ignored');
+    else if (!PATH_ITEM_KEYS.has(key) && !key.startsWith('x-')) {
+      warn(ctx, ptr(pointer, key), `unknown path item field '${key}' (methods are lower-case: get, put, post, delete, patch, head, options); ignored`);
+    }
+  }
   if (Object.keys(methods).length === 0) warn(ctx, pointer, `resource ${path} has no methods`);
   return { path, pointer, methods };
 }

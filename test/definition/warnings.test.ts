@@ -177,6 +177,7 @@ describe('warnings', () => {
     const doc = oas3({ security: [{ key: [] }] }, {
       '/r': {
         trace: { responses: {} },
+        GET: { responses: {} },
         get: {
           parameters: [{ name: 'c', in: 'cookie' }],
           responses: { default: { description: 'x' }, '2XX': { description: 'y' } },
@@ -201,6 +202,10 @@ describe('warnings', () => {
         message: 'no method response is declared for status 201 (add responses.201 to the operation)',
       },
       { pointer: '/paths/~1r/trace', message: 'API Gateway REST APIs do not support TRACE methods; ignored' },
+      {
+        pointer: '/paths/~1r/GET',
+        message: "unknown path item field 'GET' (methods are lower-case: get, put, post, delete, patch, head, options); ignored",
+      },
     ]);
     const swagger = await build({
       swagger: '2.0',
