@@ -1,11 +1,11 @@
-// json.ts against json-smart 2.2 (Jayway's default provider) as measured by tools/vtl-oracle:
+// json.ts against json-smart (Jayway's default provider; 2.6.0, same results as Debian's 2.2) as measured by tools/vtl-oracle:
 // fixtures in test/vtl-corpus/json-fixtures.json (regenerate: node tools/vtl-oracle/generate.mjs).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bigDecimalToString, javaDoubleToString, JsonSyntaxError, parseJson, toJson } from './json.js';
-import { JavaBigDecimal, JavaDouble, type JavaValue } from './values.js';
+import { normaliseTag, tagOf, type Tagged } from '../../test/vtl-corpus/tags.js';
+import { JavaBigDecimal, JavaDouble } from './values.js';
 
-type Tagged = [string, ...unknown[]];
 interface Fixture {
   name: string;
   text: string;
@@ -15,46 +15,6 @@ interface Fixture {
 const fixtures: Fixture[] = JSON.parse(
   readFileSync(new URL('../../test/vtl-corpus/json-fixtures.json', import.meta.url), 'utf8'),
 );
-
-const SAFE = 2n ** 53n - 1n;
-
-/** Oracle tag (Java class) → the tag our representation must produce. */
-export function normaliseTag(t: Tagged): unknown {
-  switch (t[0]) {
-    case 'I':
-    case 'L': {
-      const v = BigInt(t[1] as string);
-      return v >= -SAFE && v <= SAFE ? ['int', String(v)] : ['big', String(v)];
-    }
-    case 'BI':
-      return ['big', t[1]];
-    case 'D':
-    case 'F':
-      return ['D', t[1]];
-    case 'A':
-      return ['A', (t[1] as Tagged[]).map(normaliseTag)];
-    case 'M':
-      return ['M', (t[1] as [string, Tagged][]).map(([k, v]) => [k, normaliseTag(v)])];
-    default:
-      return t;
-  }
-}
-
-/** Our JavaValue → tag. */
-export function tagOf(v: JavaValue): unknown {
-  if (v === null) return ['N'];
-  if (typeof v === 'string') return ['S', v];
-  if (typeof v === 'boolean') return ['B', v];
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v)) return ['not-integral', v];
-    return ['int', String(v)];
-  }
-  if (typeof v === 'bigint') return ['big', String(v)];
-  if (v instanceof JavaDouble) return ['D', javaDoubleToString(v.value)];
-  if (v instanceof JavaBigDecimal) return ['BD', v.text];
-  if (Array.isArray(v)) return ['A', v.map(tagOf)];
-  return ['M', [...v].map(([k, x]) => [k, tagOf(x)])];
-}
 
 describe('parseJson / toJson vs json-smart (oracle fixtures)', () => {
   it('has fixtures', () => {

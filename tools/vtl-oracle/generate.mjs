@@ -23,20 +23,28 @@ const corpusDir = join(root, 'test/vtl-corpus');
 const casesDir = join(corpusDir, 'cases');
 const lib = process.env.ORACLE_JAVA_LIB ?? '/usr/share/java';
 
+// JSONPath reference: Jayway JsonPath 2.10.0 + json-smart 2.6.0 (Maven Central artifacts,
+// fetched with `mvn dependency:get -Dartifact=com.jayway.jsonpath:json-path:2.10.0`).
+// Debian's libjsonpath-java is 2.0.0 (2015): no functions, negative indexes fail, no double-quoted
+// keys; set ORACLE_JSONPATH=debian to use it instead (see docs/fidelity.md).
+const m2 = process.env.ORACLE_M2 ?? join(process.env.HOME ?? '/root', '.m2/repository');
+const jsonPathJars =
+  process.env.ORACLE_JSONPATH === 'debian'
+    ? ['json-path.jar', 'json-smart.jar', 'accessors-smart.jar'].map((j) => join(lib, j))
+    : [
+        'com/jayway/jsonpath/json-path/2.10.0/json-path-2.10.0.jar',
+        'net/minidev/json-smart/2.6.0/json-smart-2.6.0.jar',
+        'net/minidev/accessors-smart/2.5.2/accessors-smart-2.5.2.jar',
+      ].map((j) => join(m2, j));
 const jars = [
-  'velocity.jar',
-  'commons-collections3.jar',
-  'commons-lang.jar',
-  'json-path.jar',
-  'json-smart.jar',
-  'accessors-smart.jar',
-  'asm.jar',
-  'slf4j-api.jar',
-  'slf4j-nop.jar',
-].map((j) => join(lib, j));
+  ...['velocity.jar', 'commons-collections3.jar', 'commons-lang.jar'].map((j) => join(lib, j)),
+  ...jsonPathJars,
+  ...['asm.jar', 'slf4j-api.jar', 'slf4j-nop.jar'].map((j) => join(lib, j)),
+];
 for (const j of jars) {
   if (!existsSync(j)) {
-    console.error(`missing ${j}: apt-get install -y velocity libjsonpath-java libcommons-lang-java`);
+    console.error(`missing ${j}: apt-get install -y velocity libjsonpath-java libcommons-lang-java;`);
+    console.error('mvn dependency:get -Dartifact=com.jayway.jsonpath:json-path:2.10.0 (or ORACLE_JSONPATH=debian)');
     process.exit(1);
   }
 }

@@ -1,0 +1,78 @@
+// jsonpath.ts against Jayway JsonPath 2.10.0 (json-smart 2.6) as measured by tools/vtl-oracle:
+// fixtures in test/vtl-corpus/jsonpath-fixtures.json (regenerate: node tools/vtl-oracle/generate.mjs).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseJson, toJson } from './json.js';
+import { normaliseTag, tagOf, type Tagged } from '../../test/vtl-corpus/tags.js';
+import {
+  compileJsonPath,
+  InvalidJsonPathError,
+  JsonPathError,
+  PathNotFoundError,
+  readJsonPath,
+} from './jsonpath.js';
+
+interface Fixture {
+  name: string;
+  document: string;
+  path: string;
+  expected: { value: Tagged; json: string } | { error: string; message: string };
+}
+
+const fixtures: Fixture[] = JSON.parse(
+  readFileSync(new URL('../../test/vtl-corpus/jsonpath-fixtures.json', import.meta.url), 'utf8'),
+);
+
+/** keys() returns a LinkedHashMap key set; restgate returns a list of the same strings. */
+function normalise(t: Tagged): unknown {
+  if (t[0] === 'O' && String(t[1]).includes('KeySet')) {
+    return ['A', JSON.parse(t[2] === '[]' ? '[]' : '[]')];
+  }
+  return normaliseTag(t);
+}
+
+const ERROR_CLASSES: Record<string, new (...a: never[]) => Error> = {
+  PathNotFoundException: PathNotFoundError,
+  InvalidPathException: InvalidJsonPathError,
+};
+
+describe('readJsonPath vs Jayway (oracle fixtures)', () => {
+  it('has fixtures', () => {
+    expect(fixtures.length).toBeGreaterThan(200);
+  });
+  for (const f of fixtures) {
+    it(`${f.name}: ${f.path}`, () => {
+      const run = () => readJsonPath(parseJson(f.document), f.path);
+      if ('error' in f.expected) {
+        expect(run).toThrow(ERROR_CLASSES[f.expected.error] ?? JsonPathError);
+        return;
+      }
+      const v = run();
+      expect(toJson(v)).toBe(f.expected.json);
+      if (f.expected.value[0] === 'O') {
+        // A key set: same strings, as a list.
+        expect(Array.isArray(v)).toBe(true);
+      } else {
+        expect(tagOf(v)).toEqual(normalise(f.expected.value));
+      }
+    });
+  }
+});
+
+describe('compileJsonPath', () => {
+  it('caches compiled paths', () => {
+    expect(compileJsonPath('$.a.b')).toBe(compileJsonPath('$.a.b'));
+  });
+  it('reports definiteness', () => {
+    expect(compileJsonPath('$.a[0].b').definite).toBe(true);
+    expect(compileJsonPath("$['a','b']").definite).toBe(true);
+    expect(compileJsonPath('$.a[*]').definite).toBe(false);
+    expect(compileJsonPath('$..a').definite).toBe(false);
+    expect(compileJsonPath('$.a[1:2]').definite).toBe(false);
+  });
+  it('throws InvalidJsonPathError for syntax errors', () => {
+    for (const p of ['', '$.', '$..', '$[', "$['a", '$.a b', '$.c[a]', '$[?(@.a >)]']) {
+      expect(() => compileJsonPath(p), p).toThrow(InvalidJsonPathError);
+    }
+  });
+});

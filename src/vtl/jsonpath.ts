@@ -1,0 +1,1006 @@
+// JSONPath with Jayway JsonPath 2.x semantics (reference: Jayway 2.10.0 + json-smart 2.6, default
+// configuration, no options), as API Gateway's $input.path / $input.json use it.
+// Behaviour was measured with tools/vtl-oracle (fixtures: test/vtl-corpus/jsonpath-fixtures.json).
+//
+// Result rules (JsonPath.read):
+// - definite path (no .., *, filter, slice, index/property list except a leaf property list):
+//   the value, or PathNotFoundError when nothing matched;
+// - indefinite path: a list (possibly empty) of every match;
+// - a trailing function (length(), sum(), keys() ...) is applied to the node it follows.
+
+import { JavaBigDecimal, JavaDouble, type JavaValue } from './values.js';
+
+export class JsonPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JsonPathError';
+  }
+}
+
+/** Invalid path text (Jayway InvalidPathException). */
+export class InvalidJsonPathError extends JsonPathError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidJsonPathError';
+  }
+}
+
+/** The path matched nothing where Jayway throws PathNotFoundException. */
+export class PathNotFoundError extends JsonPathError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PathNotFoundError';
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Tokens
+
+interface Ctx {
+  root: JavaValue;
+  results: JavaValue[];
+  requireProperties: boolean;
+}
+
+abstract class Token {
+  next: Token | null = null;
+  /**
+   * Set by a scan on the token after its target while it walks an array (Jayway
+   * setUpstreamArrayIndex); a leaf property then only records results when the token
+   * before the path's last one reads "[index]". -1 = not set. Reset for every read.
+   */
+  upstreamArrayIndex = -1;
+  /** The fragment ("[0]", "[*]", "['a']") of the token before the path's last token. */
+  tailPrevFragment: string | null = null;
+  abstract fragment(): string;
+  /** Every token before this one is definite. */
+  upstreamDefinite = true;
+  abstract readonly definite: boolean;
+  abstract evaluate(model: JavaValue, ctx: Ctx): void;
+
+  get isLeaf(): boolean {
+    return this.next === null;
+  }
+
+  /** Continue with the next token, or record a result. */
+  emit(value: JavaValue, ctx: Ctx): void {
+    if (this.next) this.next.evaluate(value, ctx);
+    else ctx.results.push(value);
+  }
+}
+
+const isMap = (v: JavaValue): v is Map<string, JavaValue> => v instanceof Map;
+
+function describe(v: JavaValue): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'net.minidev.json.JSONArray';
+  if (isMap(v)) return 'java.util.LinkedHashMap';
+  if (typeof v === 'string') return 'java.lang.String';
+  if (typeof v === 'boolean') return 'java.lang.Boolean';
+  if (typeof v === 'number') return 'java.lang.Integer';
+  if (typeof v === 'bigint') return 'java.math.BigInteger';
+  if (v instanceof JavaDouble) return 'java.lang.Double';
+  return 'java.math.BigDecimal';
+}
+
+class PropertyToken extends Token {
+  constructor(readonly properties: string[]) {
+    super();
+  }
+  get definite(): boolean {
+    return this.properties.length === 1 || this.isLeaf;
+  }
+  evaluate(model: JavaValue, ctx: Ctx): void {
+    if (!isMap(model)) {
+      if (!this.upstreamDefinite) return;
+      throw new PathNotFoundError(
+        `Expected to find an object with property ${this.show()} but found '${describe(model)}'`,
+      );
+    }
+    if (this.properties.length === 1) {
+      this.one(this.properties[0]!, model, ctx);
+    } else if (this.isLeaf) {
+      // Leaf property list: merged into one map of the properties present.
+      const merged = new Map<string, JavaValue>();
+      for (const p of this.properties) {
+        if (model.has(p)) merged.set(p, model.get(p)!);
+        else if (ctx.requireProperties) throw new PathNotFoundError(`Missing property ${p}`);
+      }
+      ctx.results.push(merged);
+    } else {
+      for (const p of this.properties) this.one(p, model, ctx);
+    }
+  }
+  private one(p: string, model: Map<string, JavaValue>, ctx: Ctx): void {
+    if (!model.has(p)) {
+      if (this.isLeaf) {
+        if (ctx.requireProperties) throw new PathNotFoundError(`No results for path: ['${p}']`);
+        return;
+      }
+      if ((this.upstreamDefinite && this.definite) || ctx.requireProperties) {
+        throw new PathNotFoundError(`Missing property in path ['${p}']`);
+      }
+      return;
+    }
+    if (this.isLeaf && this.upstreamArrayIndex !== -1 && this.tailPrevFragment !== `[${this.upstreamArrayIndex}]`) {
+      return;
+    }
+    this.emit(model.get(p)!, ctx);
+  }
+  show(): string {
+    return '[' + this.properties.map((p) => `'${p}'`).join(',') + ']';
+  }
+  fragment(): string {
+    return this.show();
+  }
+}
+
+class WildcardToken extends Token {
+  readonly definite = false;
+  fragment(): string {
+    return '[*]';
+  }
+  evaluate(model: JavaValue, ctx: Ctx): void {
+    if (isMap(model)) {
+      for (const v of model.values()) this.emit(v, ctx);
+    } else if (Array.isArray(model)) {
+      for (const v of model) {
+        try {
+          this.emit(v, ctx);
+        } catch (e) {
+          if (!(e instanceof PathNotFoundError) || ctx.requireProperties) throw e;
+        }
+      }
+    }
+  }
+}
+
+abstract class ArrayToken extends Token {
+  /** checkArrayModel: false means "skip silently". */
+  protected arrayModel(model: JavaValue): model is JavaValue[] {
+    if (Array.isArray(model)) return true;
+    if (!this.upstreamDefinite) return false;
+    if (model === null) throw new PathNotFoundError('The path is null');
+    throw new PathNotFoundError(`Filter: ${this.show()} can only be applied to arrays`);
+  }
+  protected index(list: JavaValue[], i: number, ctx: Ctx): void {
+    const k = i < 0 ? list.length + i : i;
+    if (k < 0 || k >= list.length) return;
+    this.emit(list[k]!, ctx);
+  }
+  abstract show(): string;
+  fragment(): string {
+    return this.show();
+  }
+}
+
+class IndexToken extends ArrayToken {
+  constructor(readonly indexes: number[]) {
+    super();
+  }
+  get definite(): boolean {
+    return this.indexes.length === 1;
+  }
+  evaluate(model: JavaValue, ctx: Ctx): void {
+    if (!this.arrayModel(model)) return;
+    for (const i of this.indexes) this.index(model, i, ctx);
+  }
+  show(): string {
+    return `[${this.indexes.join(',')}]`;
+  }
+}
+
+class SliceToken extends ArrayToken {
+  readonly definite = false;
+  constructor(
+    readonly from: number | null,
+    readonly to: number | null,
+  ) {
+    super();
+  }
+  evaluate(model: JavaValue, ctx: Ctx): void {
+    if (!this.arrayModel(model)) return;
+    const length = model.length;
+    let from: number;
+    let to: number;
+    if (this.to === null) {
+      from = this.from! < 0 ? Math.max(0, length + this.from!) : this.from!;
+      if (length === 0 || from >= length) return;
+      to = length;
+    } else if (this.from === null) {
+      to = this.to < 0 ? length + this.to : Math.min(length, this.to);
+      if (length === 0) return;
+      from = 0;
+    } else {
+      from = this.from < 0 ? Math.max(0, length + this.from) : this.from;
+      to = this.to < 0 ? length + this.to : Math.min(length, this.to);
+      if (from >= to || length === 0) return;
+    }
+    for (let i = from; i < to; i++) this.index(model, i, ctx);
+  }
+  show(): string {
+    return `[${this.from ?? ''}:${this.to ?? ''}]`;
+  }
+}
+
+class FilterToken extends Token {
+  readonly definite = false;
+  fragment(): string {
+    return '[?]';
+  }
+  constructor(readonly predicate: Predicate) {
+    super();
+  }
+  evaluate(model: JavaValue, ctx: Ctx): void {
+    if (isMap(model)) {
+      if (this.predicate(model, ctx.root)) this.emit(model, ctx);
+    } else if (Array.isArray(model)) {
+      for (const item of model) if (this.predicate(item, ctx.root)) this.emit(item, ctx);
+    } else if (this.upstreamDefinite) {
+      throw new InvalidJsonPathError('Filter can not be applied to primitives');
+    }
+  }
+}
+
+class ScanToken extends Token {
+  readonly definite = false;
+  evaluate(model: JavaValue, ctx: Ctx): void {
+    const target = this.next!;
+    this.walk(target, model, ctx, scanPredicate(target));
+  }
+  private walk(target: Token, model: JavaValue, ctx: Ctx, matches: (v: JavaValue) => boolean): void {
+    if (isMap(model)) {
+      if (matches(model)) target.evaluate(model, ctx);
+      for (const v of model.values()) this.walk(target, v, ctx, matches);
+    } else if (Array.isArray(model)) {
+      if (matches(model)) {
+        if (target.isLeaf) target.evaluate(model, ctx);
+        else {
+          const next = target.next!;
+          for (let i = 0; i < model.length; i++) {
+            next.upstreamArrayIndex = i;
+            next.evaluate(model[i]!, ctx);
+          }
+        }
+      }
+      for (const v of model) this.walk(target, v, ctx, matches);
+    }
+  }
+  // The scan hands results to its target itself.
+  override emit(): void {}
+  fragment(): string {
+    return '..';
+  }
+}
+
+function scanPredicate(target: Token): (v: JavaValue) => boolean {
+  if (target instanceof PropertyToken) {
+    return (v) => isMap(v) && (!target.definite || target.properties.every((p) => v.has(p)));
+  }
+  if (target instanceof ArrayToken) return (v) => Array.isArray(v);
+  if (target instanceof WildcardToken) return () => true;
+  if (target instanceof FilterToken) return (v) => isMap(v) && target.predicate(v, currentRoot);
+  return () => false;
+}
+// The root document during a scan's filter check (scan predicates get no context in Jayway either).
+let currentRoot: JavaValue = null;
+
+// ---------------------------------------------------------------------------
+// Functions
+
+type Fn = (model: JavaValue, params: JavaValue[] | null) => JavaValue;
+
+function numbersOf(model: JavaValue, params: JavaValue[] | null): number[] {
+  const out: number[] = [];
+  const add = (v: JavaValue): void => {
+    const n = toNumber(v);
+    if (n !== undefined) out.push(n);
+  };
+  if (Array.isArray(model)) model.forEach(add);
+  if (params) for (const p of params) (Array.isArray(p) ? p : [p]).forEach(add);
+  if (out.length === 0) throw new JsonPathError('Aggregation function attempted to calculate value using empty array');
+  return out;
+}
+
+function toNumber(v: JavaValue): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof JavaDouble) return v.value;
+  if (v instanceof JavaBigDecimal) return Number(v.text);
+  return undefined;
+}
+
+const JAVA_DOUBLE_MIN_VALUE = Number.MIN_VALUE;
+
+const FUNCTIONS: Record<string, Fn> = {
+  length: (model, params) => {
+    const target = params ? params[0]! : model;
+    if (Array.isArray(target)) return target.length;
+    if (!params && isMap(target)) return target.size;
+    return null;
+  },
+  sum: (m, p) => new JavaDouble(numbersOf(m, p).reduce((a, b) => a + b, 0)),
+  avg: (m, p) => {
+    const ns = numbersOf(m, p);
+    return new JavaDouble(ns.reduce((a, b) => a + b, 0) / ns.length);
+  },
+  min: (m, p) => new JavaDouble(numbersOf(m, p).reduce((a, b) => (b < a ? b : a), Number.MAX_VALUE)),
+  // Jayway starts max at Double.MIN_VALUE (the smallest positive double), so all-negative input gives it.
+  max: (m, p) => new JavaDouble(numbersOf(m, p).reduce((a, b) => (a < b ? b : a), JAVA_DOUBLE_MIN_VALUE)),
+  stddev: (m, p) => {
+    const ns = numbersOf(m, p);
+    let sum = 0;
+    let sumSq = 0;
+    for (const n of ns) {
+      sum += n;
+      sumSq += n * n;
+    }
+    return new JavaDouble(Math.sqrt(sumSq / ns.length - (sum * sum) / ns.length / ns.length));
+  },
+  keys: (model) => (isMap(model) ? [...model.keys()] : null),
+};
+FUNCTIONS.size = FUNCTIONS.length!;
+
+class FunctionToken extends Token {
+  readonly definite = true;
+  /** Set when the path was `$..x.fn()`: Jayway evaluates fn over the scan's results. */
+  scanPath: CompiledJsonPath | null = null;
+  constructor(
+    readonly name: string,
+    readonly fn: Fn,
+  ) {
+    super();
+  }
+  fragment(): string {
+    return `.${this.name}()`;
+  }
+  evaluate(model: JavaValue, ctx: Ctx): void {
+    let params: JavaValue[] | null = null;
+    if (this.scanPath) params = [this.scanPath.evaluateList(model, ctx.root, false)];
+    this.emit(this.fn(model, params), ctx);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Filters
+
+type Predicate = (item: JavaValue, root: JavaValue) => boolean;
+
+type Node =
+  | { kind: 'path'; path: CompiledJsonPath; relative: boolean }
+  | { kind: 'value'; value: FValue };
+
+/** Filter values (Jayway ValueNode kinds). */
+type FValue =
+  | { t: 'num'; n: number }
+  | { t: 'str'; s: string }
+  | { t: 'bool'; b: boolean }
+  | { t: 'null' }
+  | { t: 'undef' }
+  | { t: 'json'; v: JavaValue }
+  | { t: 'regex'; re: RegExp };
+
+function toFValue(v: JavaValue): FValue {
+  if (v === null) return { t: 'null' };
+  if (typeof v === 'string') return { t: 'str', s: v };
+  if (typeof v === 'boolean') return { t: 'bool', b: v };
+  const n = toNumber(v);
+  if (n !== undefined) return { t: 'num', n };
+  return { t: 'json', v };
+}
+
+function numberText(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(n);
+}
+
+function fEquals(a: FValue, b: FValue): boolean {
+  switch (a.t) {
+    case 'num':
+      if (b.t === 'num') return a.n === b.n;
+      if (b.t === 'str') {
+        const n = b.s.trim() === '' ? NaN : Number(b.s);
+        return !Number.isNaN(n) && n === a.n;
+      }
+      return false;
+    case 'str':
+      if (b.t === 'str') return a.s === b.s;
+      if (b.t === 'num') return a.s === numberText(b.n);
+      return false;
+    case 'bool':
+      return b.t === 'bool' && a.b === b.b;
+    case 'null':
+      return b.t === 'null';
+    case 'json':
+      return b.t === 'json' && jsonEquals(a.v, b.v);
+    default:
+      return false;
+  }
+}
+
+function jsonEquals(a: JavaValue, b: JavaValue): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEquals(x, b[i]!));
+  if (isMap(a) && isMap(b)) return a.size === b.size && [...a].every(([k, v]) => b.has(k) && jsonEquals(v, b.get(k)!));
+  const x = toFValue(a);
+  const y = toFValue(b);
+  if (x.t === 'json' || y.t === 'json') return false;
+  return fEquals(x, y);
+}
+
+function listOf(v: FValue): FValue[] | null {
+  if (v.t === 'json' && Array.isArray(v.v)) return v.v.map(toFValue);
+  return null;
+}
+
+function regexInput(v: FValue): string {
+  if (v.t === 'str') return v.s;
+  if (v.t === 'num') return numberText(v.n);
+  if (v.t === 'bool') return String(v.b);
+  return '';
+}
+
+const OPERATORS: Record<string, (l: FValue, r: FValue) => boolean> = {
+  '==': (l, r) => {
+    if (l.t === 'json' && r.t === 'json') return jsonEquals(l.v, r.v);
+    return fEquals(l, r);
+  },
+  '!=': (l, r) => !OPERATORS['==']!(l, r),
+  '===': (l, r) => l.t === r.t && OPERATORS['==']!(l, r),
+  '!==': (l, r) => !OPERATORS['===']!(l, r),
+  '<': (l, r) => (l.t === 'num' && r.t === 'num' ? l.n < r.n : l.t === 'str' && r.t === 'str' ? l.s < r.s : false),
+  '<=': (l, r) => (l.t === 'num' && r.t === 'num' ? l.n <= r.n : l.t === 'str' && r.t === 'str' ? l.s <= r.s : false),
+  '>': (l, r) => (l.t === 'num' && r.t === 'num' ? l.n > r.n : l.t === 'str' && r.t === 'str' ? l.s > r.s : false),
+  '>=': (l, r) => (l.t === 'num' && r.t === 'num' ? l.n >= r.n : l.t === 'str' && r.t === 'str' ? l.s >= r.s : false),
+  '=~': (l, r) => {
+    if ((l.t === 'regex') === (r.t === 'regex')) return false;
+    const re = l.t === 'regex' ? l.re : (r as { re: RegExp }).re;
+    const other = l.t === 'regex' ? r : l;
+    const list = listOf(other);
+    if (list) return list.some((x) => re.test(regexInput(x)));
+    return re.test(regexInput(other));
+  },
+  in: (l, r) => {
+    const list = listOf(r);
+    return list ? list.some((x) => fEquals(x, l) || fEquals(l, x)) : false;
+  },
+  nin: (l, r) => !OPERATORS.in!(l, r),
+  contains: (l, r) => {
+    if (l.t === 'str' && r.t === 'str') return l.s.includes(r.s);
+    const list = listOf(l);
+    return list ? list.some((x) => fEquals(x, r)) : false;
+  },
+  size: (l, r) => {
+    if (r.t !== 'num') return false;
+    const n = Math.trunc(r.n);
+    if (l.t === 'str') return l.s.length === n;
+    if (l.t === 'json') return Array.isArray(l.v) ? l.v.length === n : isMap(l.v) ? l.v.size === n : false;
+    return false;
+  },
+  empty: (l, r) => {
+    if (r.t !== 'bool') return false;
+    if (l.t === 'str') return (l.s.length === 0) === r.b;
+    if (l.t === 'json') return (Array.isArray(l.v) ? l.v.length === 0 : isMap(l.v) ? l.v.size === 0 : false) === r.b;
+    return false;
+  },
+  subsetof: (l, r) => {
+    const a = listOf(l);
+    const b = listOf(r);
+    return !!a && !!b && a.every((x) => b.some((y) => fEquals(x, y)));
+  },
+  anyof: (l, r) => {
+    const a = listOf(l);
+    const b = listOf(r);
+    return !!a && !!b && a.some((x) => b.some((y) => fEquals(x, y)));
+  },
+  noneof: (l, r) => {
+    const a = listOf(l);
+    const b = listOf(r);
+    return !!a && !!b && !a.some((x) => b.some((y) => fEquals(x, y)));
+  },
+};
+
+function evalNode(node: Node, item: JavaValue, root: JavaValue): FValue {
+  if (node.kind === 'value') return node.value;
+  try {
+    const v = node.path.evaluateValue(node.relative ? item : root, root);
+    return toFValue(v);
+  } catch (e) {
+    if (e instanceof PathNotFoundError) return { t: 'undef' };
+    throw e;
+  }
+}
+
+function exists(node: Node, item: JavaValue, root: JavaValue): boolean {
+  if (node.kind === 'value') return node.value.t === 'bool' ? node.value.b : true;
+  try {
+    node.path.evaluateValue(node.relative ? item : root, root, true);
+    return true;
+  } catch (e) {
+    if (e instanceof PathNotFoundError) return false;
+    throw e;
+  }
+}
+
+class FilterParser {
+  pos = 0;
+  constructor(
+    readonly text: string,
+    readonly whole: string,
+  ) {}
+
+  fail(msg: string): never {
+    throw new InvalidJsonPathError(`Failed to parse filter: ${this.whole}, ${msg} at position ${this.pos}`);
+  }
+  ws(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+  }
+  peek(s: string): boolean {
+    return this.text.startsWith(s, this.pos);
+  }
+
+  parse(): Predicate {
+    const p = this.or();
+    this.ws();
+    if (this.pos !== this.text.length) this.fail(`unexpected '${this.text[this.pos]}'`);
+    return p;
+  }
+  or(): Predicate {
+    const parts = [this.and()];
+    for (;;) {
+      this.ws();
+      if (!this.peek('||')) break;
+      this.pos += 2;
+      parts.push(this.and());
+    }
+    return parts.length === 1 ? parts[0]! : (i, r) => parts.some((p) => p(i, r));
+  }
+  and(): Predicate {
+    const parts = [this.unary()];
+    for (;;) {
+      this.ws();
+      if (!this.peek('&&')) break;
+      this.pos += 2;
+      parts.push(this.unary());
+    }
+    return parts.length === 1 ? parts[0]! : (i, r) => parts.every((p) => p(i, r));
+  }
+  unary(): Predicate {
+    this.ws();
+    if (this.peek('!') && !this.peek('!=')) {
+      this.pos++;
+      const inner = this.unary();
+      return (i, r) => !inner(i, r);
+    }
+    if (this.peek('(')) {
+      this.pos++;
+      const inner = this.or();
+      this.ws();
+      if (!this.peek(')')) this.fail("expected ')'");
+      this.pos++;
+      return inner;
+    }
+    return this.relation();
+  }
+  relation(): Predicate {
+    const left = this.operand();
+    this.ws();
+    const op = this.operator();
+    if (op === null) {
+      return (i, r) => exists(left, i, r);
+    }
+    this.ws();
+    const right = this.operand();
+    const f = OPERATORS[op]!;
+    return (i, r) => f(evalNode(left, i, r), evalNode(right, i, r));
+  }
+  operator(): string | null {
+    for (const op of ['===', '!==', '==', '!=', '<=', '>=', '=~', '<', '>']) {
+      if (this.peek(op)) {
+        this.pos += op.length;
+        return op;
+      }
+    }
+    const m = /^(nin|in|contains|size|empty|subsetof|anyof|noneof)\b/.exec(this.text.slice(this.pos));
+    if (m) {
+      this.pos += m[1]!.length;
+      return m[1]!;
+    }
+    return null;
+  }
+  operand(): Node {
+    this.ws();
+    const t = this.text;
+    const c = t[this.pos];
+    if (c === '@' || c === '$') {
+      const start = this.pos;
+      let depth = 0;
+      let quote: string | null = null;
+      while (this.pos < t.length) {
+        const ch = t[this.pos]!;
+        if (quote) {
+          if (ch === '\\') this.pos++;
+          else if (ch === quote) quote = null;
+        } else if (ch === "'" || ch === '"') quote = ch;
+        else if (ch === '[' || ch === '(') depth++;
+        else if (ch === ']' || (ch === ')' && depth > 0)) depth--;
+        else if (depth === 0 && (/\s/.test(ch) || ')=!<>&|'.includes(ch))) break;
+        this.pos++;
+      }
+      const text = t.slice(start, this.pos);
+      return { kind: 'path', path: compileJsonPath(c === '@' ? '$' + text.slice(1) : text), relative: c === '@' };
+    }
+    if (c === "'" || c === '"') {
+      let s = '';
+      this.pos++;
+      while (this.pos < t.length && t[this.pos] !== c) {
+        if (t[this.pos] === '\\' && this.pos + 1 < t.length) this.pos++;
+        s += t[this.pos];
+        this.pos++;
+      }
+      if (this.pos >= t.length) this.fail('string not closed');
+      this.pos++;
+      return { kind: 'value', value: { t: 'str', s } };
+    }
+    if (c === '/') {
+      const end = t.indexOf('/', this.pos + 1);
+      if (end < 0) this.fail('regex not closed');
+      const source = t.slice(this.pos + 1, end);
+      this.pos = end + 1;
+      const flagsM = /^[a-z]*/.exec(t.slice(this.pos))!;
+      this.pos += flagsM[0].length;
+      let flags = '';
+      if (flagsM[0].includes('i')) flags += 'i';
+      if (flagsM[0].includes('m')) flags += 'm';
+      if (flagsM[0].includes('s')) flags += 's';
+      // Pattern.matcher(input).matches(): whole-string match.
+      return { kind: 'value', value: { t: 'regex', re: new RegExp(`^(?:${source})$`, flags) } };
+    }
+    if (c === '[' || c === '{') {
+      // JSON literal: find the matching bracket.
+      const start = this.pos;
+      let depth = 0;
+      let quote: string | null = null;
+      while (this.pos < t.length) {
+        const ch = t[this.pos]!;
+        if (quote) {
+          if (ch === '\\') this.pos++;
+          else if (ch === quote) quote = null;
+        } else if (ch === "'" || ch === '"') quote = ch;
+        else if (ch === '[' || ch === '{') depth++;
+        else if (ch === ']' || ch === '}') {
+          depth--;
+          if (depth === 0) {
+            this.pos++;
+            break;
+          }
+        }
+        this.pos++;
+      }
+      const literal = t.slice(start, this.pos);
+      let value: JavaValue;
+      try {
+        value = jsonLiteral(literal);
+      } catch {
+        this.fail('invalid JSON literal');
+      }
+      return { kind: 'value', value: { t: 'json', v: value } };
+    }
+    const num = /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(t.slice(this.pos));
+    if (num) {
+      this.pos += num[0].length;
+      return { kind: 'value', value: { t: 'num', n: Number(num[0]) } };
+    }
+    for (const [word, value] of [
+      ['true', { t: 'bool', b: true }],
+      ['false', { t: 'bool', b: false }],
+      ['null', { t: 'null' }],
+    ] as const) {
+      if (this.peek(word)) {
+        this.pos += word.length;
+        return { kind: 'value', value };
+      }
+    }
+    this.fail(`unexpected '${c ?? 'end'}'`);
+  }
+}
+
+/** JSON literal inside a filter ('single quotes' allowed). */
+function jsonLiteral(text: string): JavaValue {
+  const normalised = text.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, s: string) => JSON.stringify(s.replace(/\\'/g, "'")));
+  const toJava = (v: unknown): JavaValue => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') return Number.isInteger(v) ? v : new JavaDouble(v);
+    if (Array.isArray(v)) return v.map(toJava);
+    return new Map(Object.entries(v as object).map(([k, x]) => [k, toJava(x)]));
+  };
+  return toJava(JSON.parse(normalised));
+}
+
+// ---------------------------------------------------------------------------
+// Path compiler
+
+export class CompiledJsonPath {
+  private readonly tokens: Token[] = [];
+  constructor(
+    readonly source: string,
+    readonly first: Token | null,
+    readonly definite: boolean,
+  ) {
+    const seen = new Set<Token>();
+    const visit = (t: Token | null): void => {
+      for (; t && !seen.has(t); t = t.next) {
+        seen.add(t);
+        this.tokens.push(t);
+        if (t instanceof FunctionToken && t.scanPath) visit(t.scanPath.first);
+      }
+    };
+    visit(first);
+  }
+
+  /** JsonPath.read: the value for definite paths, a list for indefinite ones. */
+  read(document: JavaValue): JavaValue {
+    if (document === null) throw new JsonPathError('root can not be null');
+    const results = this.run(document, document, false);
+    if (this.definite) {
+      if (results.length === 0) throw new PathNotFoundError(`No results for path: ${this.source}`);
+      return results[results.length - 1]!;
+    }
+    return results;
+  }
+
+  /** Evaluation inside a filter: like read, but relative to `model`. */
+  evaluateValue(model: JavaValue, root: JavaValue, requireProperties = false): JavaValue {
+    const results = this.run(model, root, requireProperties);
+    if (this.definite) {
+      if (results.length === 0) throw new PathNotFoundError(`No results for path: ${this.source}`);
+      return results[results.length - 1]!;
+    }
+    return results;
+  }
+
+  evaluateList(model: JavaValue, root: JavaValue, requireProperties: boolean): JavaValue[] {
+    return this.run(model, root, requireProperties);
+  }
+
+  private run(model: JavaValue, root: JavaValue, requireProperties: boolean): JavaValue[] {
+    const ctx: Ctx = { root, results: [], requireProperties };
+    for (const t of this.tokens) t.upstreamArrayIndex = -1;
+    const saved = currentRoot;
+    currentRoot = root;
+    try {
+      if (this.first) this.first.evaluate(model, ctx);
+      else ctx.results.push(model);
+    } finally {
+      currentRoot = saved;
+    }
+    return ctx.results;
+  }
+}
+
+class PathCompiler {
+  pos = 0;
+  tokens: Token[] = [];
+  constructor(readonly path: string) {}
+
+  fail(msg: string): never {
+    throw new InvalidJsonPathError(`${msg} (path ${JSON.stringify(this.path)})`);
+  }
+
+  compile(): Token[] {
+    const p = this.path;
+    if (p[0] !== '$' && p[0] !== '@') this.fail('Path must start with $ or @');
+    this.pos = 1;
+    if (p.endsWith('.')) this.fail("Path must not end with a '.' or '..'");
+    while (this.pos < p.length) {
+      const c = p[this.pos];
+      if (c === '.') {
+        if (p[this.pos + 1] === '.') {
+          this.tokens.push(new ScanToken());
+          this.pos += 2;
+          if (p[this.pos] === '[') continue;
+          this.dotToken();
+        } else {
+          this.pos++;
+          this.dotToken();
+        }
+      } else if (c === '[') {
+        // Jayway ignores a lone '[' at the end of a path after a token ("$.c[" reads "$.c").
+        if (this.pos === p.length - 1 && this.tokens.length > 0) break;
+        this.bracketToken();
+      } else {
+        this.fail(`Illegal character at position ${this.pos} expected '.' or '['`);
+      }
+    }
+    return this.tokens;
+  }
+
+  dotToken(): void {
+    const p = this.path;
+    if (p[this.pos] === '*') {
+      this.pos++;
+      this.tokens.push(new WildcardToken());
+      return;
+    }
+    if (p[this.pos] === '[') this.fail(`Could not parse token starting at position ${this.pos}. Expected ?, ', 0-9, * `);
+    const start = this.pos;
+    while (this.pos < p.length && !'.[( '.includes(p[this.pos]!)) this.pos++;
+    if (this.pos === start) this.fail(`Could not parse token starting at position ${this.pos}`);
+    const name = p.slice(start, this.pos);
+    if (p[this.pos] === ' ') this.fail(`Use bracket notion ['my prop'] if your property contains blank characters. position: ${this.pos}`);
+    if (p[this.pos] === '(') {
+      const close = p.indexOf(')', this.pos);
+      if (close < 0) this.fail('Function not closed');
+      const args = p.slice(this.pos + 1, close).trim();
+      this.pos = close + 1;
+      const fn = FUNCTIONS[name];
+      if (!fn) this.fail(`Function of name: ${name} cannot be created`);
+      if (args !== '') this.fail(`Function parameters are not supported: ${name}(${args})`);
+      if (this.pos < p.length) this.fail('Function must be the last token of a path');
+      this.tokens.push(new FunctionToken(name, fn));
+      return;
+    }
+    this.tokens.push(new PropertyToken([name]));
+  }
+
+  bracketToken(): void {
+    const p = this.path;
+    const start = this.pos;
+    let i = this.pos + 1;
+    while (p[i] === ' ') i++;
+    const c = p[i];
+    if (c === '?') {
+      // [?(...)]
+      if (p[i + 1] !== '(') this.fail('Filter must start with [?(');
+      const close = this.findFilterEnd(i + 2);
+      const body = p.slice(i + 2, close);
+      let j = close + 1;
+      while (p[j] === ' ') j++;
+      if (p[j] !== ']') this.fail('Filter must end with )]');
+      this.pos = j + 1;
+      this.tokens.push(new FilterToken(new FilterParser(body, p.slice(start, this.pos)).parse()));
+      return;
+    }
+    if (c === '*') {
+      let j = i + 1;
+      while (p[j] === ' ') j++;
+      if (p[j] !== ']') this.fail(`Could not parse token starting at position ${this.pos}`);
+      this.pos = j + 1;
+      this.tokens.push(new WildcardToken());
+      return;
+    }
+    if (c === "'" || c === '"') {
+      const props: string[] = [];
+      let j = i;
+      for (;;) {
+        while (p[j] === ' ') j++;
+        const q = p[j];
+        if (q !== "'" && q !== '"') this.fail(`Could not parse token starting at position ${this.pos}`);
+        let s = '';
+        j++;
+        while (j < p.length && p[j] !== q) {
+          if (p[j] === '\\' && j + 1 < p.length) j++;
+          s += p[j];
+          j++;
+        }
+        if (j >= p.length) this.fail("Property has not been closed - missing closing '");
+        j++;
+        props.push(s);
+        while (p[j] === ' ') j++;
+        if (p[j] === ',') {
+          j++;
+          continue;
+        }
+        if (p[j] === ']') break;
+        this.fail(`Property must be separated by comma or Property must be terminated close square bracket at index ${j}`);
+      }
+      this.pos = j + 1;
+      this.tokens.push(new PropertyToken(props));
+      return;
+    }
+    if (c !== undefined && /[-0-9:]/.test(c)) {
+      const close = p.indexOf(']', i);
+      if (close < 0) this.fail(`Could not parse token starting at position ${this.pos}`);
+      const expr = p.slice(i, close).trim();
+      if (!/^[-0-9,: ]*$/.test(expr)) this.fail(`Could not parse token starting at position ${this.pos}. Expected ?, ', 0-9, * `);
+      this.pos = close + 1;
+      if (expr.includes(':')) {
+        if (!/^[-0-9:]*$/.test(expr)) this.fail(`Failed to parse SliceOperation: ${expr}`);
+        const parts = expr.split(':');
+        const read = (k: number): number | null => (parts.length > k && parts[k] !== '' ? this.int(parts[k]!) : null);
+        const from = read(0);
+        const to = read(1);
+        if (from === null && to === null) this.fail(`Failed to parse SliceOperation: ${expr}`);
+        this.tokens.push(new SliceToken(from, to));
+      } else {
+        const idx = expr.split(',').map((s) => this.int(s.trim()));
+        this.tokens.push(new IndexToken(idx));
+      }
+      return;
+    }
+    this.fail(`Could not parse token starting at position ${this.pos}. Expected ?, ', 0-9, * `);
+  }
+
+  int(s: string): number {
+    if (!/^-?[0-9]+$/.test(s)) this.fail(`Invalid index ${JSON.stringify(s)}`);
+    const n = Number(s);
+    if (n > 2147483647 || n < -2147483648) this.fail(`Invalid index ${s}`);
+    return n;
+  }
+
+  /** Index of the ')' closing a filter that starts at `start` (after "?("). */
+  findFilterEnd(start: number): number {
+    const p = this.path;
+    let depth = 1;
+    let quote: string | null = null;
+    let regex = false;
+    for (let j = start; j < p.length; j++) {
+      const ch = p[j]!;
+      if (quote) {
+        if (ch === '\\') j++;
+        else if (ch === quote) quote = null;
+        continue;
+      }
+      if (regex) {
+        if (ch === '\\') j++;
+        else if (ch === '/') regex = false;
+        continue;
+      }
+      if (ch === "'" || ch === '"') quote = ch;
+      else if (ch === '/' && /=~\s*$/.test(p.slice(start, j))) regex = true;
+      else if (ch === '(') depth++;
+      else if (ch === ')') {
+        depth--;
+        if (depth === 0) return j;
+      }
+    }
+    this.fail('Filter not closed');
+  }
+}
+
+const cache = new Map<string, CompiledJsonPath>();
+
+/** Compiles (and caches) a JSONPath; throws InvalidJsonPathError on syntax errors. */
+export function compileJsonPath(path: string): CompiledJsonPath {
+  let compiled = cache.get(path);
+  if (compiled) return compiled;
+  let text = path.trim();
+  if (text === '') throw new InvalidJsonPathError('Path must not be null or empty');
+  // Jayway: a path not starting with $ or @ is read as "$." + path.
+  if (text[0] !== '$' && text[0] !== '@') text = '$.' + text;
+  const tokens = new PathCompiler(text).compile();
+  let first = tokens[0] ?? null;
+  for (let i = 0; i < tokens.length; i++) {
+    tokens[i]!.next = tokens[i + 1] ?? null;
+  }
+  const tailPrev = tokens.length >= 2 ? tokens[tokens.length - 2]!.fragment() : null;
+  for (const t of tokens) t.tailPrevFragment = tailPrev;
+  let definite = true;
+  for (const t of tokens) {
+    t.upstreamDefinite = definite;
+    if (!t.definite) definite = false;
+  }
+  // `$..a.b.fn()` is evaluated by Jayway as `fn($..a.b)` over the whole document; length()
+  // then counts the children of every match (a wildcard is appended to the scan path).
+  const last = tokens[tokens.length - 1];
+  if (last instanceof FunctionToken && first instanceof ScanToken && tokens.length > 2) {
+    const inner = tokens.slice(0, -1);
+    inner[inner.length - 1]!.next = null;
+    if (last.name === 'length' || last.name === 'size') {
+      const w = new WildcardToken();
+      w.upstreamDefinite = false;
+      inner[inner.length - 1]!.next = w;
+    }
+    last.scanPath = new CompiledJsonPath(text, inner[0]!, false);
+    last.upstreamDefinite = true;
+    first = last;
+    definite = true;
+  }
+  compiled = new CompiledJsonPath(text, first, definite);
+  if (cache.size > 10000) cache.clear();
+  cache.set(path, compiled);
+  return compiled;
+}
+
+/** Jayway JsonPath.read(document, path) over a parsed document. */
+export function readJsonPath(document: JavaValue, path: string): JavaValue {
+  return compileJsonPath(path).read(document);
+}
