@@ -40,7 +40,7 @@ function parseJson(text: string, file?: string): unknown {
 }
 
 function parseYaml(text: string, file?: string): unknown {
-  const doc = parseDocument(text, { version: '1.2', uniqueKeys: true, prettyErrors: true });
+  const doc = parseDocument(text, { version: '1.2', uniqueKeys: true, prettyErrors: true, merge: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];

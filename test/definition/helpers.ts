@@ -12,6 +12,10 @@ export function plain(def: unknown, { dropPointers = false } = {}): unknown {
       if (dropPointers && key === 'pointer') return undefined;
       if (key === 'sourcePath') return undefined;
       if (value instanceof RegExp) return `${value.source}/${value.flags}`;
+      // Compiled templates by their source text (whatever else the engine keeps in them).
+      if ((key === '1' || key === 'template') && value && typeof value === 'object' && typeof (value as { source?: unknown }).source === 'string') {
+        return (value as { source: string }).source;
+      }
       return value;
     }),
   );
