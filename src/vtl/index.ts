@@ -1,8 +1,23 @@
 // Public API of the VTL engine (Velocity 1.7 semantics + API Gateway's $input/$util/$context).
-// compileTemplate parses once (at definition load); renderMapping renders per request.
+// compileTemplate parses once (at definition load) into closures; renderMapping renders per request.
+
+import { InputObject, RequestOverride, ResponseOverride, UtilObject } from './apigw.js';
+import { compileAst, LIMITS, RenderFailure, type Program, type RenderOptions } from './compile.js';
+import { parse, ParseError } from './parser.js';
+import { fromPlain } from './runtime.js';
+
+export { LIMITS } from './compile.js';
+export type { RenderOptions } from './compile.js';
+
+/** Largest template API Gateway accepts: 300 KB (§2.4, §14). */
+export const MAX_TEMPLATE_BYTES = 300 * 1024;
+
+const PROGRAM: unique symbol = Symbol('vtl-program');
 
 export interface CompiledTemplate {
   readonly source: string;
+  /** @internal */
+  readonly [PROGRAM]: Program;
 }
 
 /** Template text that cannot be parsed (reported at compile time). */
@@ -17,7 +32,7 @@ export class VtlSyntaxError extends Error {
   }
 }
 
-/** Runtime failure: limits, #include/#parse, invalid overrides, budget exhausted. */
+/** Runtime failure: limits, #include/#parse, invalid overrides, budget exhausted, Java exceptions. */
 export class VtlRenderError extends Error {
   constructor(message: string) {
     super(message);
@@ -40,14 +55,74 @@ export interface MappingOutput {
   responseOverride: { header: Record<string, string>; status: number | undefined };
 }
 
+/** Parse a template once. Throws VtlSyntaxError (with line and column). */
 export function compileTemplate(source: string): CompiledTemplate {
-  return { source };
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > MAX_TEMPLATE_BYTES) {
+    throw new VtlSyntaxError(`mapping template is ${bytes} bytes, larger than the 300 KB API Gateway allows`, 1, 1);
+  }
+  let program: Program;
+  try {
+    program = compileAst(parse(source));
+  } catch (e) {
+    if (e instanceof ParseError) throw new VtlSyntaxError(`VTL syntax error: ${e.reason}`, e.line, e.column);
+    if (e instanceof RangeError) throw new VtlSyntaxError('VTL syntax error: template nesting is too deep', 1, 1);
+    throw e;
+  }
+  return { source, [PROGRAM]: program };
 }
 
-export function renderMapping(_template: CompiledTemplate, _input: MappingInput): MappingOutput {
-  throw new VtlRenderError('VTL engine not implemented yet');
+function run(template: CompiledTemplate, vars: Map<string, unknown>, options: RenderOptions): string {
+  try {
+    return template[PROGRAM].run(vars, options);
+  } catch (e) {
+    if (e instanceof RenderFailure) throw new VtlRenderError(e.message);
+    if (e instanceof RangeError) throw new VtlRenderError(`template evaluation failed: ${e.message}`);
+    throw e;
+  }
 }
 
-export function renderTemplate(_template: CompiledTemplate, _variables: Record<string, unknown>): string {
-  throw new VtlRenderError('VTL engine not implemented yet');
+function record(m: Map<string, string>): Record<string, string> {
+  const r: Record<string, string> = {};
+  for (const [k, v] of m) r[k] = v;
+  return r;
 }
+
+/** Render a mapping template with API Gateway's variables. Throws VtlRenderError. */
+export function renderMapping(template: CompiledTemplate, input: MappingInput): MappingOutput {
+  const ctxPlain = input.context ?? {};
+  const context = fromPlain(ctxPlain) as Map<string, unknown>;
+  const visibleReq = (ctxPlain.requestOverride ?? {}) as ConstructorParameters<typeof RequestOverride>[0];
+  const visibleResp = (ctxPlain.responseOverride ?? {}) as ConstructorParameters<typeof ResponseOverride>[0];
+  const requestOverride = new RequestOverride(typeof visibleReq === 'object' && visibleReq ? visibleReq : {});
+  const responseOverride = new ResponseOverride(typeof visibleResp === 'object' && visibleResp ? visibleResp : {});
+  context.set('requestOverride', requestOverride);
+  context.set('responseOverride', responseOverride);
+  const vars = new Map<string, unknown>();
+  vars.set('input', new InputObject(input.body ?? '', input.params ?? { path: {}, querystring: {}, header: {} }));
+  vars.set('util', new UtilObject());
+  vars.set('context', context);
+  vars.set('stageVariables', fromPlain(input.stageVariables ?? {}));
+  const body = run(template, vars, {});
+  return {
+    body,
+    requestOverride: {
+      header: record(requestOverride.header.values),
+      path: record(requestOverride.path.values),
+      querystring: record(requestOverride.querystring.values),
+    },
+    responseOverride: { header: record(responseOverride.header.values), status: responseOverride.status() },
+  };
+}
+
+/**
+ * Render with arbitrary variables (plain JS data or Java values from values.ts).
+ * Null references print as '' (API Gateway) unless options.nullAsLiteral (plain Velocity 1.7).
+ */
+export function renderTemplate(template: CompiledTemplate, variables: Record<string, unknown>, options: RenderOptions = {}): string {
+  const vars = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(variables)) vars.set(k, fromPlain(v));
+  return run(template, vars, options);
+}
+
+export { InputObject, UtilObject, escapeJavaScript, urlEncode, urlDecode } from './apigw.js';

@@ -1,0 +1,614 @@
+// AST → closures. Rendering walks prebuilt closures only (no parsing at render time).
+
+import type { Ast, Expr, MacroDef, Node, RefExpr } from './parser.js';
+import { JavaDouble } from './values.js';
+import {
+  arithmetic,
+  BudgetError,
+  callMethod,
+  DefinedBlock,
+  getIndex,
+  getProperty,
+  HostObject,
+  iterable,
+  JavaException,
+  NO_METHOD,
+  relational,
+  setIndex,
+  setProperty,
+  toJavaString,
+  truthy,
+  vtlEquals,
+  type CallResult,
+} from './runtime.js';
+
+/** Resource limits (hostile templates end with an error in bounded time and memory). */
+export const LIMITS = {
+  /** API Gateway: #foreach may iterate at most 1000 times (§14). */
+  foreachIterations: 1000,
+  /** Velocity 1.7 velocimacro.max.depth */
+  macroDepth: 20,
+  /** Rendered output / any single string, in UTF-16 code units. */
+  outputChars: 10 * 1024 * 1024,
+  /** Evaluation steps (directives, references, iterations) per render. */
+  steps: 5_000_000,
+};
+
+/** Raised for render failures; index.ts turns it into VtlRenderError. */
+export class RenderFailure extends Error {}
+
+class StopSignal {}
+class BreakSignal {}
+
+export interface RenderOptions {
+  /** Print null references literally (plain Velocity 1.7) instead of as '' (API Gateway). */
+  nullAsLiteral?: boolean;
+}
+
+export class State {
+  out = '';
+  steps = 0;
+  macroDepth = 0;
+  frames: Array<Map<string, unknown>> = [];
+  constructor(
+    readonly vars: Map<string, unknown>,
+    readonly macros: Map<string, CompiledMacro>,
+    readonly nullAsLiteral: boolean,
+  ) {}
+
+  get(name: string): unknown {
+    const f = this.frames[this.frames.length - 1];
+    if (f !== undefined && f.has(name)) return f.get(name);
+    const v = this.vars.get(name);
+    return v === undefined ? null : v;
+  }
+  has(name: string): boolean {
+    const f = this.frames[this.frames.length - 1];
+    return (f !== undefined && f.has(name)) || this.vars.has(name);
+  }
+  set(name: string, v: unknown): void {
+    const f = this.frames[this.frames.length - 1];
+    if (f !== undefined && f.has(name)) f.set(name, v);
+    else this.vars.set(name, v);
+  }
+  remove(name: string): void {
+    const f = this.frames[this.frames.length - 1];
+    if (f !== undefined && f.has(name)) f.delete(name);
+    else this.vars.delete(name);
+  }
+  step(): void {
+    if (++this.steps > LIMITS.steps) throw new RenderFailure(`template exceeded the evaluation budget of ${LIMITS.steps} steps`);
+  }
+  write(s: string): void {
+    this.out += s;
+    if (this.out.length > LIMITS.outputChars) throw new RenderFailure(`template output exceeded ${LIMITS.outputChars} characters`);
+  }
+}
+
+type Exec = (st: State) => void;
+type Eval = (st: State) => unknown;
+
+export interface CompiledMacro {
+  def: MacroDef;
+  body: Exec;
+}
+
+export interface Program {
+  run(vars: Map<string, unknown>, options: RenderOptions): string;
+}
+
+export function compileAst(ast: Ast): Program {
+  const macros = new Map<string, CompiledMacro>();
+  const c = new Compiler(macros);
+  for (const [name, def] of ast.macros) macros.set(name, { def, body: () => undefined });
+  for (const [name, def] of ast.macros) macros.get(name)!.body = c.block(def.body);
+  const main = c.block(ast.nodes);
+  return {
+    run(vars, options) {
+      const st = new State(vars, macros, options.nullAsLiteral === true);
+      try {
+        main(st);
+      } catch (e) {
+        if (e instanceof StopSignal || e instanceof BreakSignal) return st.out;
+        throw translateError(e);
+      }
+      return st.out;
+    },
+  };
+}
+
+function translateError(e: unknown): unknown {
+  if (e instanceof RenderFailure) return e;
+  if (e instanceof BudgetError) return new RenderFailure(e.message);
+  if (e instanceof RangeError) return new RenderFailure(`template evaluation failed: ${e.message}`);
+  return e;
+}
+
+function javaFailure(e: unknown, what: string): never {
+  if (e instanceof JavaException) {
+    throw new RenderFailure(`Invocation of ${what} threw exception ${e.javaClass}: ${e.message}`);
+  }
+  if (e instanceof Error && (e.name === 'PatternSyntaxException' || e.name === 'IllegalArgumentException')) {
+    throw new RenderFailure(`Invocation of ${what} threw exception ${e.name}: ${e.message}`);
+  }
+  throw e;
+}
+
+class Compiler {
+  constructor(readonly macros: Map<string, CompiledMacro>) {}
+
+  block(nodes: Node[]): Exec {
+    const fns = nodes.map((n) => this.node(n));
+    if (fns.length === 0) return () => undefined;
+    if (fns.length === 1) return fns[0]!;
+    return (st) => {
+      for (let i = 0; i < fns.length; i++) fns[i]!(st);
+    };
+  }
+
+  node(n: Node): Exec {
+    switch (n.k) {
+      case 'text': {
+        const v = n.v;
+        return (st) => st.write(v);
+      }
+      case 'ref':
+        return this.refNode(n.ref, n.silent, n.escapes);
+      case 'set':
+        return this.setNode(n.ref, n.value);
+      case 'if': {
+        const conds = n.branches.map((b) => this.condition(b.cond));
+        const bodies = n.branches.map((b) => this.block(b.body));
+        const otherwise = n.otherwise ? this.block(n.otherwise) : undefined;
+        return (st) => {
+          st.step();
+          for (let i = 0; i < conds.length; i++) {
+            if (conds[i]!(st)) {
+              bodies[i]!(st);
+              return;
+            }
+          }
+          if (otherwise) otherwise(st);
+        };
+      }
+      case 'foreach':
+        return this.foreachNode(n.name, this.expr(n.iter), this.block(n.body));
+      case 'break':
+        return () => {
+          throw new BreakSignal();
+        };
+      case 'stop':
+        return () => {
+          throw new StopSignal();
+        };
+      case 'define': {
+        const body = this.block(n.body);
+        const name = n.name;
+        return (st) => {
+          st.set(
+            name,
+            new DefinedBlock(() => {
+              const saved = st.out;
+              st.out = '';
+              try {
+                body(st);
+                return st.out;
+              } finally {
+                st.out = saved;
+              }
+            }),
+          );
+        };
+      }
+      case 'call':
+        return this.macroCall(n.name, n.args, n.text);
+      case 'unsupported': {
+        const msg = `#${n.name} is not supported in API Gateway mapping templates (line ${n.line}, column ${n.column})`;
+        return () => {
+          throw new RenderFailure(msg);
+        };
+      }
+    }
+  }
+
+  /** Truthiness of a condition: literals other than `true` count as false in 1.7 (SimpleNode.evaluate). */
+  condition(e: Expr): (st: State) => boolean {
+    switch (e.k) {
+      case 'bool': {
+        const v = e.v;
+        return () => v;
+      }
+      case 'int':
+      case 'float':
+      case 'str':
+      case 'istr':
+      case 'list':
+      case 'range':
+      case 'map':
+      case 'word':
+        return () => false;
+      case 'paren':
+        return this.condition(e.e);
+      case 'not': {
+        const inner = this.condition(e.e);
+        return (st) => !inner(st);
+      }
+      case 'bin': {
+        if (e.op === '&&') {
+          const l = this.condition(e.l);
+          const r = this.condition(e.r);
+          return (st) => l(st) && r(st);
+        }
+        if (e.op === '||') {
+          const l = this.condition(e.l);
+          const r = this.condition(e.r);
+          return (st) => l(st) || r(st);
+        }
+        const f = this.expr(e);
+        return (st) => truthy(f(st));
+      }
+      case 'ref': {
+        const f = this.refEval(e.ref);
+        return (st) => truthy(f(st));
+      }
+    }
+  }
+
+  expr(e: Expr): Eval {
+    switch (e.k) {
+      case 'int': {
+        const v = e.v;
+        return () => v;
+      }
+      case 'float': {
+        const v = e.v;
+        return () => new JavaDouble(v);
+      }
+      case 'str':
+      case 'word': {
+        const v = e.v;
+        return () => v;
+      }
+      case 'bool': {
+        const v = e.v;
+        return () => v;
+      }
+      case 'istr': {
+        const body = this.block(e.parts);
+        return (st) => {
+          const saved = st.out;
+          st.out = '';
+          try {
+            body(st);
+            return st.out;
+          } finally {
+            st.out = saved;
+          }
+        };
+      }
+      case 'list': {
+        const items = e.items.map((x) => this.expr(x));
+        return (st) => items.map((f) => f(st));
+      }
+      case 'range': {
+        const from = this.expr(e.from);
+        const to = this.expr(e.to);
+        return (st) => {
+          const a = rangeBound(from(st));
+          const b = rangeBound(to(st));
+          if (a === undefined || b === undefined) return null;
+          const n = Math.abs(b - a) + 1;
+          if (n > LIMITS.outputChars) throw new RenderFailure(`range [${a}..${b}] is too large`);
+          for (let i = 0; i < n; i += 1000) st.step();
+          const out: number[] = new Array(n);
+          const dir = b >= a ? 1 : -1;
+          for (let i = 0; i < n; i++) out[i] = a + i * dir;
+          return out;
+        };
+      }
+      case 'map': {
+        const entries = e.entries.map(([k, v]) => [this.expr(k), this.expr(v)] as const);
+        return (st) => {
+          const m = new Map<unknown, unknown>();
+          for (const [k, v] of entries) m.set(k(st), v(st));
+          return m;
+        };
+      }
+      case 'ref':
+        return this.refEval(e.ref);
+      case 'paren':
+        return this.expr(e.e);
+      case 'not': {
+        const c = this.condition(e.e);
+        return (st) => !c(st);
+      }
+      case 'bin': {
+        const op = e.op;
+        if (op === '&&' || op === '||') {
+          const c = this.condition(e);
+          return (st) => c(st);
+        }
+        const l = this.expr(e.l);
+        const r = this.expr(e.r);
+        switch (op) {
+          case '==':
+            return (st) => vtlEquals(nn(l(st)), nn(r(st)));
+          case '!=':
+            return (st) => !vtlEquals(nn(l(st)), nn(r(st)));
+          case '<':
+          case '>':
+          case '<=':
+          case '>=':
+            return (st) => relational(op, l(st), r(st));
+          default:
+            return (st) => {
+              const v = arithmetic(op, l(st), r(st));
+              if (typeof v === 'string' && v.length > LIMITS.outputChars) throw new RenderFailure('string too large');
+              return v;
+            };
+        }
+      }
+    }
+  }
+
+  /** A reference evaluated to its value (null when undefined / method missing). */
+  refEval(ref: RefExpr): Eval {
+    const root = ref.root;
+    let f: Eval = (st) => st.get(root);
+    for (const part of ref.parts) {
+      const prev = f;
+      switch (part.k) {
+        case 'prop': {
+          const name = part.name;
+          f = (st) => {
+            const t = prev(st);
+            if (t === null) return null;
+            st.step();
+            let r: CallResult;
+            try {
+              r = getProperty(t, name);
+            } catch (e) {
+              javaFailure(e, `get of property '${name}'`);
+            }
+            return r === NO_METHOD || r === undefined ? null : r;
+          };
+          break;
+        }
+        case 'call': {
+          const name = part.name;
+          const args = part.args.map((a) => this.expr(a));
+          f = (st) => {
+            const t = prev(st);
+            if (t === null) return null;
+            st.step();
+            const vals = args.map((a) => a(st));
+            let r: CallResult;
+            try {
+              r = callMethod(t, name, vals);
+            } catch (e) {
+              javaFailure(e, `method '${name}' in class ${javaClass(t)}`);
+            }
+            if (r === NO_METHOD) return null;
+            if (r === undefined) return ''; // void method
+            return r;
+          };
+          break;
+        }
+        case 'index': {
+          const idx = this.expr(part.index);
+          f = (st) => {
+            const t = prev(st);
+            if (t === null) return null;
+            st.step();
+            const i = idx(st);
+            let r: CallResult;
+            try {
+              r = getIndex(t, i);
+            } catch (e) {
+              javaFailure(e, `index [${toJavaString(i)}]`);
+            }
+            return r === NO_METHOD || r === undefined ? null : r;
+          };
+          break;
+        }
+      }
+    }
+    return f;
+  }
+
+  refNode(ref: RefExpr, silent: boolean, escapes: number): Exec {
+    const ev = this.refEval(ref);
+    const text = ref.text;
+    const half = '\\'.repeat(Math.floor(escapes / 2));
+    if (escapes % 2 === 1) {
+      // escaped reference: \$x prints $x when x is defined, \$x when it is not
+      return (st) => {
+        st.step();
+        const v = ev(st);
+        st.write(v === null ? `${half}\\${text}` : half + text);
+      };
+    }
+    return (st) => {
+      st.step();
+      const v = ev(st);
+      if (v === null) {
+        if (silent || !st.nullAsLiteral) st.write(half);
+        else st.write(half + half + text);
+        return;
+      }
+      st.write(half + toJavaString(v));
+    };
+  }
+
+  setNode(ref: RefExpr, value: Expr): Exec {
+    const rhs = this.expr(value);
+    if (ref.parts.length === 0) {
+      const name = ref.root;
+      return (st) => {
+        st.step();
+        const v = nn(rhs(st));
+        if (v !== null) st.set(name, v);
+      };
+    }
+    const targetRef: RefExpr = { ...ref, parts: ref.parts.slice(0, -1) };
+    const target = this.refEval(targetRef);
+    const last = ref.parts[ref.parts.length - 1]!;
+    if (last.k === 'call') {
+      return () => {
+        throw new RenderFailure(`#set cannot assign to a method call: ${ref.text}`);
+      };
+    }
+    const idx = last.k === 'index' ? this.expr(last.index) : undefined;
+    const name = last.k === 'prop' ? last.name : '';
+    return (st) => {
+      st.step();
+      const v = nn(rhs(st));
+      if (v === null) return;
+      const t = target(st);
+      if (t === null) return;
+      try {
+        if (idx) setIndex(t, idx(st), v);
+        else setProperty(t, name, v);
+      } catch (e) {
+        javaFailure(e, `#set of ${ref.text}`);
+      }
+    };
+  }
+
+  foreachNode(name: string, iter: Eval, body: Exec): Exec {
+    return (st) => {
+      st.step();
+      const items = iterable(iter(st));
+      if (items === null) return;
+      const snapshot = items.slice();
+      const n = snapshot.length;
+      const hadVar = st.has(name);
+      const oldVar = st.get(name);
+      const hadCount = st.has('velocityCount');
+      const oldCount = st.get('velocityCount');
+      const hadNext = st.has('velocityHasNext');
+      const oldNext = st.get('velocityHasNext');
+      const hadScope = st.has('foreach');
+      const oldScope = st.get('foreach');
+      const scope = new ForeachScope(oldScope, n);
+      st.set('foreach', scope);
+      try {
+        for (let i = 0; i < n; i++) {
+          if (i >= LIMITS.foreachIterations) {
+            throw new RenderFailure(`#foreach exceeded the limit of ${LIMITS.foreachIterations} iterations`);
+          }
+          st.step();
+          scope.index = i;
+          st.set(name, snapshot[i]);
+          st.set('velocityCount', i + 1);
+          st.set('velocityHasNext', i + 1 < n);
+          try {
+            body(st);
+          } catch (e) {
+            if (e instanceof BreakSignal) break;
+            throw e;
+          }
+        }
+      } finally {
+        restore(st, name, hadVar, oldVar);
+        restore(st, 'velocityCount', hadCount, oldCount);
+        restore(st, 'velocityHasNext', hadNext, oldNext);
+        restore(st, 'foreach', hadScope, oldScope);
+      }
+    };
+  }
+
+  macroCall(name: string, args: Expr[], text: string): Exec {
+    const argFns = args.map((a) => this.expr(a));
+    return (st) => {
+      st.step();
+      const m = this.macros.get(name);
+      if (!m) {
+        st.write(text);
+        return;
+      }
+      if (st.macroDepth >= LIMITS.macroDepth) {
+        throw new RenderFailure(`macro #${name} exceeded the maximum calling depth of ${LIMITS.macroDepth}`);
+      }
+      const frame = new Map<string, unknown>();
+      const params = m.def.params;
+      for (let i = 0; i < params.length; i++) {
+        const v = i < argFns.length ? argFns[i]!(st) : null;
+        frame.set(params[i]!, v);
+      }
+      st.frames.push(frame);
+      st.macroDepth++;
+      try {
+        m.body(st);
+      } finally {
+        st.macroDepth--;
+        st.frames.pop();
+      }
+    };
+  }
+}
+
+function restore(st: State, name: string, had: boolean, old: unknown): void {
+  if (had) st.set(name, old);
+  else st.remove(name);
+}
+
+function nn(v: unknown): unknown {
+  return v === undefined ? null : v;
+}
+
+function javaClass(v: unknown): string {
+  if (typeof v === 'string') return 'java.lang.String';
+  if (Array.isArray(v)) return 'java.util.ArrayList';
+  if (v instanceof Map) return 'java.util.LinkedHashMap';
+  if (v instanceof HostObject) return v.javaClass;
+  return typeof v;
+}
+
+function rangeBound(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  return undefined;
+}
+
+/** $foreach in Velocity 1.7 (ForeachScope). */
+class ForeachScope extends HostObject {
+  readonly javaClass = 'org.apache.velocity.runtime.directive.ForeachScope';
+  index = 0;
+  constructor(
+    readonly parent: unknown,
+    readonly size: number,
+  ) {
+    super();
+  }
+  call(name: string, args: unknown[]): CallResult {
+    if (args.length !== 0) return NO_METHOD;
+    switch (name) {
+      case 'getIndex':
+        return this.index;
+      case 'getCount':
+        return this.index + 1;
+      case 'hasNext':
+      case 'getHasNext':
+        return this.index + 1 < this.size;
+      case 'isFirst':
+      case 'getFirst':
+        return this.index === 0;
+      case 'isLast':
+      case 'getLast':
+        return this.index + 1 >= this.size;
+      case 'getParent':
+        return this.parent ?? null;
+      case 'toString':
+        return this.toJavaString();
+    }
+    return NO_METHOD;
+  }
+  override getProperty(name: string): CallResult {
+    if (name === 'hasNext') return this.index + 1 < this.size;
+    return super.getProperty(name);
+  }
+  toJavaString(): string {
+    return `org.apache.velocity.runtime.directive.ForeachScope@${(this.index >>> 0).toString(16)}`;
+  }
+}

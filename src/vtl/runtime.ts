@@ -1,0 +1,801 @@
+// Runtime semantics of Velocity 1.7 over the Java value model (values.ts):
+// printing, truthiness, equality, MathUtils arithmetic, property lookup and Java methods.
+
+import { JavaBigDecimal, JavaDouble } from './values.js';
+import { javaDoubleToString } from './json.js';
+import { javaRegex, javaReplace, javaSplit } from './java-regex.js';
+
+/** A Java exception thrown by a method a template called (the render fails, as in Velocity). */
+export class JavaException extends Error {
+  constructor(
+    readonly javaClass: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown by the engine when a resource budget is exhausted. */
+export class BudgetError extends Error {}
+
+/** Returned by callMethod when no such method exists (the reference then prints literally). */
+export const NO_METHOD: unique symbol = Symbol('no-method');
+export type CallResult = unknown | typeof NO_METHOD;
+
+/** Objects provided by the host ($input, $util, override maps...). */
+export abstract class HostObject {
+  abstract readonly javaClass: string;
+  abstract call(name: string, args: unknown[]): CallResult;
+  /** `$obj.name`: getName() / isName() by default. */
+  getProperty(name: string): CallResult {
+    const cap = name[0]!.toUpperCase() + name.slice(1);
+    let r = this.call('get' + cap, []);
+    if (r !== NO_METHOD) return r;
+    r = this.call('is' + cap, []);
+    return r;
+  }
+  /** `#set($obj.name = v)`; returns false when there is no setter. */
+  setProperty(_name: string, _value: unknown): boolean {
+    return false;
+  }
+  abstract toJavaString(): string;
+}
+
+/** java.util.Map.Entry */
+export class MapEntry extends HostObject {
+  readonly javaClass = 'java.util.LinkedHashMap$Entry';
+  constructor(
+    readonly map: Map<unknown, unknown>,
+    readonly key: unknown,
+  ) {
+    super();
+  }
+  call(name: string, args: unknown[]): CallResult {
+    if (args.length === 0) {
+      if (name === 'getKey') return this.key;
+      if (name === 'getValue') return this.map.get(this.key) ?? null;
+      if (name === 'toString') return this.toJavaString();
+      if (name === 'hashCode') return (javaHashCode(this.key) ^ javaHashCode(this.map.get(this.key) ?? null)) | 0;
+    }
+    if (args.length === 1) {
+      if (name === 'setValue') {
+        const old = this.map.get(this.key) ?? null;
+        this.map.set(this.key, args[0]);
+        return old;
+      }
+      if (name === 'equals') {
+        const o = args[0];
+        return o instanceof MapEntry && javaEquals(o.key, this.key) && javaEquals(o.map.get(o.key) ?? null, this.map.get(this.key) ?? null);
+      }
+    }
+    return NO_METHOD;
+  }
+  toJavaString(): string {
+    return `${toJavaString(this.key)}=${toJavaString(this.map.get(this.key) ?? null)}`;
+  }
+}
+
+/** Result of #define: a block rendered when referenced. */
+export class DefinedBlock extends HostObject {
+  readonly javaClass = 'org.apache.velocity.runtime.directive.Block$Reference';
+  constructor(readonly render: () => string) {
+    super();
+  }
+  call(name: string, args: unknown[]): CallResult {
+    if (name === 'toString' && args.length === 0) return this.render();
+    return NO_METHOD;
+  }
+  toJavaString(): string {
+    return this.render();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Classification
+
+export function isIntegral(v: unknown): v is number | bigint {
+  return typeof v === 'number' || typeof v === 'bigint';
+}
+export function isNumber(v: unknown): v is number | bigint | JavaDouble | JavaBigDecimal {
+  return typeof v === 'number' || typeof v === 'bigint' || v instanceof JavaDouble || v instanceof JavaBigDecimal;
+}
+export function isList(v: unknown): v is unknown[] {
+  return Array.isArray(v);
+}
+export function isMap(v: unknown): v is Map<unknown, unknown> {
+  return v instanceof Map;
+}
+
+export function javaClassName(v: unknown): string {
+  if (typeof v === 'string') return 'java.lang.String';
+  if (typeof v === 'boolean') return 'java.lang.Boolean';
+  if (typeof v === 'number') return v >= -2147483648 && v <= 2147483647 ? 'java.lang.Integer' : 'java.lang.Long';
+  if (typeof v === 'bigint') return v >= -(2n ** 63n) && v < 2n ** 63n ? 'java.lang.Long' : 'java.math.BigInteger';
+  if (v instanceof JavaDouble) return 'java.lang.Double';
+  if (v instanceof JavaBigDecimal) return 'java.math.BigDecimal';
+  if (Array.isArray(v)) return 'java.util.ArrayList';
+  if (v instanceof Map) return 'java.util.LinkedHashMap';
+  if (v instanceof HostObject) return v.javaClass;
+  return 'java.lang.Object';
+}
+
+// ---------------------------------------------------------------------------
+// Printing (Object.toString as Java does it)
+
+export function toJavaString(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : javaDoubleToString(v);
+  if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v instanceof JavaDouble) return javaDoubleToString(v.value);
+  if (v instanceof JavaBigDecimal) return v.text;
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i) s += ', ';
+      s += v[i] === v ? '(this Collection)' : toJavaString(v[i]);
+    }
+    return s + ']';
+  }
+  if (v instanceof Map) {
+    let s = '{';
+    let first = true;
+    for (const [k, val] of v) {
+      if (!first) s += ', ';
+      first = false;
+      s += `${k === v ? '(this Map)' : toJavaString(k)}=${val === v ? '(this Map)' : toJavaString(val)}`;
+    }
+    return s + '}';
+  }
+  if (v instanceof HostObject) return v.toJavaString();
+  return String(v);
+}
+
+// ---------------------------------------------------------------------------
+// Conversion of plain JS data into Java values
+
+export function fromPlain(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+    case 'bigint':
+      return v;
+    case 'number':
+      return Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? v : new JavaDouble(v);
+    case 'object':
+      if (Array.isArray(v)) return v.map(fromPlain);
+      if (v instanceof Map || v instanceof JavaDouble || v instanceof JavaBigDecimal || v instanceof HostObject) return v;
+      {
+        const m = new Map<unknown, unknown>();
+        for (const [k, val] of Object.entries(v as Record<string, unknown>)) m.set(k, fromPlain(val));
+        return m;
+      }
+    default:
+      return String(v);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Truthiness, equality, comparison
+
+/** #if( $ref ): null → false, Boolean → value, anything else → true. */
+export function truthy(v: unknown): boolean {
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'boolean') return v;
+  return true;
+}
+
+/** Object.equals */
+export function javaEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (isIntegral(a) && isIntegral(b)) return BigInt(a) === BigInt(b);
+  if (a instanceof JavaDouble && b instanceof JavaDouble) return Object.is(a.value, b.value) || a.value === b.value;
+  if (a instanceof JavaBigDecimal && b instanceof JavaBigDecimal) return a.text === b.text;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!javaEquals(a[i], b[i])) return false;
+    return true;
+  }
+  if (a instanceof Map && b instanceof Map) {
+    if (a.size !== b.size) return false;
+    for (const [k, v] of a) {
+      if (!b.has(k) || !javaEquals(v, b.get(k))) return false;
+    }
+    return true;
+  }
+  if (a instanceof HostObject) {
+    const r = a.call('equals', [b]);
+    return r === true;
+  }
+  return false;
+}
+
+function sameKind(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string') return typeof b === 'string';
+  if (typeof a === 'boolean') return typeof b === 'boolean';
+  if (Array.isArray(a)) return Array.isArray(b);
+  if (a instanceof Map) return b instanceof Map;
+  if (a instanceof HostObject) return b instanceof HostObject && a.javaClass === b.javaClass;
+  return false;
+}
+
+/** Velocity 1.7 `==` (ASTEQNode). */
+export function vtlEquals(a: unknown, b: unknown): boolean {
+  if (a === null && b === null) return true;
+  if (a === null || b === null) return false;
+  if (isNumber(a) && isNumber(b)) return compareNumbers(a, b) === 0;
+  if (sameKind(a, b)) return javaEquals(a, b);
+  return toJavaString(a) === toJavaString(b);
+}
+
+type Num = number | bigint | JavaDouble | JavaBigDecimal;
+
+function toDouble(n: Num): number {
+  if (typeof n === 'number') return n;
+  if (typeof n === 'bigint') return Number(n);
+  if (n instanceof JavaDouble) return n.value;
+  return Number(n.text);
+}
+
+export function compareNumbers(a: Num, b: Num): number {
+  if (isIntegral(a) && isIntegral(b)) {
+    if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (a instanceof JavaBigDecimal || b instanceof JavaBigDecimal) {
+    const r = compareDecimal(a, b);
+    if (r !== undefined) return r;
+  }
+  const x = toDouble(a);
+  const y = toDouble(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Exact comparison of decimals (BigDecimal vs integral/BigDecimal), undefined when a double is involved. */
+function compareDecimal(a: Num, b: Num): number | undefined {
+  if (a instanceof JavaDouble || b instanceof JavaDouble) return undefined;
+  const da = toDec(a);
+  const db = toDec(b);
+  if (!da || !db) return undefined;
+  const scale = Math.max(da.scale, db.scale);
+  const x = da.unscaled * 10n ** BigInt(scale - da.scale);
+  const y = db.unscaled * 10n ** BigInt(scale - db.scale);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+interface Dec {
+  unscaled: bigint;
+  scale: number;
+}
+function toDec(n: Num): Dec | undefined {
+  if (isIntegral(n)) return { unscaled: BigInt(n), scale: 0 };
+  if (n instanceof JavaBigDecimal) {
+    const m = /^(-?)(\d*)(?:\.(\d*))?(?:E([+-]?\d+))?$/i.exec(n.text);
+    if (!m) return undefined;
+    const digits = (m[2] ?? '') + (m[3] ?? '');
+    let scale = (m[3] ?? '').length - (m[4] ? parseInt(m[4], 10) : 0);
+    let unscaled = BigInt(digits || '0');
+    if (m[1]) unscaled = -unscaled;
+    if (scale < 0) {
+      unscaled *= 10n ** BigInt(-scale);
+      scale = 0;
+    }
+    return { unscaled, scale };
+  }
+  return undefined;
+}
+function decToText(d: Dec): string {
+  const neg = d.unscaled < 0n;
+  let s = (neg ? -d.unscaled : d.unscaled).toString();
+  if (d.scale > 0) {
+    s = s.padStart(d.scale + 1, '0');
+    s = s.slice(0, s.length - d.scale) + '.' + s.slice(s.length - d.scale);
+  }
+  return (neg ? '-' : '') + s;
+}
+
+// ---------------------------------------------------------------------------
+// Arithmetic (org.apache.velocity.util.MathUtils, 1.7)
+
+function normInt(x: bigint): number | bigint {
+  return x >= -9007199254740991n && x <= 9007199254740991n ? Number(x) : x;
+}
+
+function isZero(n: Num): boolean {
+  if (typeof n === 'number') return n === 0;
+  if (typeof n === 'bigint') return n === 0n;
+  if (n instanceof JavaDouble) return n.value === 0;
+  return /^-?0*\.?0*(E[+-]?\d+)?$/i.test(n.text);
+}
+
+/** `+ - * / %`; returns null where Velocity 1.7 does (non-numbers, division by zero). */
+export function arithmetic(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unknown): unknown {
+  if (op === '+' && (typeof a === 'string' || typeof b === 'string') && a !== null && b !== null) {
+    return toJavaString(a) + toJavaString(b);
+  }
+  if (!isNumber(a) || !isNumber(b)) return null;
+  if ((op === '/' || op === '%') && isZero(b)) return null;
+  if (isIntegral(a) && isIntegral(b)) {
+    if (typeof a === 'number' && typeof b === 'number') {
+      let r: number;
+      switch (op) {
+        case '+': r = a + b; break;
+        case '-': r = a - b; break;
+        case '*': r = a * b; break;
+        case '/': r = Math.trunc(a / b); break;
+        case '%': r = a % b; break;
+      }
+      if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
+    }
+    const x = BigInt(a);
+    const y = BigInt(b);
+    switch (op) {
+      case '+': return normInt(x + y);
+      case '-': return normInt(x - y);
+      case '*': return normInt(x * y);
+      case '/': return normInt(x / y);
+      case '%': return normInt(x % y);
+    }
+  }
+  if (a instanceof JavaDouble || b instanceof JavaDouble) {
+    const x = toDouble(a);
+    const y = toDouble(b);
+    switch (op) {
+      case '+': return new JavaDouble(x + y);
+      case '-': return new JavaDouble(x - y);
+      case '*': return new JavaDouble(x * y);
+      case '/': return new JavaDouble(x / y);
+      case '%': return new JavaDouble(x % y);
+    }
+  }
+  // BigDecimal with integral or BigDecimal
+  const da = toDec(a)!;
+  const db = toDec(b)!;
+  const scale = Math.max(da.scale, db.scale);
+  const x = da.unscaled * 10n ** BigInt(scale - da.scale);
+  const y = db.unscaled * 10n ** BigInt(scale - db.scale);
+  switch (op) {
+    case '+': return new JavaBigDecimal(decToText({ unscaled: x + y, scale }));
+    case '-': return new JavaBigDecimal(decToText({ unscaled: x - y, scale }));
+    case '*': return new JavaBigDecimal(decToText({ unscaled: da.unscaled * db.unscaled, scale: da.scale + db.scale }));
+    case '%': return new JavaBigDecimal(decToText({ unscaled: x % y, scale }));
+    case '/': {
+      // MathUtils uses BigDecimal.divide(b, ROUND_HALF_DOWN) keeping a's scale
+      const num = da.unscaled * 10n ** BigInt(db.scale);
+      const q = num / db.unscaled;
+      const rem = num % db.unscaled;
+      let r = q;
+      const twice = (rem < 0n ? -rem : rem) * 2n;
+      const den = db.unscaled < 0n ? -db.unscaled : db.unscaled;
+      if (twice > den) r += (num < 0n) !== (db.unscaled < 0n) ? -1n : 1n;
+      return new JavaBigDecimal(decToText({ unscaled: r, scale: da.scale }));
+    }
+  }
+}
+
+/** `< > <= >=`: numbers only (1.7 logs and answers false otherwise). */
+export function relational(op: '<' | '>' | '<=' | '>=', a: unknown, b: unknown): boolean {
+  if (!isNumber(a) || !isNumber(b)) return false;
+  const c = compareNumbers(a, b);
+  switch (op) {
+    case '<': return c < 0;
+    case '>': return c > 0;
+    case '<=': return c <= 0;
+    case '>=': return c >= 0;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Java hash codes (String.hashCode etc.)
+
+export function javaHashCode(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'string') {
+    let h = 0;
+    for (let i = 0; i < v.length; i++) h = (Math.imul(31, h) + v.charCodeAt(i)) | 0;
+    return h;
+  }
+  if (typeof v === 'boolean') return v ? 1231 : 1237;
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    if (v >= -2147483648 && v <= 2147483647) return v;
+    const b = BigInt.asUintN(64, BigInt(v));
+    return Number(BigInt.asIntN(32, b ^ (b >> 32n)));
+  }
+  if (typeof v === 'bigint') {
+    const b = BigInt.asUintN(64, v);
+    return Number(BigInt.asIntN(32, b ^ (b >> 32n)));
+  }
+  if (v instanceof JavaDouble) {
+    const buf = new DataView(new ArrayBuffer(8));
+    buf.setFloat64(0, Number.isNaN(v.value) ? NaN : v.value);
+    return (buf.getInt32(0) ^ buf.getInt32(4)) | 0;
+  }
+  if (Array.isArray(v)) {
+    let h = 1;
+    for (const e of v) h = (Math.imul(31, h) + javaHashCode(e)) | 0;
+    return h;
+  }
+  if (v instanceof Map) {
+    let h = 0;
+    for (const [k, val] of v) h = (h + (javaHashCode(k) ^ javaHashCode(val))) | 0;
+    return h;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// Method calls
+
+function asInt(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
+  return undefined;
+}
+function asStr(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function outOfBounds(cls: string, msg: string): never {
+  throw new JavaException(`java.lang.${cls}`, msg);
+}
+
+function compareStrings(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+function javaLower(s: string): string {
+  return s.toLowerCase();
+}
+function javaUpper(s: string): string {
+  return s.toUpperCase();
+}
+
+function javaTrim(s: string): string {
+  let st = 0;
+  let len = s.length;
+  while (st < len && s.charCodeAt(st) <= 32) st++;
+  while (st < len && s.charCodeAt(len - 1) <= 32) len--;
+  return s.slice(st, len);
+}
+
+function stringMethod(s: string, name: string, args: unknown[]): CallResult {
+  const n = args.length;
+  const a0 = args[0];
+  const a1 = args[1];
+  switch (name) {
+    case 'length': if (n === 0) return s.length; break;
+    case 'isEmpty': if (n === 0) return s.length === 0; break;
+    case 'isBlank': if (n === 0) return javaTrim(s).length === 0 && !/[^\s]/.test(s); break;
+    case 'toString': case 'intern': if (n === 0) return s; break;
+    case 'trim': if (n === 0) return javaTrim(s); break;
+    case 'strip': if (n === 0) return s.trim(); break;
+    case 'toLowerCase': if (n === 0) return javaLower(s); break;
+    case 'toUpperCase': if (n === 0) return javaUpper(s); break;
+    case 'hashCode': if (n === 0) return javaHashCode(s); break;
+    case 'getClass': if (n === 0) return new JavaClassRef('java.lang.String'); break;
+    case 'toCharArray': if (n === 0) return Array.from({ length: s.length }, (_, i) => s[i]!); break;
+    case 'getBytes': if (n === 0) return Array.from(Buffer.from(s, 'utf8'), (b) => (b > 127 ? b - 256 : b)); break;
+    case 'equals': if (n === 1) return typeof a0 === 'string' && a0 === s; break;
+    case 'equalsIgnoreCase':
+      if (n === 1) return typeof a0 === 'string' && a0.length === s.length && javaUpper(a0) === javaUpper(s) ;
+      break;
+    case 'contentEquals': if (n === 1 && typeof a0 === 'string') return a0 === s; break;
+    case 'contains': if (n === 1 && a0 !== undefined) {
+      if (a0 === null) throw new JavaException('java.lang.NullPointerException', 'null');
+      if (typeof a0 === 'string') return s.includes(a0);
+    } break;
+    case 'startsWith':
+      if (n === 1 && typeof a0 === 'string') return s.startsWith(a0);
+      if (n === 2 && typeof a0 === 'string' && asInt(a1) !== undefined) { const o = asInt(a1)!; return o >= 0 && o <= s.length - a0.length && s.startsWith(a0, o); }
+      break;
+    case 'endsWith': if (n === 1 && typeof a0 === 'string') return s.endsWith(a0); break;
+    case 'indexOf':
+      if (n === 1 && typeof a0 === 'string') return s.indexOf(a0);
+      if (n === 1 && asInt(a0) !== undefined) return s.indexOf(String.fromCodePoint(asInt(a0)!));
+      if (n === 2 && typeof a0 === 'string' && asInt(a1) !== undefined) return s.indexOf(a0, Math.max(0, asInt(a1)!));
+      break;
+    case 'lastIndexOf':
+      if (n === 1 && typeof a0 === 'string') return s.lastIndexOf(a0);
+      if (n === 2 && typeof a0 === 'string' && asInt(a1) !== undefined) { const f = asInt(a1)!; return f < 0 ? -1 : s.lastIndexOf(a0, f); }
+      break;
+    case 'charAt': if (n === 1 && asInt(a0) !== undefined) {
+      const i = asInt(a0)!;
+      if (i < 0 || i >= s.length) outOfBounds('StringIndexOutOfBoundsException', `index ${i}, length ${s.length}`);
+      return s[i]!;
+    } break;
+    case 'codePointAt': if (n === 1 && asInt(a0) !== undefined) {
+      const i = asInt(a0)!;
+      if (i < 0 || i >= s.length) outOfBounds('StringIndexOutOfBoundsException', `index ${i}, length ${s.length}`);
+      return s.codePointAt(i)!;
+    } break;
+    case 'substring':
+    case 'subSequence': {
+      const b = asInt(a0);
+      const e = n === 2 ? asInt(a1) : n === 1 ? s.length : undefined;
+      if (b === undefined || e === undefined || (name === 'subSequence' && n !== 2)) break;
+      if (b < 0 || e > s.length || b > e) outOfBounds('StringIndexOutOfBoundsException', `begin ${b}, end ${e}, length ${s.length}`);
+      return s.slice(b, e);
+    }
+    case 'concat': if (n === 1 && typeof a0 === 'string') return s + a0; break;
+    case 'compareTo': if (n === 1 && typeof a0 === 'string') return compareStrings(s, a0); break;
+    case 'compareToIgnoreCase':
+      if (n === 1 && typeof a0 === 'string') return compareStrings(javaLower(javaUpper(s)), javaLower(javaUpper(a0)));
+      break;
+    case 'replace':
+      if (n === 2 && typeof a0 === 'string' && typeof a1 === 'string') return s.split(a0).join(a1);
+      break;
+    case 'replaceAll':
+    case 'replaceFirst':
+      if (n === 2 && typeof a0 === 'string' && typeof a1 === 'string') {
+        return javaReplace(s, a0, a1, name === 'replaceAll');
+      }
+      break;
+    case 'matches': if (n === 1 && typeof a0 === 'string') return javaRegex(a0, false, true).test(s); break;
+    case 'split':
+      if (n === 1 && typeof a0 === 'string') return javaSplit(s, a0, 0);
+      if (n === 2 && typeof a0 === 'string' && asInt(a1) !== undefined) return javaSplit(s, a0, asInt(a1)!);
+      break;
+    case 'regionMatches': {
+      let ic = false;
+      let rest = args;
+      if (n === 5 && typeof a0 === 'boolean') { ic = a0; rest = args.slice(1); } else if (n !== 4) break;
+      const [to, other, oo, len] = rest;
+      if (asInt(to) === undefined || typeof other !== 'string' || asInt(oo) === undefined || asInt(len) === undefined) break;
+      const t = asInt(to)!, o = asInt(oo)!, l = asInt(len)!;
+      if (o < 0 || t < 0 || t > s.length - l || o > other.length - l) return false;
+      const x = s.slice(t, t + l), y = other.slice(o, o + l);
+      return ic ? javaUpper(x) === javaUpper(y) || javaLower(x) === javaLower(y) : x === y;
+    }
+    case 'valueOf': if (n === 1) return toJavaString(a0); break;
+    case 'repeat': if (n === 1 && asInt(a0) !== undefined) {
+      const c = asInt(a0)!;
+      if (c < 0) throw new JavaException('java.lang.IllegalArgumentException', `count is negative: ${c}`);
+      if (s.length * c > 16 * 1024 * 1024) throw new BudgetError('string too large');
+      return s.repeat(c);
+    } break;
+  }
+  return NO_METHOD;
+}
+
+class JavaClassRef extends HostObject {
+  readonly javaClass = 'java.lang.Class';
+  constructor(readonly name: string) {
+    super();
+  }
+  call(name: string, args: unknown[]): CallResult {
+    if (args.length === 0) {
+      if (name === 'getName' || name === 'getTypeName') return this.name;
+      if (name === 'getSimpleName') return this.name.slice(this.name.lastIndexOf('.') + 1);
+      if (name === 'toString') return this.toJavaString();
+    }
+    return NO_METHOD;
+  }
+  toJavaString(): string {
+    return `class ${this.name}`;
+  }
+}
+
+function indexCheck(i: number, size: number): void {
+  if (i < 0 || i >= size) outOfBounds('IndexOutOfBoundsException', `Index ${i} out of bounds for length ${size}`);
+}
+
+function listMethod(l: unknown[], name: string, args: unknown[]): CallResult {
+  const n = args.length;
+  const a0 = args[0];
+  const a1 = args[1];
+  switch (name) {
+    case 'size': if (n === 0) return l.length; break;
+    case 'isEmpty': if (n === 0) return l.length === 0; break;
+    case 'toString': if (n === 0) return toJavaString(l); break;
+    case 'hashCode': if (n === 0) return javaHashCode(l); break;
+    case 'getClass': if (n === 0) return new JavaClassRef('java.util.ArrayList'); break;
+    case 'clear': if (n === 0) { l.length = 0; return undefined; } break;
+    case 'get': if (n === 1 && asInt(a0) !== undefined) { const i = asInt(a0)!; indexCheck(i, l.length); return l[i] ?? null; } break;
+    case 'contains': if (n === 1) return l.some((x) => javaEquals(x, a0)); break;
+    case 'containsAll': if (n === 1 && Array.isArray(a0)) return a0.every((y) => l.some((x) => javaEquals(x, y))); break;
+    case 'indexOf': if (n === 1) return l.findIndex((x) => javaEquals(x, a0)); break;
+    case 'lastIndexOf': if (n === 1) { for (let i = l.length - 1; i >= 0; i--) if (javaEquals(l[i], a0)) return i; return -1; } break;
+    case 'equals': if (n === 1) return javaEquals(l, a0); break;
+    case 'add':
+      if (n === 1) { l.push(a0); return true; }
+      if (n === 2 && asInt(a0) !== undefined) {
+        const i = asInt(a0)!;
+        if (i < 0 || i > l.length) outOfBounds('IndexOutOfBoundsException', `Index: ${i}, Size: ${l.length}`);
+        l.splice(i, 0, a1);
+        return undefined;
+      }
+      break;
+    case 'addAll':
+      if (n === 1 && Array.isArray(a0)) { const c = a0.slice(); l.push(...c); return c.length > 0; }
+      if (n === 1 && a0 instanceof Map) return NO_METHOD;
+      if (n === 2 && asInt(a0) !== undefined && Array.isArray(a1)) {
+        const i = asInt(a0)!;
+        if (i < 0 || i > l.length) outOfBounds('IndexOutOfBoundsException', `Index: ${i}, Size: ${l.length}`);
+        l.splice(i, 0, ...a1.slice());
+        return a1.length > 0;
+      }
+      break;
+    case 'set': if (n === 2 && asInt(a0) !== undefined) { const i = asInt(a0)!; indexCheck(i, l.length); const old = l[i]; l[i] = a1; return old ?? null; } break;
+    case 'remove':
+      if (n === 1 && asInt(a0) !== undefined) { const i = asInt(a0)!; indexCheck(i, l.length); return l.splice(i, 1)[0] ?? null; }
+      if (n === 1) { const i = l.findIndex((x) => javaEquals(x, a0)); if (i >= 0) l.splice(i, 1); return i >= 0; }
+      break;
+    case 'subList': if (n === 2 && asInt(a0) !== undefined && asInt(a1) !== undefined) {
+      const b = asInt(a0)!, e = asInt(a1)!;
+      if (b < 0 || e > l.length || b > e) outOfBounds('IndexOutOfBoundsException', `fromIndex: ${b}, toIndex: ${e}, size: ${l.length}`);
+      return l.slice(b, e);
+    } break;
+    case 'toArray': if (n === 0) return l.slice(); break;
+  }
+  return NO_METHOD;
+}
+
+function mapMethod(m: Map<unknown, unknown>, name: string, args: unknown[]): CallResult {
+  const n = args.length;
+  const a0 = args[0];
+  const a1 = args[1];
+  switch (name) {
+    case 'size': if (n === 0) return m.size; break;
+    case 'isEmpty': if (n === 0) return m.size === 0; break;
+    case 'toString': if (n === 0) return toJavaString(m); break;
+    case 'hashCode': if (n === 0) return javaHashCode(m); break;
+    case 'getClass': if (n === 0) return new JavaClassRef('java.util.LinkedHashMap'); break;
+    case 'clear': if (n === 0) { m.clear(); return undefined; } break;
+    case 'keySet': if (n === 0) return Array.from(m.keys()); break;
+    case 'values': if (n === 0) return Array.from(m.values()); break;
+    case 'entrySet': if (n === 0) return Array.from(m.keys(), (k) => new MapEntry(m, k)); break;
+    case 'get': if (n === 1) return m.get(mapKey(m, a0)) ?? null; break;
+    case 'getOrDefault': if (n === 2) { const k = mapKey(m, a0); return m.has(k) ? (m.get(k) ?? null) : a1; } break;
+    case 'containsKey': if (n === 1) return m.has(mapKey(m, a0)); break;
+    case 'containsValue': if (n === 1) { for (const v of m.values()) if (javaEquals(v, a0)) return true; return false; } break;
+    case 'put': if (n === 2) { const k = mapKey(m, a0); const old = m.get(k) ?? null; m.set(k, a1); return old; } break;
+    case 'putIfAbsent': if (n === 2) { const k = mapKey(m, a0); const old = m.get(k) ?? null; if (old === null) m.set(k, a1); return old; } break;
+    case 'putAll': if (n === 1 && a0 instanceof Map) { for (const [k, v] of a0) m.set(mapKey(m, k), v); return undefined; } break;
+    case 'remove': if (n === 1) { const k = mapKey(m, a0); const old = m.get(k) ?? null; m.delete(k); return old; } break;
+    case 'equals': if (n === 1) return javaEquals(m, a0); break;
+  }
+  return NO_METHOD;
+}
+
+/** Keys compare with equals(): find an existing equal key (numbers of different representation). */
+function mapKey(m: Map<unknown, unknown>, k: unknown): unknown {
+  if (k === null || typeof k === 'string' || typeof k === 'boolean') return k;
+  if (m.has(k)) return k;
+  for (const key of m.keys()) if (javaEquals(key, k)) return key;
+  return k;
+}
+
+function numberMethod(v: Num, name: string, args: unknown[]): CallResult {
+  const n = args.length;
+  if (n === 0) {
+    switch (name) {
+      case 'toString': return toJavaString(v);
+      case 'intValue': {
+        if (isIntegral(v)) return Number(BigInt.asIntN(32, BigInt(v)));
+        const d = toDouble(v);
+        return Number.isNaN(d) ? 0 : d >= 2147483647 ? 2147483647 : d <= -2147483648 ? -2147483648 : Math.trunc(d) | 0;
+      }
+      case 'longValue': {
+        if (isIntegral(v)) return normInt(BigInt.asIntN(64, BigInt(v)));
+        const d = toDouble(v);
+        if (Number.isNaN(d)) return 0;
+        if (d >= 9.223372036854776e18) return 9223372036854775807n;
+        if (d <= -9.223372036854776e18) return -9223372036854775808n;
+        return normInt(BigInt(Math.trunc(d)));
+      }
+      case 'doubleValue': case 'floatValue': return new JavaDouble(toDouble(v));
+      case 'hashCode': return javaHashCode(v);
+      case 'isNaN': if (v instanceof JavaDouble) return Number.isNaN(v.value); break;
+      case 'isInfinite': if (v instanceof JavaDouble) return !Number.isFinite(v.value) && !Number.isNaN(v.value); break;
+      case 'getClass': return new JavaClassRef(javaClassName(v));
+    }
+  }
+  if (n === 1) {
+    const o = args[0];
+    if (name === 'equals') return javaEquals(v, o);
+    if (name === 'compareTo' && isNumber(o)) return compareNumbers(v, o);
+  }
+  return NO_METHOD;
+}
+
+function booleanMethod(b: boolean, name: string, args: unknown[]): CallResult {
+  if (args.length === 0) {
+    if (name === 'booleanValue') return b;
+    if (name === 'toString') return String(b);
+    if (name === 'hashCode') return b ? 1231 : 1237;
+    if (name === 'getClass') return new JavaClassRef('java.lang.Boolean');
+  }
+  if (args.length === 1) {
+    if (name === 'equals') return args[0] === b;
+    if (name === 'compareTo' && typeof args[0] === 'boolean') return b === args[0] ? 0 : b ? 1 : -1;
+  }
+  return NO_METHOD;
+}
+
+/** Invoke a Java method on a value; NO_METHOD when there is none (Velocity then prints the reference literally). */
+export function callMethod(target: unknown, name: string, args: unknown[]): CallResult {
+  if (target === null || target === undefined) return NO_METHOD;
+  if (typeof target === 'string') return stringMethod(target, name, args);
+  if (Array.isArray(target)) return listMethod(target, name, args);
+  if (target instanceof Map) return mapMethod(target, name, args);
+  if (isNumber(target)) return numberMethod(target, name, args);
+  if (typeof target === 'boolean') return booleanMethod(target, name, args);
+  if (target instanceof HostObject) return target.call(name, args);
+  return NO_METHOD;
+}
+
+/** `$x.name` (Velocity 1.7 UberspectImpl order: getName(), Map.get("name"), get("name"), isName()). */
+export function getProperty(target: unknown, name: string): CallResult {
+  if (target === null || target === undefined) return NO_METHOD;
+  if (target instanceof HostObject) return target.getProperty(name);
+  if (target instanceof Map) {
+    if (name === 'class') return new JavaClassRef('java.util.LinkedHashMap');
+    return target.get(name) ?? null;
+  }
+  const cap = name[0]!.toUpperCase() + name.slice(1);
+  let r = callMethod(target, 'get' + cap, []);
+  if (r !== NO_METHOD) return r;
+  r = callMethod(target, 'get' + name, []);
+  if (r !== NO_METHOD) return r;
+  r = callMethod(target, 'is' + cap, []);
+  if (r !== NO_METHOD && typeof r === 'boolean') return r;
+  return NO_METHOD;
+}
+
+/** `$x[i]`: List/array get(int), Map get(key), else a get(arg) method. */
+export function getIndex(target: unknown, index: unknown): CallResult {
+  if (target === null || target === undefined) return NO_METHOD;
+  if (Array.isArray(target)) {
+    const i = asInt(index);
+    if (i === undefined) return NO_METHOD;
+    indexCheck(i, target.length);
+    return target[i] ?? null;
+  }
+  if (target instanceof Map) return target.get(mapKey(target, index)) ?? null;
+  return callMethod(target, 'get', [index]);
+}
+
+/** `#set($x.name = v)` */
+export function setProperty(target: unknown, name: string, value: unknown): boolean {
+  if (target instanceof Map) {
+    target.set(name, value);
+    return true;
+  }
+  if (target instanceof HostObject) return target.setProperty(name, value);
+  return false;
+}
+
+/** `#set($x[i] = v)` */
+export function setIndex(target: unknown, index: unknown, value: unknown): boolean {
+  if (Array.isArray(target)) {
+    const i = asInt(index);
+    if (i === undefined) return false;
+    indexCheck(i, target.length);
+    target[i] = value;
+    return true;
+  }
+  if (target instanceof Map) {
+    target.set(mapKey(target, index), value);
+    return true;
+  }
+  return false;
+}
+
+/** Items #foreach iterates over (null when not iterable: the loop is skipped). */
+export function iterable(v: unknown): unknown[] | null {
+  if (Array.isArray(v)) return v;
+  if (v instanceof Map) return Array.from(v.values());
+  if (v instanceof HostObject) {
+    const it = v.call('iterator', []);
+    if (Array.isArray(it)) return it;
+  }
+  return null;
+}
