@@ -164,6 +164,9 @@ function build(ctx: BuildContext, doc: Record<string, unknown>, oas3: boolean): 
     const pointer = ptr('/paths', path);
     if (path.startsWith('x-')) continue; // extensions on the Paths object
     const segments = parseResourcePath(ctx, path, pointer);
+    if (path === '/ping' || path === '/sping') {
+      warn(ctx, pointer, `API Gateway reserves ${path} at the API root for its health check; this resource does not behave as defined there ([D-notes])`);
+    }
     tree.add(ctx, path, segments, pointer);
     const pathItem = expectObject(ctx, item, pointer, 'a path item');
     resources.push(buildResource(ctx, path, segments.filter((s) => s.param !== undefined).map((s) => s.param!), pathItem, pointer, root));

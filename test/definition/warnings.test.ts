@@ -217,4 +217,16 @@ describe('warnings', () => {
       { pointer: '/paths/~1f/post/parameters/0/in', message: 'formData parameters are not imported by API Gateway; ignored' },
     ]);
   });
+
+  it('/ping and /sping are reserved by API Gateway', async () => {
+    const def = await build(oas3({}, { '/ping': {}, '/v/ping': {} }));
+    expect(def.warnings).toEqual([
+      {
+        pointer: '/paths/~1ping',
+        message: 'API Gateway reserves /ping at the API root for its health check; this resource does not behave as defined there ([D-notes])',
+      },
+      { pointer: '/paths/~1ping', message: 'resource /ping has no methods' },
+      { pointer: '/paths/~1v~1ping', message: 'resource /v/ping has no methods' },
+    ]);
+  });
 });
