@@ -1,0 +1,220 @@
+// AWS_PROXY (Lambda proxy) integration (§5, §1.5): the request becomes the
+// REST v1 event, the function's answer becomes the method response after the
+// same validation API Gateway applies (anything malformed → 502).
+
+import { contentType, firstAcceptType, isBinaryMediaType } from '../pipeline/media-types.js';
+import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
+import { invokeForIntegration } from '../lambda/gateway.js';
+import type { IntegrationHandler } from './types.js';
+
+/** Headers API Gateway drops before calling the integration (§5.1, hop-by-hop). */
+const DROPPED_REQUEST_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'content-md5',
+  'expect',
+  'max-forwards',
+  'proxy-authenticate',
+  'server',
+  'te',
+  'transfer-encoding',
+  'trailer',
+  'upgrade',
+  'www-authenticate',
+]);
+
+/** requestContext keys taken from $context (§4.3, §5.1); others ($context.error, overrides, waf...) are not in the event. */
+const REQUEST_CONTEXT_KEYS = [
+  'resourceId',
+  'authorizer',
+  'resourcePath',
+  'httpMethod',
+  'extendedRequestId',
+  'requestTime',
+  'path',
+  'accountId',
+  'protocol',
+  'stage',
+  'domainPrefix',
+  'requestTimeEpoch',
+  'requestId',
+  'identity',
+  'deploymentId',
+  'domainName',
+  'apiId',
+] as const;
+
+/** identity keys always present (null unless set) in REST proxy events [D-proxy]; the rest only when set. */
+const IDENTITY_KEYS = [
+  'cognitoIdentityPoolId',
+  'accountId',
+  'cognitoIdentityId',
+  'caller',
+  'apiKey',
+  'sourceIp',
+  'principalOrgId',
+  'accessKey',
+  'cognitoAuthenticationType',
+  'cognitoAuthenticationProvider',
+  'userArn',
+  'userAgent',
+  'user',
+] as const;
+
+function grouped(pairs: Pairs): { single: Record<string, string>; multi: Record<string, string[]> } | null {
+  if (pairs.length === 0) return null;
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [name, value] of pairs) {
+    single[name] = value; // last value wins (§5.1)
+    (multi[name] ??= []).push(value);
+  }
+  return { single, multi };
+}
+
+function identityFrom(ctx: RequestContext): Record<string, unknown> {
+  const source = ctx.context['identity'];
+  const given = source !== null && typeof source === 'object' ? (source as Record<string, unknown>) : {};
+  const identity: Record<string, unknown> = {};
+  for (const k of IDENTITY_KEYS) identity[k] = given[k] ?? null;
+  if (identity['sourceIp'] === null) identity['sourceIp'] = ctx.request.sourceIp;
+  if (identity['userAgent'] === null) {
+    const ua = ctx.request.headers.find(([n]) => n.toLowerCase() === 'user-agent');
+    identity['userAgent'] = ua ? ua[1] : null;
+  }
+  for (const [k, v] of Object.entries(given)) if (!(k in identity) && v !== null && v !== undefined) identity[k] = v;
+  return identity;
+}
+
+/** The REST API (payload format 1.0) proxy event for this request (§5.1). */
+export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext): Record<string, unknown> {
+  const headerPairs: Array<[string, string]> = ctx.request.headers
+    .filter(([name]) => !DROPPED_REQUEST_HEADERS.has(name.toLowerCase()))
+    .map(([n, v]) => [n, v]);
+  const has = (name: string) => headerPairs.some(([n]) => n.toLowerCase() === name);
+  // API Gateway adds the X-Forwarded-* headers; values a client already sent are kept as sent.
+  if (!has('x-forwarded-for')) headerPairs.push(['X-Forwarded-For', ctx.request.sourceIp]);
+  if (!has('x-forwarded-port')) {
+    const host = headerPairs.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? '';
+    const port = /:(\d+)$/.exec(host)?.[1] ?? '80';
+    headerPairs.push(['X-Forwarded-Port', port]);
+  }
+  if (!has('x-forwarded-proto')) headerPairs.push(['X-Forwarded-Proto', 'http']);
+  const headers = grouped(headerPairs);
+  const query = grouped(ctx.request.query);
+
+  const requestContext: Record<string, unknown> = {};
+  for (const key of REQUEST_CONTEXT_KEYS) {
+    const value = key === 'identity' ? identityFrom(ctx) : ctx.context[key];
+    if (value !== undefined) requestContext[key] = value;
+  }
+
+  const raw = ctx.request.body;
+  const binary =
+    isBinaryMediaType(contentType(ctx.request.headers), ctx.api.binaryMediaTypes) ||
+    request.integration.contentHandling === 'CONVERT_TO_TEXT';
+  const httpMethod = typeof ctx.context['httpMethod'] === 'string' ? (ctx.context['httpMethod'] as string) : ctx.request.httpMethod;
+  const pathParameters = Object.keys(ctx.route.pathParameters).length > 0 ? { ...ctx.route.pathParameters } : null;
+  const stageVariables = Object.keys(ctx.stageVariables).length > 0 ? { ...ctx.stageVariables } : null;
+
+  return {
+    resource: ctx.route.resource.path,
+    path: ctx.route.path,
+    httpMethod,
+    headers: headers?.single ?? null,
+    multiValueHeaders: headers?.multi ?? null,
+    queryStringParameters: query?.single ?? null,
+    multiValueQueryStringParameters: query?.multi ?? null,
+    pathParameters,
+    stageVariables,
+    requestContext,
+    body: raw.length === 0 ? null : binary ? raw.toString('base64') : raw.toString('utf8'),
+    isBase64Encoded: binary,
+  };
+}
+
+const RESPONSE_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
+
+function malformed(reason: string): GatewayError {
+  return new GatewayError(
+    'INTEGRATION_FAILURE',
+    'Internal server error',
+    502,
+    `Execution failed due to configuration error: Malformed Lambda proxy response (${reason})`,
+  );
+}
+
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** Validates and converts the function's answer (§5.2, §1.5). */
+export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingResponse {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw malformed('not JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw malformed('not a JSON object');
+  const out = parsed as Record<string, unknown>;
+  for (const key of Object.keys(out)) if (!RESPONSE_KEYS.has(key)) throw malformed(`unexpected key ${key}`);
+
+  let statusCode = 200;
+  const sc = out['statusCode'];
+  if (sc !== undefined && sc !== null) {
+    if (typeof sc === 'number' && Number.isInteger(sc)) statusCode = sc;
+    else if (typeof sc === 'string' && /^\d+$/.test(sc)) statusCode = Number(sc);
+    else throw malformed('statusCode is not an integer');
+  }
+  if (statusCode < 100 || statusCode > 599) throw malformed('statusCode out of range');
+
+  const headers: Array<[string, string]> = [];
+  const single = out['headers'];
+  const multi = out['multiValueHeaders'];
+  if (single !== undefined && single !== null && (typeof single !== 'object' || Array.isArray(single))) throw malformed('headers is not an object');
+  if (multi !== undefined && multi !== null && (typeof multi !== 'object' || Array.isArray(multi))) throw malformed('multiValueHeaders is not an object');
+  const multiNames = new Set(Object.keys((multi as Record<string, unknown> | null) ?? {}).map((k) => k.toLowerCase()));
+  for (const [name, value] of Object.entries((single as Record<string, unknown> | null) ?? {})) {
+    if (value === null) continue;
+    const text = headerText(value);
+    if (text === undefined) throw malformed(`header ${name} is not a string`);
+    if (!multiNames.has(name.toLowerCase())) headers.push([name, text]); // multiValueHeaders win (§5.2)
+  }
+  for (const [name, values] of Object.entries((multi as Record<string, unknown> | null) ?? {})) {
+    if (values === null) continue;
+    if (!Array.isArray(values)) throw malformed(`multiValueHeaders.${name} is not a list`);
+    for (const v of values) {
+      const text = headerText(v);
+      if (text === undefined) throw malformed(`multiValueHeaders.${name} has a non-string value`);
+      headers.push([name, text]);
+    }
+  }
+  if (!headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
+
+  const rawBody = out['body'];
+  if (rawBody !== undefined && rawBody !== null && typeof rawBody !== 'string') throw malformed('body is not a string');
+  const b64 = out['isBase64Encoded'];
+  if (b64 !== undefined && b64 !== null && typeof b64 !== 'boolean') throw malformed('isBase64Encoded is not a boolean');
+  const text = (rawBody as string | null | undefined) ?? '';
+  // Decoded only when the client's first Accept type is binary; the response Content-Type does not count (§1.5).
+  const decode = b64 === true && isBinaryMediaType(firstAcceptType(ctx.request.headers), ctx.api.binaryMediaTypes);
+  const body = decode ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  return { statusCode, headers, body };
+}
+
+export const lambdaProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {
+  const event = buildProxyEvent(request, ctx);
+  const result = await invokeForIntegration(request, deps, Buffer.from(JSON.stringify(event), 'utf8'));
+  if (result.functionError) {
+    throw new GatewayError(
+      'INTEGRATION_FAILURE',
+      'Internal server error',
+      502,
+      `Lambda execution failed with status 200 due to customer function error: ${result.payload.toString('utf8').slice(0, 1000)}`,
+    );
+  }
+  return { kind: 'proxy', response: proxyResponse(result.payload, ctx) };
+};

@@ -1,0 +1,95 @@
+// What the AWS and AWS_PROXY integrations share: finding the function from
+// the integration uri, invoking it under the integration timeout, and turning
+// Lambda service failures into the gateway errors API Gateway answers with
+// (§5.2, §6, §7.6, §14).
+
+import type { IntegrationRequest } from '../pipeline/types.js';
+import { GatewayError } from '../pipeline/types.js';
+import type { IntegrationDeps } from '../integrations/types.js';
+import { LambdaServiceError, type InvocationType, type InvokeResult } from './types.js';
+
+export interface LambdaRef {
+  readonly functionName: string;
+  readonly qualifier: string | undefined;
+}
+
+const URI_RE = /\/functions\/(.+?)\/invocations(?:$|\?)/;
+
+/**
+ * The function an integration calls. The uri (stage variables already
+ * substituted by the integration request step) is authoritative; the model's
+ * parsed `lambda` target is the fallback.
+ */
+export function lambdaRefFor(request: IntegrationRequest): LambdaRef | undefined {
+  const uri = request.uri ?? request.integration.uri;
+  const m = uri ? URI_RE.exec(uri) : null;
+  if (m) {
+    const target = decodeURIComponent(m[1]!);
+    const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::([^:]+))?$/.exec(target);
+    if (arn) return { functionName: arn[1]!, qualifier: arn[2] };
+    const partial = /^(?:\d{12}:function:)?([^:]+)(?::([^:]+))?$/.exec(target);
+    if (partial) return { functionName: partial[1]!, qualifier: partial[2] };
+  }
+  const l = request.integration.lambda;
+  return l ? { functionName: l.functionName, qualifier: l.qualifier } : undefined;
+}
+
+/** Lambda service failures as API Gateway reports them to the client. */
+export function gatewayErrorFor(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof LambdaServiceError) {
+    const detail = `Lambda invocation failed with status: ${err.statusCode}: ${err.errorType}: ${err.message}`;
+    switch (err.errorType) {
+      case 'InvalidRequestContentException':
+        // A request template that renders invalid JSON: the client sees Lambda's parse message.
+        return new GatewayError('BAD_REQUEST_BODY', err.message, 400, detail);
+      case 'RequestEntityTooLargeException':
+      case 'RequestTooLargeException':
+        return new GatewayError('BAD_REQUEST_BODY', 'Request Too Long', 413, detail);
+      case 'AccessDeniedException':
+        return new GatewayError('INTEGRATION_FAILURE', 'Internal server error', 500, detail);
+      default:
+        return new GatewayError('INTEGRATION_FAILURE', 'Internal server error', 502, detail);
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new GatewayError('INTEGRATION_FAILURE', 'Internal server error', 502, `Lambda invocation failed: ${message}`);
+}
+
+/**
+ * Invokes the integration's function. Slower than `timeoutInMillis` →
+ * INTEGRATION_TIMEOUT 504 "Endpoint request timed out" (the function itself
+ * keeps running, as on AWS). Service errors → gatewayErrorFor().
+ */
+export async function invokeForIntegration(
+  request: IntegrationRequest,
+  deps: IntegrationDeps,
+  payload: Buffer,
+  invocationType: InvocationType = 'RequestResponse',
+): Promise<InvokeResult> {
+  const ref = lambdaRefFor(request);
+  if (!ref) {
+    throw new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', 500, 'Integration uri does not name a Lambda function');
+  }
+  const method = request.integration.httpMethod;
+  if (method !== undefined && method.toUpperCase() !== 'POST') {
+    // "For Lambda function invocations, the value must be POST" (§5.1)
+    throw new GatewayError('INTEGRATION_FAILURE', 'Internal server error', 500, `Lambda integrations must use POST, not ${method}`);
+  }
+  const invocation = deps.lambda.invoke({ functionName: ref.functionName, qualifier: ref.qualifier, payload, invocationType });
+  invocation.catch(() => undefined); // the timeout may win; never leave a rejection unhandled
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new GatewayError('INTEGRATION_TIMEOUT', 'Endpoint request timed out', 504)),
+      request.integration.timeoutInMillis,
+    );
+  });
+  try {
+    return await Promise.race([invocation, timeout]);
+  } catch (err) {
+    throw gatewayErrorFor(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}

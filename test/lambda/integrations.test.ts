@@ -1,0 +1,474 @@
+// The Lambda (AWS, §6) and Lambda proxy (AWS_PROXY, §5, §1.5) integrations,
+// driven with hand-built pipeline data and a scripted LambdaInvoker, plus one
+// run against the real local runtime.
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ApiDefinition, Integration, Resource } from '../../src/definition/model.js';
+import { lambdaIntegration } from '../../src/integrations/lambda.js';
+import { buildProxyEvent, lambdaProxyIntegration } from '../../src/integrations/lambda-proxy.js';
+import type { IntegrationDeps } from '../../src/integrations/types.js';
+import { createLocalInvoker } from '../../src/lambda/local.js';
+import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaInvoker } from '../../src/lambda/types.js';
+import { GatewayError, type IntegrationRequest, type Pairs, type RequestContext } from '../../src/pipeline/types.js';
+
+// ---- builders -----------------------------------------------------------------
+
+function integration(over: Partial<Integration> = {}): Integration {
+  return {
+    type: 'AWS_PROXY',
+    pointer: '/paths/~1{proxy+}/x-amazon-apigateway-any-method/x-amazon-apigateway-integration',
+    uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:SimpleLambda4ProxyResource/invocations',
+    httpMethod: 'POST',
+    credentials: undefined,
+    passthroughBehavior: 'WHEN_NO_MATCH',
+    contentHandling: undefined,
+    requestTemplates: [],
+    requestParameters: {},
+    timeoutInMillis: 29000,
+    responses: [],
+    defaultResponse: undefined,
+    lambda: undefined,
+    cacheKeyParameters: [],
+    ...over,
+  };
+}
+
+interface CtxSpec {
+  method?: string;
+  resource?: string;
+  path?: string;
+  stage?: string;
+  headers?: Pairs;
+  query?: Pairs;
+  body?: Buffer;
+  pathParameters?: Record<string, string>;
+  stageVariables?: Record<string, string>;
+  binaryMediaTypes?: string[];
+  context?: Record<string, unknown>;
+}
+
+function context(spec: CtxSpec = {}): RequestContext {
+  const resource = { path: spec.resource ?? '/{proxy+}', pointer: '/paths/x', methods: {} } as Resource;
+  const stage = spec.stage ?? 'testStage';
+  const path = spec.path ?? '/hello/world';
+  return {
+    api: { binaryMediaTypes: spec.binaryMediaTypes ?? [], stage } as unknown as ApiDefinition,
+    request: {
+      requestId: 'deef4878-7910-11e6-8f14-25afc3e9ae33',
+      extendedRequestId: 'ca2IdHHqoAMFo6w=',
+      startTime: 1519166937665,
+      httpMethod: spec.method ?? 'POST',
+      rawPath: `/${stage}${path}`,
+      rawQuery: '',
+      query: spec.query ?? [],
+      headers: spec.headers ?? [],
+      body: spec.body ?? Buffer.alloc(0),
+      sourceIp: '192.168.196.186',
+      protocol: 'HTTP/1.1',
+    },
+    route: { resource, method: {} as never, pathParameters: spec.pathParameters ?? {}, path },
+    stageVariables: spec.stageVariables ?? {},
+    context: spec.context ?? {},
+  };
+}
+
+function integrationRequest(over: Partial<Integration> = {}, body = Buffer.alloc(0), headers: Pairs = []): IntegrationRequest {
+  const i = integration(over);
+  return {
+    integration: i,
+    body,
+    headers,
+    querystring: [],
+    pathParameters: {},
+    uri: i.uri,
+    requestOverride: { header: {}, path: {}, querystring: {} },
+  };
+}
+
+function scripted(answer: (request: InvokeRequest) => Partial<InvokeResult> | Promise<Partial<InvokeResult>>): IntegrationDeps & { calls: InvokeRequest[] } {
+  const calls: InvokeRequest[] = [];
+  const lambda: LambdaInvoker = {
+    has: () => true,
+    close: async () => {},
+    async invoke(request) {
+      calls.push(request);
+      const a = await answer(request);
+      return { statusCode: 200, payload: Buffer.from('null'), functionError: undefined, logResult: undefined, executedVersion: '$LATEST', ...a };
+    },
+  };
+  return { lambda, calls };
+}
+
+const ok = (value: unknown): Partial<InvokeResult> => ({ payload: Buffer.from(JSON.stringify(value)) });
+
+async function gatewayError(p: Promise<unknown>): Promise<GatewayError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(GatewayError);
+  return err as GatewayError;
+}
+
+// ---- the proxy event ----------------------------------------------------------
+
+describe('Lambda proxy event (§5.1)', () => {
+  // The request and event documented in "Set up Lambda proxy integrations in API Gateway",
+  // section "Input format of a Lambda function for proxy integration"
+  // (awsdocs/amazon-api-gateway-developer-guide, doc_source/set-up-lambda-proxy-integrations.md) [D-proxy].
+  const docHeaders: Array<[string, string]> = [
+    ['Accept', '*/*'],
+    ['Accept-Encoding', 'gzip, deflate'],
+    ['cache-control', 'no-cache'],
+    ['CloudFront-Forwarded-Proto', 'https'],
+    ['CloudFront-Is-Desktop-Viewer', 'true'],
+    ['CloudFront-Is-Mobile-Viewer', 'false'],
+    ['CloudFront-Is-SmartTV-Viewer', 'false'],
+    ['CloudFront-Is-Tablet-Viewer', 'false'],
+    ['CloudFront-Viewer-Country', 'US'],
+    ['Content-Type', 'application/json'],
+    ['headerName', 'headerValue'],
+    ['Host', 'gy415nuibc.execute-api.us-east-1.amazonaws.com'],
+    ['Postman-Token', '9f583ef0-ed83-4a38-aef3-eb9ce3f7a57f'],
+    ['User-Agent', 'PostmanRuntime/2.4.5'],
+    ['Via', '1.1 d98420743a69852491bbdea73f7680bd.cloudfront.net (CloudFront)'],
+    ['X-Amz-Cf-Id', 'pn-PWIJc6thYnZm5P0NMgOUglL1DYtl0gdeJky8tqsg8iS_sgsKD1A=='],
+    ['X-Forwarded-For', '54.240.196.186, 54.182.214.83'],
+    ['X-Forwarded-Port', '443'],
+    ['X-Forwarded-Proto', 'https'],
+  ];
+  const docEvent = {
+    resource: '/{proxy+}',
+    path: '/hello/world',
+    httpMethod: 'POST',
+    headers: Object.fromEntries(docHeaders),
+    // The documented multiValueHeaders also lists an empty '' header, an artefact of that capture.
+    multiValueHeaders: Object.fromEntries(docHeaders.map(([k, v]) => [k, [v]])),
+    queryStringParameters: { name: 'me', multivalueName: 'me' },
+    multiValueQueryStringParameters: { name: ['me'], multivalueName: ['you', 'me'] },
+    pathParameters: { proxy: 'hello/world' },
+    stageVariables: { stageVariableName: 'stageVariableValue' },
+    requestContext: {
+      accountId: '12345678912',
+      resourceId: 'roq9wj',
+      stage: 'testStage',
+      requestId: 'deef4878-7910-11e6-8f14-25afc3e9ae33',
+      identity: {
+        cognitoIdentityPoolId: null,
+        accountId: null,
+        cognitoIdentityId: null,
+        caller: null,
+        apiKey: null,
+        sourceIp: '192.168.196.186',
+        cognitoAuthenticationType: null,
+        cognitoAuthenticationProvider: null,
+        userArn: null,
+        userAgent: 'PostmanRuntime/2.4.5',
+        user: null,
+      },
+      resourcePath: '/{proxy+}',
+      httpMethod: 'POST',
+      apiId: 'gy415nuibc',
+    },
+    body: '{\r\n\t"a": 1\r\n}',
+    isBase64Encoded: false,
+  };
+  // $context as src/pipeline/context.ts builds it (§4.3), with the documented values.
+  const $context = {
+    accountId: '12345678912',
+    apiId: 'gy415nuibc',
+    awsEndpointRequestId: 'deef4878-7910-11e6-8f14-25afc3e9ae33',
+    deploymentId: 'dep123',
+    domainName: 'gy415nuibc.execute-api.us-east-1.amazonaws.com',
+    domainPrefix: 'gy415nuibc',
+    extendedRequestId: 'ca2IdHHqoAMFo6w=',
+    httpMethod: 'POST',
+    identity: {
+      accountId: null,
+      apiKey: null,
+      apiKeyId: null,
+      accessKey: null,
+      caller: null,
+      cognitoAuthenticationProvider: null,
+      cognitoAuthenticationType: null,
+      cognitoIdentityId: null,
+      cognitoIdentityPoolId: null,
+      principalOrgId: null,
+      sourceIp: '192.168.196.186',
+      clientCert: null,
+      user: null,
+      userAgent: 'PostmanRuntime/2.4.5',
+      userArn: null,
+      vpcId: null,
+      vpceId: null,
+    },
+    path: '/testStage/hello/world',
+    protocol: 'HTTP/1.1',
+    requestId: 'deef4878-7910-11e6-8f14-25afc3e9ae33',
+    requestTime: '20/Feb/2018:22:48:57 +0000',
+    requestTimeEpoch: 1519166937665,
+    resourceId: 'roq9wj',
+    resourcePath: '/{proxy+}',
+    stage: 'testStage',
+    error: { message: null },
+  };
+
+  it('matches the documented event field by field (repeated query keys, path parameters, stage variables)', () => {
+    const ctx = context({
+      headers: [...docHeaders.slice(0, 12), ['Content-Length', '15'], ['Connection', 'keep-alive'], ...docHeaders.slice(12)],
+      query: [
+        ['name', 'me'],
+        ['multivalueName', 'you'],
+        ['multivalueName', 'me'],
+      ],
+      body: Buffer.from('{\r\n\t"a": 1\r\n}'),
+      pathParameters: { proxy: 'hello/world' },
+      stageVariables: { stageVariableName: 'stageVariableValue' },
+      context: $context,
+    });
+    const event = buildProxyEvent(integrationRequest(), ctx);
+    for (const key of Object.keys(docEvent) as Array<keyof typeof docEvent>) {
+      if (key === 'requestContext') continue;
+      expect(event[key], key).toEqual(docEvent[key]);
+    }
+    expect(Object.keys(event).sort()).toEqual(Object.keys(docEvent).sort());
+    // Every documented requestContext value, plus the fields AWS has added since
+    // (path with stage, protocol, requestTime, requestTimeEpoch, domainName, ...: §4.3, §5.1).
+    const rc = event['requestContext'] as Record<string, unknown>;
+    expect(rc).toMatchObject(docEvent.requestContext);
+    expect(rc).toEqual({
+      ...docEvent.requestContext,
+      identity: { ...docEvent.requestContext.identity, principalOrgId: null, accessKey: null },
+      path: '/testStage/hello/world',
+      protocol: 'HTTP/1.1',
+      requestTime: '20/Feb/2018:22:48:57 +0000',
+      requestTimeEpoch: 1519166937665,
+      extendedRequestId: 'ca2IdHHqoAMFo6w=',
+      domainName: 'gy415nuibc.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'gy415nuibc',
+      deploymentId: 'dep123',
+    });
+  });
+
+  it('repeated headers: last value in headers, all values in multiValueHeaders; hop-by-hop headers dropped', () => {
+    const event = buildProxyEvent(
+      integrationRequest(),
+      context({
+        headers: [
+          ['Host', '127.0.0.1:3000'],
+          ['X-Tag', 'a'],
+          ['X-Tag', 'b'],
+          ['Transfer-Encoding', 'chunked'],
+        ],
+        context: $context,
+      }),
+    );
+    expect(event['headers']).toEqual({ Host: '127.0.0.1:3000', 'X-Tag': 'b', 'X-Forwarded-For': '192.168.196.186', 'X-Forwarded-Port': '3000', 'X-Forwarded-Proto': 'http' });
+    expect(event['multiValueHeaders']).toEqual({
+      Host: ['127.0.0.1:3000'],
+      'X-Tag': ['a', 'b'],
+      'X-Forwarded-For': ['192.168.196.186'],
+      'X-Forwarded-Port': ['3000'],
+      'X-Forwarded-Proto': ['http'],
+    });
+  });
+
+  it('a binary Content-Type gives a base64 body with isBase64Encoded true (§1.5)', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
+    const event = buildProxyEvent(
+      integrationRequest(),
+      context({ headers: [['Content-Type', 'image/png']], body: png, binaryMediaTypes: ['image/*'], context: $context }),
+    );
+    expect(event['body']).toBe(png.toString('base64'));
+    expect(event['isBase64Encoded']).toBe(true);
+    const text = buildProxyEvent(integrationRequest(), context({ headers: [['Content-Type', 'text/plain']], body: Buffer.from('hé'), binaryMediaTypes: ['image/*'] }));
+    expect([text['body'], text['isBase64Encoded']]).toEqual(['hé', false]);
+  });
+
+  it('empty collections and an empty body are null', () => {
+    const event = buildProxyEvent(integrationRequest(), context({ method: 'GET', resource: '/', path: '/', context: $context }));
+    expect(event['queryStringParameters']).toBeNull();
+    expect(event['multiValueQueryStringParameters']).toBeNull();
+    expect(event['pathParameters']).toBeNull();
+    expect(event['stageVariables']).toBeNull();
+    expect(event['body']).toBeNull();
+    expect(event['isBase64Encoded']).toBe(false);
+    expect([event['resource'], event['path']]).toEqual(['/', '/']);
+  });
+});
+
+// ---- the proxy response -------------------------------------------------------
+
+describe('Lambda proxy response (§5.2, §1.5)', () => {
+  const run = (answer: Partial<InvokeResult>, spec: CtxSpec = {}) =>
+    lambdaProxyIntegration(integrationRequest(), context(spec), scripted(() => answer));
+
+  it('statusCode, headers + multiValueHeaders (multi wins), body', async () => {
+    const result = await run(
+      ok({
+        statusCode: 201,
+        headers: { 'X-One': '1', 'Set-Cookie': 'ignored', 'Content-Type': 'text/plain' },
+        multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] },
+        body: 'created',
+      }),
+    );
+    expect(result).toEqual({
+      kind: 'proxy',
+      response: {
+        statusCode: 201,
+        headers: [
+          ['X-One', '1'],
+          ['Content-Type', 'text/plain'],
+          ['set-cookie', 'a=1'],
+          ['set-cookie', 'b=2'],
+        ],
+        body: Buffer.from('created'),
+      },
+    });
+  });
+
+  it('defaults: status 200, empty body, Content-Type application/json', async () => {
+    const result = await run(ok({}));
+    expect(result).toEqual({ kind: 'proxy', response: { statusCode: 200, headers: [['Content-Type', 'application/json']], body: Buffer.alloc(0) } });
+  });
+
+  it.each([
+    ['a bare string', 'hello'],
+    ['an array', [1]],
+    ['null', null],
+    ['an extra key', { statusCode: 200, statusDescription: 'OK' }],
+    ['an object body', { body: { a: 1 } }],
+    ['a non-integer statusCode', { statusCode: 'abc' }],
+    ['a header value object', { headers: { a: { b: 1 } } }],
+    ['multiValueHeaders not lists', { multiValueHeaders: { a: 'b' } }],
+  ])('%s → 502 Internal server error', async (_label, value) => {
+    const err = await gatewayError(run(ok(value)));
+    expect([err.type, err.message, err.statusCode]).toEqual(['INTEGRATION_FAILURE', 'Internal server error', 502]);
+  });
+
+  it('invalid JSON from the function → 502', async () => {
+    const err = await gatewayError(run({ payload: Buffer.from('{oops') }));
+    expect([err.type, err.statusCode]).toEqual(['INTEGRATION_FAILURE', 502]);
+  });
+
+  it('a function error → 502 Internal server error', async () => {
+    const err = await gatewayError(run({ functionError: 'Unhandled', payload: Buffer.from('{"errorType":"Error","errorMessage":"x","trace":[]}') }));
+    expect([err.type, err.message, err.statusCode]).toEqual(['INTEGRATION_FAILURE', 'Internal server error', 502]);
+  });
+
+  it('isBase64Encoded bodies are decoded only when the first Accept type is binary', async () => {
+    const answer = ok({ isBase64Encoded: true, headers: { 'Content-Type': 'image/png' }, body: Buffer.from([1, 2, 255]).toString('base64') });
+    const binary = await run(answer, { headers: [['Accept', 'image/png,text/html']], binaryMediaTypes: ['image/png'] });
+    expect(binary.kind === 'proxy' && binary.response.body).toEqual(Buffer.from([1, 2, 255]));
+    const text = await run(answer, { headers: [['Accept', 'text/html,image/png']], binaryMediaTypes: ['image/png'] });
+    expect(text.kind === 'proxy' && text.response.body.toString()).toBe(Buffer.from([1, 2, 255]).toString('base64'));
+    const wildcardClient = await run(answer, { headers: [['Accept', '*/*']], binaryMediaTypes: ['image/png'] });
+    expect(wildcardClient.kind === 'proxy' && wildcardClient.response.body.toString()).toBe('AQL/');
+  });
+});
+
+// ---- invocation failures ------------------------------------------------------
+
+describe('invocation failures (§5.2, §7.6)', () => {
+  it('slower than timeoutInMillis → INTEGRATION_TIMEOUT 504 "Endpoint request timed out"', async () => {
+    const deps = scripted(() => new Promise(() => {}));
+    const err = await gatewayError(lambdaProxyIntegration(integrationRequest({ timeoutInMillis: 50 }), context(), deps));
+    expect([err.type, err.message, err.statusCode]).toEqual(['INTEGRATION_TIMEOUT', 'Endpoint request timed out', 504]);
+    const err2 = await gatewayError(lambdaIntegration(integrationRequest({ type: 'AWS', timeoutInMillis: 50 }), context(), deps));
+    expect(err2.type).toBe('INTEGRATION_TIMEOUT');
+  });
+
+  it('unknown function → 502; AccessDenied → 500; invalid JSON payload → 400 with Lambda\'s message', async () => {
+    const failing = (e: Error) =>
+      scripted(() => {
+        throw e;
+      });
+    const notFound = await gatewayError(
+      lambdaProxyIntegration(integrationRequest(), context(), failing(new LambdaServiceError('ResourceNotFoundException', 'Function not found: x', 404))),
+    );
+    expect([notFound.type, notFound.message, notFound.statusCode]).toEqual(['INTEGRATION_FAILURE', 'Internal server error', 502]);
+    const denied = await gatewayError(
+      lambdaIntegration(integrationRequest({ type: 'AWS' }), context(), failing(new LambdaServiceError('AccessDeniedException', 'denied', 403))),
+    );
+    expect([denied.type, denied.statusCode]).toEqual(['INTEGRATION_FAILURE', 500]);
+    const badJson = await gatewayError(
+      lambdaIntegration(
+        integrationRequest({ type: 'AWS' }),
+        context(),
+        failing(new LambdaServiceError('InvalidRequestContentException', 'Could not parse request body into json: x', 400)),
+      ),
+    );
+    expect([badJson.type, badJson.message, badJson.statusCode]).toEqual(['BAD_REQUEST_BODY', 'Could not parse request body into json: x', 400]);
+    const crash = await gatewayError(lambdaIntegration(integrationRequest({ type: 'AWS' }), context(), failing(new Error('ECONNREFUSED'))));
+    expect([crash.type, crash.statusCode]).toEqual(['INTEGRATION_FAILURE', 502]);
+  });
+
+  it('the function comes from the (stage-variable substituted) uri, qualifier included', async () => {
+    const deps = scripted(() => ok({}));
+    const req = { ...integrationRequest(), uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:image:live/invocations' };
+    await lambdaProxyIntegration(req, context(), deps);
+    expect([deps.calls[0]!.functionName, deps.calls[0]!.qualifier]).toEqual(['image', 'live']);
+  });
+
+  it('a non-POST integration httpMethod fails (Lambda must be invoked with POST)', async () => {
+    const err = await gatewayError(lambdaProxyIntegration(integrationRequest({ httpMethod: 'GET' }), context(), scripted(() => ok({}))));
+    expect([err.type, err.statusCode]).toEqual(['INTEGRATION_FAILURE', 500]);
+  });
+});
+
+// ---- non-proxy ----------------------------------------------------------------
+
+describe('Lambda non-proxy integration (§6)', () => {
+  it('success → 200 endpoint result, selection input "", body as returned', async () => {
+    const deps = scripted(() => ok({ image: 'W3JhdyBieXRlc10=' }));
+    const result = await lambdaIntegration(integrationRequest({ type: 'AWS' }, Buffer.from('{"imageKey":"image.jpg"}')), context(), deps);
+    expect(result).toEqual({
+      kind: 'endpoint',
+      statusCode: 200,
+      selectionInput: '',
+      body: Buffer.from('{"image":"W3JhdyBieXRlc10="}'),
+      contentType: 'application/json',
+      headers: [],
+    });
+    expect(deps.calls[0]!.payload.toString()).toBe('{"imageKey":"image.jpg"}');
+    expect(deps.calls[0]!.invocationType).toBe('RequestResponse');
+  });
+
+  it('function error → selection input is errorMessage, body is the error payload', async () => {
+    const payload = Buffer.from('{"errorType":"Error","errorMessage":"{\\"code\\":404}","trace":["Error: x"]}');
+    const result = await lambdaIntegration(integrationRequest({ type: 'AWS' }), context(), scripted(() => ({ functionError: 'Unhandled', payload })));
+    expect(result).toMatchObject({ kind: 'endpoint', statusCode: 200, selectionInput: '{"code":404}', body: payload });
+  });
+
+  it('X-Amz-Invocation-Type: Event invokes asynchronously (202, empty body)', async () => {
+    const deps = scripted((r) => ({ statusCode: r.invocationType === 'Event' ? 202 : 200, payload: Buffer.alloc(0) }));
+    const result = await lambdaIntegration(integrationRequest({ type: 'AWS' }, Buffer.from('{}'), [['X-Amz-Invocation-Type', 'Event']]), context(), deps);
+    expect(deps.calls[0]!.invocationType).toBe('Event');
+    expect(result).toMatchObject({ statusCode: 202, selectionInput: '', body: Buffer.alloc(0) });
+  });
+});
+
+// ---- with the real runtime ------------------------------------------------------
+
+describe('with the local runtime', () => {
+  const local = createLocalInvoker({ functionsDir: resolve(import.meta.dirname, '../fixtures/functions'), log: () => {}, config: { functions: { loops: { timeout: 1 } }, stageVariables: {} } });
+  afterAll(() => local.close());
+  const deps: IntegrationDeps = { lambda: local };
+  const uri = (name: string) => `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${name}/invocations`;
+
+  it('proxy: the function receives the event and its answer becomes the response', async () => {
+    const ctx = context({ headers: [['X-Tag', 'a']], query: [['q', '1']] });
+    const result = await lambdaProxyIntegration(integrationRequest({ uri: uri('echo-proxy') }), ctx, deps);
+    expect(result.kind).toBe('proxy');
+    const response = (result as { response: { statusCode: number; headers: Pairs; body: Buffer } }).response;
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toEqual([['Content-Type', 'application/json']]);
+    expect(JSON.parse(response.body.toString())).toEqual(buildProxyEvent(integrationRequest(), ctx));
+  });
+
+  it('non-proxy: a function timeout is a function error whose errorMessage drives selection', async () => {
+    const result = await lambdaIntegration(integrationRequest({ type: 'AWS', uri: uri('loops') }, Buffer.from('{}')), context(), deps);
+    expect(result.kind).toBe('endpoint');
+    expect((result as { selectionInput: string }).selectionInput).toMatch(/^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/);
+  });
+});
