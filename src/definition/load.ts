@@ -102,7 +102,8 @@ function checkVersion(ctx: BuildContext, doc: Record<string, unknown>): boolean 
     fail(ctx, '/openapi', `unsupported OpenAPI version '${openapi}' (expected 3.0.x, or swagger: "2.0")`);
   }
   if (swagger !== undefined) {
-    if (swagger === '2.0') return false;
+    // `swagger: 2.0` unquoted in YAML is the number 2.
+    if (swagger === '2.0' || swagger === 2) return false;
     fail(ctx, '/swagger', `unsupported Swagger version ${JSON.stringify(swagger)} (expected "2.0")`);
   }
   fail(ctx, '', "not an OpenAPI definition: the 'openapi' (3.0.x) or 'swagger' (\"2.0\") field is missing");

@@ -23,8 +23,10 @@ describe('versions', () => {
     expect([err.pointer, err.problem]).toEqual(['/openapi', "unsupported OpenAPI version '2.0' (expected 3.0.x, or swagger: \"2.0\")"]);
     err = await loadError({ swagger: '1.2', info: { title: 't' }, paths: {} });
     expect([err.pointer, err.problem]).toEqual(['/swagger', 'unsupported Swagger version "1.2" (expected "2.0")']);
-    err = await loadError({ swagger: 2.0, info: { title: 't' }, paths: {} });
-    expect([err.pointer, err.problem]).toEqual(['/swagger', 'unsupported Swagger version 2 (expected "2.0")']);
+    err = await loadError({ swagger: 3, info: { title: 't' }, paths: {} });
+    expect([err.pointer, err.problem]).toEqual(['/swagger', 'unsupported Swagger version 3 (expected "2.0")']);
+    // `swagger: 2.0` unquoted in YAML is a number: accepted
+    expect((await build(parseDefinitionText('swagger: 2.0\ninfo: {title: t}\npaths: {}\n'))).stage).toBe('dev');
   });
   it('a document without a version is refused', async () => {
     const err = await loadError({ info: { title: 't' }, paths: {} });
