@@ -1,0 +1,215 @@
+// The Invoke API (src/lambda/invoke-api.ts) served from a node:http server on
+// port 0, called with the real @aws-sdk/client-lambda, and createRemoteInvoker /
+// createInvoker pointed at it. Error bodies: `{"Type":"User","message":...}` with
+// x-amzn-ErrorType [OBS-invoke-errors in docs/fidelity.md].
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleInvokeApi, parseFunctionName } from '../../src/lambda/invoke-api.js';
+import { createLocalInvoker, type LocalInvoker } from '../../src/lambda/local.js';
+import { createRemoteInvoker } from '../../src/lambda/remote.js';
+import { createInvoker } from '../../src/lambda/router.js';
+import { LambdaServiceError } from '../../src/lambda/types.js';
+
+const FUNCTIONS = resolve(import.meta.dirname, '../fixtures/functions');
+let local: LocalInvoker;
+let server: Server;
+let url: string;
+let sdk: LambdaClient;
+const emptyDir = mkdtempSync(join(tmpdir(), 'restgate-nofunctions-'));
+
+beforeAll(async () => {
+  local = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {} });
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const handled = handleInvokeApi(req, Buffer.concat(chunks), local);
+      if (!handled) {
+        res.writeHead(418).end('not an Invoke API request');
+        return;
+      }
+      void handled.then((r) => res.writeHead(r.statusCode, r.headers).end(r.body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sdk = new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+});
+afterAll(async () => {
+  sdk.destroy();
+  await new Promise<void>((r) => server.close(() => r()));
+  await local.close();
+  rmSync(emptyDir, { recursive: true, force: true });
+});
+
+const text = (u: Uint8Array | undefined) => Buffer.from(u ?? new Uint8Array()).toString('utf8');
+
+describe('SDK → restgate Invoke API', () => {
+  it('RequestResponse: 200, payload, X-Amz-Executed-Version', async () => {
+    const out = await sdk.send(new InvokeCommand({ FunctionName: 'counter', Payload: Buffer.from('{}') }));
+    expect(out.StatusCode).toBe(200);
+    expect(out.ExecutedVersion).toBe('$LATEST');
+    expect(out.FunctionError).toBeUndefined();
+    expect(JSON.parse(text(out.Payload))).toMatchObject({ count: expect.any(Number) });
+  });
+
+  it('a function error: 200 with X-Amz-Function-Error: Unhandled and the error payload', async () => {
+    const out = await sdk.send(new InvokeCommand({ FunctionName: 'throws', Payload: Buffer.from('{"plain":true}') }));
+    expect(out.StatusCode).toBe(200);
+    expect(out.FunctionError).toBe('Unhandled');
+    expect(JSON.parse(text(out.Payload))).toEqual({ errorType: 'string', errorMessage: 'a plain string', trace: [] });
+  });
+
+  it('LogType Tail returns the base64 log tail', async () => {
+    const out = await sdk.send(new InvokeCommand({ FunctionName: 'logger', LogType: 'Tail', Payload: Buffer.from('{}') }));
+    const log = Buffer.from(out.LogResult!, 'base64').toString('utf8');
+    expect(log).toMatch(/^START RequestId: [0-9a-f-]{36} Version: \$LATEST\n/);
+    expect(log).toContain('\tINFO\tplain line\n');
+    expect(log).toMatch(/\nREPORT RequestId: [0-9a-f-]{36}\tDuration: /);
+  });
+
+  it('Event → 202, DryRun → 204', async () => {
+    const ev = await sdk.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'Event', Payload: Buffer.from('{}') }));
+    expect(ev.StatusCode).toBe(202);
+    const dry = await sdk.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'DryRun' }));
+    expect(dry.StatusCode).toBe(204);
+  });
+
+  it('function names may be ARNs (with qualifier)', async () => {
+    const out = await sdk.send(
+      new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:dirfn:$LATEST', Payload: Buffer.from('{}') }),
+    );
+    expect(JSON.parse(text(out.Payload))).toEqual({ from: 'dirfn/index.mjs' });
+  });
+
+  it('unknown function → ResourceNotFoundException (404)', async () => {
+    const err = (await sdk.send(new InvokeCommand({ FunctionName: 'nope', Payload: Buffer.from('{}') })).catch((e: unknown) => e)) as {
+      name: string;
+      message: string;
+      $metadata: { httpStatusCode: number };
+    };
+    expect(err.name).toBe('ResourceNotFoundException');
+    expect(err.message).toBe('Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope');
+    expect(err.$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('invalid JSON → InvalidRequestContentException (400)', async () => {
+    const err = (await sdk.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('not json') })).catch((e: unknown) => e)) as {
+      name: string;
+      $metadata: { httpStatusCode: number };
+    };
+    expect([err.name, err.$metadata.httpStatusCode]).toEqual(['InvalidRequestContentException', 400]);
+  });
+});
+
+describe('raw HTTP', () => {
+  it('error bodies and headers are Lambda\'s', async () => {
+    const res = await fetch(`${url}/2015-03-31/functions/nope/invocations`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await res.text()).toBe('{"Type":"User","message":"Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"}');
+  });
+
+  it('too large → 413 RequestEntityTooLargeException', async () => {
+    const big = JSON.stringify('x'.repeat(6 * 1024 * 1024));
+    const res = await fetch(`${url}/2015-03-31/functions/echo/invocations`, { method: 'POST', body: big });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
+    expect(await res.json()).toEqual({
+      Type: 'User',
+      message: `${Buffer.byteLength(big)} byte payload is too large for the RequestResponse invocation type (limit 6291456 bytes)`,
+    });
+  });
+
+  it('a bad X-Amz-Invocation-Type → 400 ValidationException', async () => {
+    const res = await fetch(`${url}/2015-03-31/functions/echo/invocations`, { method: 'POST', body: '{}', headers: { 'X-Amz-Invocation-Type': 'Later' } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-amzn-errortype')).toBe('ValidationException');
+  });
+
+  it('success headers; other paths are not the Invoke API', async () => {
+    const res = await fetch(`${url}/2015-03-31/functions/throws/invocations`, { method: 'POST', body: '{}', headers: { 'X-Amz-Log-Type': 'Tail' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect(res.headers.get('x-amz-executed-version')).toBe('$LATEST');
+    expect(res.headers.get('x-amz-log-result')).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect((await fetch(`${url}/v1/lambda`, { method: 'POST', body: '{}' })).status).toBe(418);
+    expect((await fetch(`${url}/2015-03-31/functions/echo/invocations`)).status).toBe(418);
+  });
+
+  it('parseFunctionName', () => {
+    expect(parseFunctionName('image')).toEqual({ functionName: 'image', qualifier: undefined });
+    expect(parseFunctionName('image:live')).toEqual({ functionName: 'image', qualifier: 'live' });
+    expect(parseFunctionName('123456789012:function:image')).toEqual({ functionName: 'image', qualifier: undefined });
+    expect(parseFunctionName('arn:aws:lambda:eu-west-1:123456789012:function:image:7')).toEqual({ functionName: 'image', qualifier: '7' });
+  });
+});
+
+describe('createRemoteInvoker → restgate Invoke API', () => {
+  it('invokes, carries function errors and log tails, maps service errors', async () => {
+    const remote = createRemoteInvoker({ endpoint: url });
+    try {
+      const ok = await remote.invoke({ functionName: 'dirfn', payload: Buffer.from('{}') });
+      expect([ok.statusCode, ok.payload.toString(), ok.functionError, ok.executedVersion]).toEqual([200, '{"from":"dirfn/index.mjs"}', undefined, '$LATEST']);
+      const failed = await remote.invoke({ functionName: 'throws', payload: Buffer.from('{"message":"m"}'), logType: 'Tail' });
+      expect(failed.functionError).toBe('Unhandled');
+      expect(JSON.parse(failed.payload.toString())).toMatchObject({ errorType: 'BudgetExhausted', errorMessage: 'm' });
+      expect(Buffer.from(failed.logResult!, 'base64').toString()).toContain('ERROR\tInvoke Error \t{"errorType":"BudgetExhausted"');
+      const err = await remote.invoke({ functionName: 'nope', payload: Buffer.from('{}') }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LambdaServiceError);
+      expect(err).toMatchObject({ errorType: 'ResourceNotFoundException', statusCode: 404, message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope' });
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it('an unreachable endpoint is a LambdaServiceError, not a crash', async () => {
+    const remote = createRemoteInvoker({ endpoint: 'http://127.0.0.1:9' });
+    try {
+      const err = await remote.invoke({ functionName: 'x', payload: Buffer.from('{}') }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ errorType: 'ServiceException', statusCode: 502 });
+    } finally {
+      await remote.close();
+    }
+  });
+});
+
+describe('createInvoker routing', () => {
+  it('per-function lambdaEndpoint, then local files, then the global endpoint', async () => {
+    const router = createInvoker({
+      functionsDir: FUNCTIONS,
+      log: () => {},
+      lambdaEndpoint: url,
+      config: { functions: { echo: { lambdaEndpoint: url } }, stageVariables: {} },
+    });
+    const onlyRemote = createInvoker({ functionsDir: emptyDir, log: () => {}, config: { functions: {}, stageVariables: {}, lambdaEndpoint: url } });
+    const nowhere = createInvoker({ log: () => {} });
+    try {
+      expect(router.targetOf('echo')).toBe(url);
+      expect(router.targetOf('counter')).toBe('local');
+      expect(router.targetOf('elsewhere')).toBe(url);
+      // counter runs in this router's own local runtime: a fresh instance, count 1
+      expect(JSON.parse((await router.invoke({ functionName: 'counter', payload: Buffer.from('{}') })).payload.toString())).toMatchObject({ count: 1 });
+      expect(router.local?.stats('echo').instances).toBe(0);
+      const echoed = JSON.parse((await router.invoke({ functionName: 'echo', payload: Buffer.from('{"x":1}') })).payload.toString());
+      expect(echoed.event).toEqual({ x: 1 });
+      expect(router.local?.stats('echo').instances).toBe(0); // served remotely
+
+      expect(onlyRemote.has('dirfn')).toBe(true);
+      expect(onlyRemote.targetOf('dirfn')).toBe(url);
+      expect((await onlyRemote.invoke({ functionName: 'dirfn', payload: Buffer.from('{}') })).payload.toString()).toBe('{"from":"dirfn/index.mjs"}');
+
+      expect(nowhere.has('x')).toBe(false);
+      await expect(nowhere.invoke({ functionName: 'x', payload: Buffer.from('{}') })).rejects.toMatchObject({ errorType: 'ResourceNotFoundException', statusCode: 404 });
+    } finally {
+      await Promise.all([router.close(), onlyRemote.close(), nowhere.close()]);
+    }
+  });
+});
