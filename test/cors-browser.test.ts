@@ -77,7 +77,7 @@ function browserFetch(url: string, init: { method: string; headers?: Record<stri
   return page.evaluate(
     async ({ url, init }) => {
       try {
-        const r = await fetch(url, { ...init, mode: 'cors', cache: 'no-store' });
+        const r = await fetch(url, { ...init, mode: 'cors' });
         return { ok: true, status: r.status, body: await r.text(), contentType: r.headers.get('content-type') };
       } catch (e) {
         return { ok: false, error: String(e) };
