@@ -3,14 +3,9 @@
 
 import { parseJson, toJson } from './json.js';
 import { readJsonPath } from './jsonpath.js';
-import type { JavaValue } from './values.js';
+import { markJsonArrays, type JavaValue } from './values.js';
 import { HostObject, JavaException, NO_METHOD, fromPlain, toJavaString, type CallResult } from './runtime.js';
 import { RenderFailure } from './compile.js';
-
-function str(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return toJavaString(v);
-}
 
 function wrapJsonError(e: unknown, what: string): never {
   if (e instanceof JavaException) throw e;
@@ -35,7 +30,7 @@ export class InputObject extends HostObject {
       // Empty body: treated as an empty JSON object (as LocalStack does; AWS UNCONFIRMED, §4.1)
       const text = this.body.trim() === '' ? '{}' : this.body;
       try {
-        this.doc = parseJson(text);
+        this.doc = markJsonArrays(parseJson(text));
       } catch (e) {
         wrapJsonError(e, 'Invalid JSON in body');
       }
@@ -43,13 +38,26 @@ export class InputObject extends HostObject {
     return this.doc!;
   }
 
-  path(p: string): JavaValue {
+  /** Jayway read; undefined when a definite path matches nothing (PathNotFoundException). */
+  read(p: string): JavaValue | undefined {
     try {
-      return readJsonPath(this.document(), p);
+      return markJsonArrays(readJsonPath(this.document(), p));
     } catch (e) {
-      if (e instanceof Error && e.name === 'PathNotFoundError') return null;
+      if (e instanceof Error && e.name === 'PathNotFoundError') return undefined;
       wrapJsonError(e, `JSONPath ${p}`);
     }
+  }
+
+  /** $input.path(p): the value; a missing path gives null (renders empty). */
+  path(p: string): JavaValue {
+    const v = this.read(p);
+    return v === undefined ? null : v;
+  }
+
+  /** $input.json(p): compact JSON; a missing path gives "". */
+  json(p: string): string {
+    const v = this.read(p);
+    return v === undefined ? '' : toJson(v);
   }
 
   call(name: string, args: unknown[]): CallResult {
@@ -59,7 +67,7 @@ export class InputObject extends HostObject {
         if (n === 0) return this.body;
         break;
       case 'json':
-        if (n === 1 && typeof args[0] === 'string') return toJson(this.path(args[0]));
+        if (n === 1 && typeof args[0] === 'string') return this.json(args[0]);
         break;
       case 'path':
         if (n === 1 && typeof args[0] === 'string') return this.path(args[0]);
@@ -181,19 +189,26 @@ export function base64Decode(s: string): string {
   return Buffer.from(s, 'base64').toString('utf8');
 }
 
+const UTIL_FUNCTIONS = new Set(['escapeJavaScript', 'parseJson', 'urlEncode', 'urlDecode', 'base64Encode', 'base64Decode']);
+
 /** $util */
 export class UtilObject extends HostObject {
   readonly javaClass = 'com.amazonaws.apigateway.UtilObject';
   call(name: string, args: unknown[]): CallResult {
     if (args.length !== 1) return NO_METHOD;
-    const s = str(args[0]);
+    // the functions take a java.lang.String: other argument types find no method
+    if (args[0] !== null && typeof args[0] !== 'string') return NO_METHOD;
+    const s = args[0] as string | null;
+    if (s === null && name !== 'escapeJavaScript' && UTIL_FUNCTIONS.has(name)) {
+      throw new JavaException('java.lang.NullPointerException', `$util.${name}(null)`);
+    }
     switch (name) {
       case 'escapeJavaScript':
         return s === null ? null : escapeJavaScript(s);
       case 'parseJson':
         if (s === null) return null;
         try {
-          return parseJson(s);
+          return markJsonArrays(parseJson(s));
         } catch (e) {
           wrapJsonError(e, 'Invalid JSON');
         }

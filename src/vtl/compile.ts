@@ -340,12 +340,15 @@ class Compiler {
           case '<=':
           case '>=':
             return (st) => relational(op, l(st), r(st));
-          default:
+          default: {
+            const lt = literalOf(e.l);
+            const rt = literalOf(e.r);
             return (st) => {
-              const v = arithmetic(op, l(st), r(st));
+              const v = arithmetic(op, nn(l(st)), nn(r(st)), lt, rt);
               if (typeof v === 'string' && v.length > LIMITS.outputChars) throw new RenderFailure('string too large');
               return v;
             };
+          }
         }
       }
     }
@@ -546,6 +549,13 @@ class Compiler {
       }
     };
   }
+}
+
+/** Source text Velocity uses for a null operand in string concatenation. */
+function literalOf(e: Expr): string {
+  if (e.k === 'ref') return e.ref.text;
+  if (e.k === 'paren') return literalOf(e.e);
+  return 'null';
 }
 
 function restore(st: State, name: string, had: boolean, old: unknown): void {

@@ -162,6 +162,7 @@ class Parser {
           nodes.push(node);
           this.boundary = text.length;
         } else {
+          if (start === src.length - 1) throw this.error('lexical error: template ends with \'$\'', start + 1);
           this.pos = start + 1;
           text += '$';
                   }

@@ -1,8 +1,8 @@
 // Runtime semantics of Velocity 1.7 over the Java value model (values.ts):
 // printing, truthiness, equality, MathUtils arithmetic, property lookup and Java methods.
 
-import { JavaBigDecimal, JavaDouble } from './values.js';
-import { javaDoubleToString } from './json.js';
+import { isJsonArray, JavaBigDecimal, JavaDouble, type JavaValue } from './values.js';
+import { javaDoubleToString, toJson } from './json.js';
 import { javaRegex, javaReplace, javaSplit } from './java-regex.js';
 
 /** A Java exception thrown by a method a template called (the render fails, as in Velocity). */
@@ -130,6 +130,8 @@ export function toJavaString(v: unknown): string {
   if (v instanceof JavaDouble) return javaDoubleToString(v.value);
   if (v instanceof JavaBigDecimal) return v.text;
   if (Array.isArray(v)) {
+    // JSONArray.toString(): JSONStyle.NO_COMPRESS, which also escapes '/' (only found inside strings)
+    if (isJsonArray(v)) return toJson(v as JavaValue).replaceAll('/', '\\/');
     let s = '[';
     for (let i = 0; i < v.length; i++) {
       if (i) s += ', ';
@@ -313,9 +315,10 @@ function isZero(n: Num): boolean {
 }
 
 /** `+ - * / %`; returns null where Velocity 1.7 does (non-numbers, division by zero). */
-export function arithmetic(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unknown): unknown {
-  if (op === '+' && (typeof a === 'string' || typeof b === 'string') && a !== null && b !== null) {
-    return toJavaString(a) + toJavaString(b);
+export function arithmetic(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unknown, aText = 'null', bText = 'null'): unknown {
+  if (op === '+' && (typeof a === 'string' || typeof b === 'string')) {
+    // 1.7 concatenates a null operand as the literal text of its reference
+    return (a === null ? aText : toJavaString(a)) + (b === null ? bText : toJavaString(b));
   }
   if (!isNumber(a) || !isNumber(b)) return null;
   if ((op === '/' || op === '%') && isZero(b)) return null;
@@ -754,8 +757,9 @@ export function getProperty(target: unknown, name: string): CallResult {
 export function getIndex(target: unknown, index: unknown): CallResult {
   if (target === null || target === undefined) return NO_METHOD;
   if (Array.isArray(target)) {
-    const i = asInt(index);
+    let i = asInt(index);
     if (i === undefined) return NO_METHOD;
+    if (i < 0) i += target.length; // 1.7 index notation counts negative indices from the end
     indexCheck(i, target.length);
     return target[i] ?? null;
   }
@@ -776,8 +780,9 @@ export function setProperty(target: unknown, name: string, value: unknown): bool
 /** `#set($x[i] = v)` */
 export function setIndex(target: unknown, index: unknown, value: unknown): boolean {
   if (Array.isArray(target)) {
-    const i = asInt(index);
+    let i = asInt(index);
     if (i === undefined) return false;
+    if (i < 0) i += target.length;
     indexCheck(i, target.length);
     target[i] = value;
     return true;

@@ -29,3 +29,25 @@ export type JavaValue =
   | JavaBigDecimal
   | JavaValue[]
   | Map<string, JavaValue>;
+
+// Lists that come from JSON (Jayway/json-smart JSONArray) print as JSON from toString()
+// (`[1,"two",{"x":null}]`), unlike java.util lists (`[1, two, {x=null}]`). Objects from JSON
+// are plain maps and print as `{k=v}`. The engine marks parsed arrays here.
+const jsonArrays = new WeakSet<object>();
+
+/** Is this list a json-smart JSONArray (prints as JSON)? */
+export function isJsonArray(v: unknown): boolean {
+  return Array.isArray(v) && jsonArrays.has(v);
+}
+
+/** Mark every list inside a parsed JSON value as a JSONArray. */
+export function markJsonArrays(v: JavaValue): JavaValue {
+  if (Array.isArray(v)) {
+    if (jsonArrays.has(v)) return v;
+    jsonArrays.add(v);
+    for (const x of v) markJsonArrays(x);
+  } else if (v instanceof Map) {
+    for (const x of v.values()) markJsonArrays(x);
+  }
+  return v;
+}
