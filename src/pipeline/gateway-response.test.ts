@@ -80,6 +80,17 @@ describe('default gateway responses (§9.1)', () => {
     expect(h(r, 'x-amzn-ErrorType')).toBe('InternalServerErrorException');
   });
 
+  it('integration-side errors carrying their own status use the spaced form: Lambda 413 "Request Too Long" (§14; KG-10)', () => {
+    const r = gatewayResponse(new GatewayError('BAD_REQUEST_BODY', 'Request Too Long', 413), env());
+    expect(r.statusCode).toBe(413);
+    expect(text(r)).toBe('{"message": "Request Too Long"}');
+    expect(h(r, 'x-amzn-ErrorType')).toBe('BadRequestException');
+    const p = gatewayResponse(new GatewayError('INTEGRATION_FAILURE', 'Internal server error', 502), env());
+    expect(p.statusCode).toBe(502);
+    expect(text(p)).toBe('{"message": "Internal server error"}');
+    expect(h(p, 'x-amzn-ErrorType')).toBe('InternalServerErrorException');
+  });
+
   it('messages are JSON-escaped in messageString (§9.3 [LS-gwr])', () => {
     const r = gatewayResponse(new GatewayError('BAD_REQUEST_BODY', 'a "quoted" \\ line\nbreak'), env());
     expect(text(r)).toBe('{"message":"a \\"quoted\\" \\\\ line\\nbreak"}');

@@ -75,8 +75,8 @@ export const GATEWAY_RESPONSE_MESSAGES: Readonly<Record<GatewayResponseType, str
 export const DEFAULT_TEMPLATE = '{"message":$context.error.messageString}';
 /**
  * Errors raised at or after the integration call (5XX family, the DEFAULT_*
- * types used for integration errors such as the 502 malformed proxy response
- * and the 413 "Request Too Long") are observed with a space after the colon:
+ * types, and errors that carry their own status such as Lambda's 413 "Request
+ * Too Long" or the 502 malformed proxy response) are observed with a space after the colon:
  * `{"message": "Endpoint request timed out"}`, `{"message": null}` (§5.2, §9.1,
  * §14; AU-6, CH-670, KG-10). Choice recorded in docs/fidelity.md.
  */
@@ -157,7 +157,10 @@ export function gatewayResponse(error: GatewayError, env: GatewayResponseEnv): O
   // Template by Accept (§2.3): exact match on the first Accept type, else the first template.
   const templates = definition?.responseTemplates ?? [];
   let contentType = 'application/json';
-  let template = SPACED_TYPES.has(type) ? DEFAULT_TEMPLATE_SPACED : DEFAULT_TEMPLATE;
+  // Integration-side failures (5XX types, the generic DEFAULT_* types, or any error
+  // carrying its own status such as Lambda's 413 "Request Too Long") use the spaced form.
+  const spaced = SPACED_TYPES.has(type) || error.statusCode !== undefined;
+  let template = spaced ? DEFAULT_TEMPLATE_SPACED : DEFAULT_TEMPLATE;
   if (templates.length > 0) {
     const accept = firstAcceptType(env.request.headers) ?? 'application/json';
     const chosen = templates.find(([ct]) => mimeType(ct) === accept) ?? templates[0]!;
