@@ -115,7 +115,8 @@ export function selectModel(
     }
   }
   if (schema === undefined) schema = requestModels['$default'];
-  return typeof schema === 'object' && schema !== null ? schema : typeof schema === 'boolean' ? { not: {} } : undefined;
+  // Draft-04 has no boolean schemas; anything but an object means "no model".
+  return typeof schema === 'object' && schema !== null ? schema : undefined;
 }
 
 /** Validate a payload against a draft-04 schema; returns the validationErrorString, or undefined when valid. */
