@@ -54,6 +54,11 @@ describe('response compression (§13.2; D-gzipresp, D-ext enable-compression pag
     expect(compressResponse(original, 'gzip', payload.length).headers.at(-1)).toEqual(['Content-Encoding', 'gzip']);
   });
 
+  it('an empty body stays empty even with minimumCompressionSize 0 (choice, docs/fidelity.md)', () => {
+    const empty = resp(Buffer.alloc(0));
+    expect(compressResponse(empty, 'gzip', 0)).toBe(empty);
+  });
+
   it('no Accept-Encoding means * → no compression (D-gzipresp)', () => {
     const original = resp();
     expect(compressResponse(original, undefined, 0)).toBe(original);

@@ -123,6 +123,7 @@ export function compressResponse(
   if (minimumCompressionSize === null || minimumCompressionSize === undefined) return response;
   if (header(response.headers, 'content-encoding') !== undefined) return response;
   if (response.body.length < minimumCompressionSize) return response;
+  if (response.body.length === 0) return response; // nothing to compress (empty bodies stay empty)
   const coding = negotiateEncoding(acceptEncoding);
   if (coding === undefined) return response;
   const body = coding === 'gzip' ? gzipSync(response.body) : deflateSync(response.body);
