@@ -63,7 +63,7 @@ export async function measure({ url, pid, method = 'GET', headers = {}, body, co
     errors: res.errors,
     timeouts: res.timeouts,
     okRatio: res.requests.total ? ok / res.requests.total : 0,
-    rss: rss && { peak: rss.peak, start: rss.start, end: rss.end, samples: rss.samples },
+    rss: rss && { peak: rss.peak, start: rss.start, end: rss.end, cpuCores: rss.cpuCores, samples: rss.samples },
   };
 }
 

@@ -206,6 +206,22 @@ export function treePeak(pid) {
   return kb * 1024;
 }
 
+/** CPU seconds (user + system) used so far by a process tree (/proc/PID/stat, 100 ticks/s). */
+export function treeCpuSeconds(pid) {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      // Fields after the command name (which may contain spaces) start at field 3.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / 100;
+}
+
 /**
  * Samples the RSS of a process tree every `intervalMs` until stopped.
  * stop() → { peak, samples: [[ms, bytes]...], start, end } where peak also
@@ -213,6 +229,7 @@ export function treePeak(pid) {
  */
 export function sampleRss(pid, intervalMs = 100) {
   resetPeak(pid);
+  const cpu0 = treeCpuSeconds(pid);
   const t0 = Date.now();
   const samples = [[0, treeRss(pid)]];
   const timer = setInterval(() => samples.push([Date.now() - t0, treeRss(pid)]), intervalMs);
@@ -222,7 +239,10 @@ export function sampleRss(pid, intervalMs = 100) {
       clearInterval(timer);
       samples.push([Date.now() - t0, treeRss(pid)]);
       const sampledPeak = Math.max(...samples.map((s) => s[1]));
-      return { peak: Math.max(sampledPeak, treePeak(pid)), sampledPeak, samples, start: samples[0][1], end: samples.at(-1)[1] };
+      const elapsed = (Date.now() - t0) / 1000;
+      // Cores busy on average in the server's process tree during the run.
+      const cpuCores = elapsed > 0 ? (treeCpuSeconds(pid) - cpu0) / elapsed : undefined;
+      return { peak: Math.max(sampledPeak, treePeak(pid)), sampledPeak, samples, start: samples[0][1], end: samples.at(-1)[1], cpuCores };
     },
   };
 }

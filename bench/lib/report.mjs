@@ -10,6 +10,7 @@ export const fmt = {
   pct: (n) => (Number.isFinite(n) ? `${(n * 100).toFixed(0)} %` : '–'),
   x: (n) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(2)}x` : '–'),
   mb: (bytes) => (Number.isFinite(bytes) ? (bytes / MB).toFixed(1) : '–'),
+  cores: (n) => (Number.isFinite(n) ? `${n.toFixed(2)} cores` : '–'),
   mbps: (n) => (Number.isFinite(n) ? (n / MB).toFixed(1) : '–'),
 };
 
@@ -34,6 +35,7 @@ export function routeRows(results) {
       p99: r.latencyMs.p99,
       p99xCeiling: cP99 ? r.latencyMs.p99 / cP99 : undefined,
       peakRss: r.rss?.peak,
+      cpuCores: r.rss?.cpuCores,
       okRatio: r.okRatio,
       non2xx: r.requests - r.status['2xx'],
       errors: r.errors + r.timeouts,
@@ -45,6 +47,7 @@ export function routeRows(results) {
     ['custom', 'restgate custom integration (AWS + templates)'],
     ['mock', 'restgate MOCK'],
     ['http', 'restgate HTTP_PROXY (local backend)'],
+    ['invoke', 'restgate Lambda Invoke API (diagnostic)'],
   ]) {
     const r = results.routes?.[key];
     if (r || results.routesSkipped) push('restgate', label, r ?? { skipped: results.routesSkipped });
@@ -80,12 +83,12 @@ function sections(results) {
   const out = [];
   // Routes
   {
-    const headers = ['Route', 'req/s', '% of ceiling', 'p50 ms', 'p99 ms', 'p99 vs ceiling', 'peak RSS MB', 'non-2xx', 'notes'];
-    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
+    const headers = ['Route', 'req/s', '% of ceiling', 'p50 ms', 'p99 ms', 'p99 vs ceiling', 'peak RSS MB', 'server CPU', 'non-2xx', 'notes'];
+    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
     const rows = routeRows(results).map((r) =>
       r.skipped
-        ? [r.name, '–', '–', '–', '–', '–', '–', '–', `skipped: ${r.skipped}`]
-        : [r.name, fmt.int(r.rps), fmt.pct(r.ofCeiling), fmt.ms(r.p50), fmt.ms(r.p99), fmt.x(r.p99xCeiling), fmt.mb(r.peakRss), fmt.int(r.non2xx + r.errors), ''],
+        ? [r.name, '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${r.skipped}`]
+        : [r.name, fmt.int(r.rps), fmt.pct(r.ofCeiling), fmt.ms(r.p50), fmt.ms(r.p99), fmt.x(r.p99xCeiling), fmt.mb(r.peakRss), fmt.cores(r.cpuCores), fmt.int(r.non2xx + r.errors), ''],
     );
     out.push({ title: `Routes (${results.options.connections} connections, ${results.options.duration} s each)`, headers, align, rows });
   }
@@ -192,13 +195,14 @@ export function markdownReport(results) {
   const parts = [
     '# restgate benchmark results',
     '',
-    `Machine: ${machineLine(results)}.`,
+    `Machine: ${machineLine(results)}. Load average (1/5/15 min) at start: ${(results.machine.loadavg ?? []).map((n) => n.toFixed(2)).join(' / ')}${results.machine.loadavgAtEnd ? `, at end: ${results.machine.loadavgAtEnd.map((n) => n.toFixed(2)).join(' / ')}` : ''} (other work on the machine skews absolute numbers; ratios within one run are the point).`,
     '',
     `Command: \`${results.command}\` (${results.options.quick ? 'quick smoke run' : 'full run'}, ${(results.elapsedMs / 1000).toFixed(0)} s). Servers under test run in child processes; autocannon runs in the bench process. Headline figures are ratios to the ceiling measured in the same run.`,
     '',
     '![req/s and p99 per route](chart.svg)',
   ];
   for (const s of sections(results)) parts.push('', `## ${s.title}`, '', mdTable(s.headers, s.rows, s.align));
+  parts.push('', '"server CPU" is the CPU time of the server\'s whole process tree divided by the run\'s wall time (2 cores = both cores busy); the load generator runs on the same machine.');
   parts.push('', '## Goals (tracked, never failing anything)', '', ...goalLines(results).map((l) => `- ${l.replace(/^(MET|MISSED|N\/A)\s+/, (m, w) => `**${w}** `)}`));
   if (results.notes?.length) parts.push('', '## Notes', '', ...results.notes.map((n) => `- ${n}`));
   return `${parts.join('\n')}\n`;
