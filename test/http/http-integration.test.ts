@@ -218,6 +218,16 @@ describe('connection handling and failures (§7.3, §7.6)', () => {
     expect(err.type).toBe('INTEGRATION_FAILURE');
   });
 
+  it('a header value the wire cannot carry (newline) → API_CONFIGURATION_ERROR, never a crash', async () => {
+    const b = await backend((_req, res) => res.end());
+    const integration = makeIntegration({ type: 'HTTP', uri: `${b.url}/h` });
+    const err = await gatewayError(
+      httpIntegration(makeIntegrationRequest(integration, { headers: [['X-Bad', 'a\nb']] }), makeCtx({ integration }), deps),
+    );
+    expect([err.type, err.message]).toEqual(['API_CONFIGURATION_ERROR', 'Internal server error']);
+    expect(b.seen).toHaveLength(0);
+  });
+
   it('missing http client in deps → clear API_CONFIGURATION_ERROR, no crash', async () => {
     const integration = makeIntegration({ type: 'HTTP', uri: 'http://127.0.0.1:9/x' });
     const err = await gatewayError(httpIntegration(makeIntegrationRequest(integration), makeCtx({ integration }), { lambda: undefined as never }));
