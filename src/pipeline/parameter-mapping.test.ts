@@ -50,7 +50,7 @@ describe('renderIntegrationUri (§7.2)', () => {
   });
 });
 
-describe('parseSimplePath', () => {
+describe('parseSimplePath (JSONPath after body., §3.5, §7.1)', () => {
   it('parses dots, indexes and quoted keys', () => {
     expect(parseSimplePath("a.b[0]['c d'][\"e\"].f")).toEqual(['a', 'b', 0, 'c d', 'e', 'f']);
     expect(parseSimplePath('$.a')).toEqual(['a']);

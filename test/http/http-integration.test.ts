@@ -290,7 +290,7 @@ describe('HTTP_PROXY (§7.4)', () => {
     expect(header(seen.headers, 'Content-Type')).toBe('text/plain');
   });
 
-  it('returns backend status, headers and body as-is, dropping/remapping per §7.4', async () => {
+  it('returns backend status, headers and body as-is, dropping/remapping per §7.4 [LS-mresp]', async () => {
     const b = await backend((_req, res) => {
       res.writeHead(418, [
         ['Content-Type', 'application/xml'],
@@ -376,7 +376,7 @@ describe('remapResponseHeaders (§7.5)', () => {
   });
 });
 
-describe('mergeProxyQuery', () => {
+describe('mergeProxyQuery (§7.4 [LS-iq])', () => {
   it('appends mapped values to the client group of the same name', () => {
     expect(
       mergeProxyQuery(
