@@ -481,9 +481,13 @@ class Compiler {
   foreachNode(name: string, iter: Eval, body: Exec): Exec {
     return (st) => {
       st.step();
-      const items = iterable(iter(st));
+      const src = iter(st);
+      const items = iterable(src);
       if (items === null) return;
-      const snapshot = items.slice();
+      // a java.util.List is iterated live: a size change makes the next step throw
+      // ConcurrentModificationException, as ArrayList's iterator does
+      const live = Array.isArray(src);
+      const snapshot = live ? items : items.slice();
       const n = snapshot.length;
       const hadVar = st.has(name);
       const oldVar = st.get(name);
@@ -496,7 +500,10 @@ class Compiler {
       const scope = new ForeachScope(oldScope, n);
       st.set('foreach', scope);
       try {
-        for (let i = 0; i < n; i++) {
+        for (let i = 0; live ? i !== snapshot.length : i < n; i++) {
+          if (live && snapshot.length !== n) {
+            throw new RenderFailure('#foreach: java.util.ConcurrentModificationException (the list changed size during the loop)');
+          }
           if (i >= LIMITS.foreachIterations) {
             throw new RenderFailure(`#foreach exceeded the limit of ${LIMITS.foreachIterations} iterations`);
           }
