@@ -102,8 +102,9 @@ public class Oracle {
 
     public String getBody() { return body; }
 
+    /** An empty (or blank) body reads as {} (docs/fidelity.md, JSONPath and JSON values). */
     private Object document() {
-      if (!parsed) { document = PROVIDER.parse(body); parsed = true; }
+      if (!parsed) { document = PROVIDER.parse(body.trim().isEmpty() ? "{}" : body); parsed = true; }
       return document;
     }
 
@@ -127,11 +128,14 @@ public class Oracle {
 
     public Map<String, Map<String, String>> params() { return params; }
 
-    /** path → querystring → header; absent → empty string. */
+    /** path → querystring → header (then header names case-insensitively); absent → empty string. */
     public String params(String name) {
       for (String loc : new String[] {"path", "querystring", "header"}) {
         Map<String, String> m = params.get(loc);
         if (m != null && m.containsKey(name)) return m.get(name);
+      }
+      for (Map.Entry<String, String> e : params.get("header").entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
       }
       return "";
     }
@@ -195,7 +199,9 @@ public class Oracle {
   @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
     String text = new String(Files.readAllBytes(Paths.get(args[0])), StandardCharsets.UTF_8);
-    Map<String, Object> cases = (Map<String, Object>) JSONValue.parseStrict(text);
+    // Ordered maps, so that params / context / stage variables keep the order of the case.
+    Map<String, Object> cases = (Map<String, Object>) new net.minidev.json.parser.JSONParser(
+        net.minidev.json.parser.JSONParser.MODE_RFC4627).parse(text, JSONValue.defaultReader.DEFAULT_ORDERED);
     Map<String, Object> out = new LinkedHashMap<>();
 
     List<Object> jsonResults = new ArrayList<>();
@@ -206,6 +212,7 @@ public class Oracle {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("value", typed(v));
         r.put("json", toJson(v));
+        r.put("string", String.valueOf(v));
         jsonResults.add(r);
       } catch (Throwable e) {
         jsonResults.add(errorResult(e));
@@ -222,6 +229,7 @@ public class Oracle {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("value", typed(v));
         r.put("json", toJson(v));
+        r.put("string", String.valueOf(v));
         pathResults.add(r);
       } catch (Throwable e) {
         pathResults.add(errorResult(e));
