@@ -8,6 +8,7 @@ import { renderMapping } from '../vtl/index.js';
 import { convertResponsePayload, payloadBytes, requireText } from './content-handling.js';
 import { mappingInput } from './integration-request.js';
 import { firstAcceptType, isBinaryMediaType } from './media-types.js';
+import { remapResponseHeaders } from '../integrations/http.js';
 import { mapResponseParameters } from './parameter-mapping.js';
 import { GatewayError, type EndpointResult, type IntegrationRequest, type OutgoingResponse, type RequestContext } from './types.js';
 
@@ -91,5 +92,8 @@ export function applyIntegrationResponse(ctx: RequestContext, integrationRequest
   } else {
     body = payloadBytes(payload);
   }
-  return { selectedStatus: selected.statusCode, templateType, response: { statusCode, headers, body } };
+  // §7.5: reserved names among the mapped headers become x-amzn-Remapped-<Name>.
+  const type = integrationRequest.integration.type;
+  const finalHeaders = type === 'HTTP' || type === 'AWS' ? remapResponseHeaders(headers, type) : headers;
+  return { selectedStatus: selected.statusCode, templateType, response: { statusCode, headers: finalHeaders, body } };
 }

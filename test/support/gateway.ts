@@ -34,7 +34,10 @@ export function incoming(httpMethod: string, url: string, spec: RequestSpec = {}
 }
 
 /** A Lambda double: the test decides what each invocation returns. */
-export function scriptedLambda(answer: (event: unknown, request: InvokeRequest) => Partial<InvokeResult> & { payload: Buffer | string }): LambdaInvoker & { calls: unknown[] } {
+/** What a scripted invocation answers: the payload (text or bytes) and optionally other result fields. */
+export type ScriptedAnswer = Partial<Omit<InvokeResult, 'payload'>> & { payload: Buffer | string };
+
+export function scriptedLambda(answer: (event: unknown, request: InvokeRequest) => ScriptedAnswer): LambdaInvoker & { calls: unknown[] } {
   const calls: unknown[] = [];
   return {
     calls,
@@ -57,7 +60,7 @@ export function scriptedLambda(answer: (event: unknown, request: InvokeRequest) 
 }
 
 /** A function error as the Node.js runtime reports it. */
-export function functionError(errorMessage: string, errorType = 'Error'): Partial<InvokeResult> & { payload: string } {
+export function functionError(errorMessage: string, errorType = 'Error'): ScriptedAnswer & { payload: string } {
   return {
     functionError: 'Unhandled',
     payload: JSON.stringify({ errorType, errorMessage, trace: [`${errorType}: ${errorMessage}`, '    at handler (index.mjs:1:1)'] }),
