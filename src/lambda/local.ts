@@ -489,7 +489,20 @@ class LocalRuntime implements LocalInvoker {
     return Object.prototype.hasOwnProperty.call(this.config.functions, name) ? this.config.functions[name]! : {};
   }
 
+  /** Resolved specs, re-checked at most once a second (and at once after a --watch change). */
+  private readonly specCache = new Map<string, { spec: FunctionSpec | undefined; at: number }>();
+
   private specFor(name: string): FunctionSpec | undefined {
+    if (!NAME_RE.test(name)) return undefined;
+    const now = Date.now();
+    const hit = this.specCache.get(name);
+    if (hit && now - hit.at < 1000) return hit.spec;
+    const spec = this.resolveSpec(name);
+    this.specCache.set(name, { spec, at: now });
+    return spec;
+  }
+
+  private resolveSpec(name: string): FunctionSpec | undefined {
     if (!NAME_RE.test(name)) return undefined;
     const fc = this.functionConfig(name);
     const ownDir = join(this.functionsDir, name);
@@ -524,6 +537,7 @@ class LocalRuntime implements LocalInvoker {
   }
 
   reload(functionName?: string): void {
+    this.specCache.clear();
     if (functionName === undefined) for (const p of this.pools.values()) p.reload();
     else this.pools.get(functionName)?.reload();
   }
