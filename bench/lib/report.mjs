@@ -94,12 +94,12 @@ function sections(results) {
   }
   // Binary
   if (results.binary) {
-    const headers = ['Binary (examples/image-api)', 'MB/s', 'req/s', 'p99 ms', 'peak RSS MB', 'RSS growth per in-flight MB', 'growth / payload', 'non-2xx', 'notes'];
+    const headers = ['Binary payload', 'MB/s', 'req/s', 'p99 ms', 'peak RSS MB', 'RSS growth per in-flight MB', 'growth / payload', 'non-2xx', 'notes'];
     const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
     const rows = [];
     if (results.binary.skipped) rows.push(['all', '–', '–', '–', '–', '–', '–', '–', `skipped: ${results.binary.skipped}`]);
     for (const b of results.binary.runs ?? []) {
-      const label = `${b.direction} ${(b.payloadBytes / 1e6).toFixed(0)} MB`;
+      const label = `${b.target ?? 'image-api'} ${b.direction} ${(b.payloadBytes / 1e6).toFixed(0)} MB`;
       if (b.skipped) rows.push([label, '–', '–', '–', '–', '–', '–', '–', `skipped: ${b.skipped}`]);
       else
         rows.push([
@@ -185,7 +185,7 @@ export function machineLine(results) {
 
 export function textReport(results) {
   const parts = [`restgate benchmark — ${machineLine(results)}`];
-  for (const s of sections(results)) parts.push(`\n${s.title}\n${table(s.headers, s.rows, s.align)}`);
+  for (const s of sections(results).filter((x) => x.rows.length)) parts.push(`\n${s.title}\n${table(s.headers, s.rows, s.align)}`);
   parts.push(`\nGoals (tracked, never failing)\n${goalLines(results).join('\n')}`);
   if (results.notes?.length) parts.push(`\nNotes\n${results.notes.map((n) => `- ${n}`).join('\n')}`);
   return parts.join('\n');
@@ -201,7 +201,7 @@ export function markdownReport(results) {
     '',
     '![req/s and p99 per route](chart.svg)',
   ];
-  for (const s of sections(results)) parts.push('', `## ${s.title}`, '', mdTable(s.headers, s.rows, s.align));
+  for (const s of sections(results).filter((x) => x.rows.length)) parts.push('', `## ${s.title}`, '', mdTable(s.headers, s.rows, s.align));
   parts.push('', '"server CPU" is the CPU time of the server\'s whole process tree divided by the run\'s wall time (2 cores = both cores busy); the load generator runs on the same machine.');
   parts.push('', '## Goals (tracked, never failing anything)', '', ...goalLines(results).map((l) => `- ${l.replace(/^(MET|MISSED|N\/A)\s+/, (m, w) => `**${w}** `)}`));
   if (results.notes?.length) parts.push('', '## Notes', '', ...results.notes.map((n) => `- ${n}`));
