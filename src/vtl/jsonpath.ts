@@ -212,8 +212,9 @@ class SliceToken extends ArrayToken {
       if (length === 0) return;
       from = 0;
     } else {
-      from = this.from < 0 ? Math.max(0, length + this.from) : this.from;
-      to = this.to < 0 ? length + this.to : Math.min(length, this.to);
+      // Jayway does not resolve negative bounds here; index() maps each negative i to length + i.
+      from = this.from;
+      to = Math.min(length, this.to);
       if (from >= to || length === 0) return;
     }
     for (let i = from; i < to; i++) this.index(model, i, ctx);
@@ -288,9 +289,21 @@ let currentRoot: JavaValue = null;
 // ---------------------------------------------------------------------------
 // Functions
 
-type Fn = (model: JavaValue, params: JavaValue[] | null) => JavaValue;
+type Fn = (model: JavaValue, params: JavaValue[] | null, args: number[]) => JavaValue;
 
-function numbersOf(model: JavaValue, params: JavaValue[] | null): number[] {
+/** first() / last() / index(n) (Jayway AbstractSequenceAggregation, bugs included). */
+function sequence(model: JavaValue, target: number): JavaValue {
+  if (!Array.isArray(model)) throw new JsonPathError('Aggregation function attempted to calculate value using empty array');
+  if (target >= 0) {
+    if (target >= model.length) throw new JsonPathError(`Index ${target} out of bounds for length ${model.length}`);
+    return model[target]!;
+  }
+  const real = model.length + target;
+  if (real > 0) return model[real]!;
+  throw new JsonPathError(`Target index:${target} larger than object count:${model.length}`);
+}
+
+function numbersOf(model: JavaValue, params: JavaValue[] | null, args: number[] = []): number[] {
   const out: number[] = [];
   const add = (v: JavaValue): void => {
     const n = toNumber(v);
@@ -298,6 +311,7 @@ function numbersOf(model: JavaValue, params: JavaValue[] | null): number[] {
   };
   if (Array.isArray(model)) model.forEach(add);
   if (params) for (const p of params) (Array.isArray(p) ? p : [p]).forEach(add);
+  out.push(...args);
   if (out.length === 0) throw new JsonPathError('Aggregation function attempted to calculate value using empty array');
   return out;
 }
@@ -319,16 +333,16 @@ const FUNCTIONS: Record<string, Fn> = {
     if (!params && isMap(target)) return target.size;
     return null;
   },
-  sum: (m, p) => new JavaDouble(numbersOf(m, p).reduce((a, b) => a + b, 0)),
-  avg: (m, p) => {
-    const ns = numbersOf(m, p);
+  sum: (m, p, a) => new JavaDouble(numbersOf(m, p, a).reduce((a, b) => a + b, 0)),
+  avg: (m, p, a) => {
+    const ns = numbersOf(m, p, a);
     return new JavaDouble(ns.reduce((a, b) => a + b, 0) / ns.length);
   },
-  min: (m, p) => new JavaDouble(numbersOf(m, p).reduce((a, b) => (b < a ? b : a), Number.MAX_VALUE)),
+  min: (m, p, a) => new JavaDouble(numbersOf(m, p, a).reduce((a, b) => (b < a ? b : a), Number.MAX_VALUE)),
   // Jayway starts max at Double.MIN_VALUE (the smallest positive double), so all-negative input gives it.
-  max: (m, p) => new JavaDouble(numbersOf(m, p).reduce((a, b) => (a < b ? b : a), JAVA_DOUBLE_MIN_VALUE)),
-  stddev: (m, p) => {
-    const ns = numbersOf(m, p);
+  max: (m, p, a) => new JavaDouble(numbersOf(m, p, a).reduce((a, b) => (a < b ? b : a), JAVA_DOUBLE_MIN_VALUE)),
+  stddev: (m, p, a) => {
+    const ns = numbersOf(m, p, a);
     let sum = 0;
     let sumSq = 0;
     for (const n of ns) {
@@ -338,6 +352,12 @@ const FUNCTIONS: Record<string, Fn> = {
     return new JavaDouble(Math.sqrt(sumSq / ns.length - (sum * sum) / ns.length / ns.length));
   },
   keys: (model) => (isMap(model) ? [...model.keys()] : null),
+  first: (model) => sequence(model, 0),
+  last: (model) => sequence(model, -1),
+  index: (model, _p, args) => {
+    if (args.length === 0) throw new JsonPathError('index() needs a number');
+    return sequence(model, Math.trunc(args[0]!));
+  },
 };
 FUNCTIONS.size = FUNCTIONS.length!;
 
@@ -348,6 +368,7 @@ class FunctionToken extends Token {
   constructor(
     readonly name: string,
     readonly fn: Fn,
+    readonly args: number[] = [],
   ) {
     super();
   }
@@ -357,7 +378,7 @@ class FunctionToken extends Token {
   evaluate(model: JavaValue, ctx: Ctx): void {
     let params: JavaValue[] | null = null;
     if (this.scanPath) params = [this.scanPath.evaluateList(model, ctx.root, false)];
-    this.emit(this.fn(model, params), ctx);
+    this.emit(this.fn(model, params, this.args), ctx);
   }
 }
 
@@ -833,9 +854,20 @@ class PathCompiler {
       this.pos = close + 1;
       const fn = FUNCTIONS[name];
       if (!fn) this.fail(`Function of name: ${name} cannot be created`);
-      if (args !== '') this.fail(`Function parameters are not supported: ${name}(${args})`);
+      // Literal number arguments only (index(1)); other parameters are not supported.
+      const numbers: number[] = [];
+      if (args !== '') {
+        for (const a of args.split(',')) {
+          const t = a.trim();
+          if (!/^-?[0-9]+(\.[0-9]+)?$/.test(t)) this.fail(`Function parameters are not supported: ${name}(${args})`);
+          numbers.push(Number(t));
+        }
+        if (!['index', 'sum', 'avg', 'min', 'max', 'stddev'].includes(name)) {
+          this.fail(`Function parameters are not supported: ${name}(${args})`);
+        }
+      }
       if (this.pos < p.length) this.fail('Function must be the last token of a path');
-      this.tokens.push(new FunctionToken(name, fn));
+      this.tokens.push(new FunctionToken(name, fn, numbers));
       return;
     }
     this.tokens.push(new PropertyToken([name]));
