@@ -120,6 +120,7 @@ class Parser {
     private readonly lineBase = 1,
     private readonly colBase = 1,
     private readonly baseOffset = 0,
+    private readonly topLevel = true,
   ) {}
 
   // ---------- positions ----------
@@ -162,7 +163,7 @@ class Parser {
           nodes.push(node);
           this.boundary = text.length;
         } else {
-          if (start === src.length - 1) throw this.error('lexical error: template ends with \'$\'', start + 1);
+          if (start === src.length - 1 && this.topLevel) throw this.error('lexical error: template ends with \'$\'', start + 1);
           this.pos = start + 1;
           text += '$';
                   }
@@ -836,7 +837,7 @@ class Parser {
     if (q === '"' && (v.includes('$') || v.includes('#'))) {
       // interpolated: parse the content as a template (positions relative to the literal)
       const { line, column } = this.lineCol(start + 1);
-      const sub = new Parser(v, this.macros, line, column, 0);
+      const sub = new Parser(v, this.macros, line, column, 0, false);
       const res = sub.parseBlock(false);
       return { k: 'istr', parts: res.nodes, raw: v };
     }

@@ -704,7 +704,13 @@ function numberMethod(v: Num, name: string, args: unknown[]): CallResult {
   if (n === 1) {
     const o = args[0];
     if (name === 'equals') return javaEquals(v, o);
-    if (name === 'compareTo' && isNumber(o)) return compareNumbers(v, o);
+    if (name === 'compareTo' && isNumber(o)) {
+      // Comparable<T>: comparing different boxed types throws ClassCastException
+      if (v instanceof JavaDouble !== o instanceof JavaDouble || v instanceof JavaBigDecimal !== o instanceof JavaBigDecimal) {
+        throw new JavaException('java.lang.ClassCastException', `class ${javaClassName(o)} cannot be cast to class ${javaClassName(v)}`);
+      }
+      return compareNumbers(v, o);
+    }
   }
   return NO_METHOD;
 }
