@@ -67,3 +67,20 @@ const seqPaths = [
   '$.two.length(1)', '$..two.first()', '$.two[-3:1]', '$.two[-1:5]', '$.two[1:-1]', '$.two[:-5]', '$.two[-5:]',
 ];
 jsonpath.push(...seqPaths.map((path, i) => ({ name: `jpseq-${String(i).padStart(2, '0')}`, document: seqDoc, path })));
+
+const oddDoc = JSON.stringify({
+  "a'b": 1, 'a"b': 2, 'a.b': 3, 'a]b': 4, 'a,b': 5, 'a b': 6, '': 7, '@': 8, $: 9, '*': 10, '1': 11, 'ünï': 12,
+  list: [{ k: 'x', v: 1, sub: [{ w: 1 }, { w: 2 }] }, { k: 'y', v: null, sub: [] }, { k: 'z', sub: [{ w: 3 }] }, 5, 'str', null],
+  deep: { list: [{ k: 'q' }] },
+});
+const oddPaths = [
+  "$['a\\'b']", '$["a\\"b"]', "$['a.b']", "$['a]b']", "$['a,b']", "$['a b']", "$['']", "$['@']", "$['$']", "$['*']", "$['1']",
+  '$.1', '$.ünï', "$['a.b','a b']", '$.list[?(@.k)].k', '$.list[?(@.v == null)].k', '$.list[?(@.v)].k', '$.list[?(@.sub[0].w == 3)].k',
+  '$.list[?(@.sub[*].w)].k', '$.list[?(@.sub.length() > 0)].k', "$.list[?(@['k'] == 'y')].k", '$.list[?(@ == 5)]', "$.list[?(@ == 'str')]",
+  '$.list[?(@.k == "x" && @.v == 1)].sub[*].w', '$.list[*].sub[*].w', '$.list..w', '$..list[*].k', '$..k', '$..[?(@.w > 1)].w',
+  '$.list[?(@.k =~ /[xy]/)].k', '$.list[?(@.k =~ /X/i)].k', "$.list[?(@.k in ['x', 'z'])].v", '$.list[?(@.v > 0)].k',
+  '$.list[?(@.v < 5)].k', '$.list[?(@.k != "x")].k', '$.list[?(@.missing != "x")].k', '$.list[?(@.missing == null)].k',
+  '$.list[0].sub[-1].w', '$.list[:2].k', '$.list[1:].k', '$.list[*].k.length()', '$.list.length()', '$.deep..k', '$..sub[1]',
+  '$.list[?(@.sub empty true)].k', '$.list[?(@.k size 1)].k', '$.list[3]', '$.list[4]', '$.list[5]', '$.list[5].x', '$.list[*].x',
+];
+jsonpath.push(...oddPaths.map((path, i) => ({ name: `jpodd-${String(i).padStart(2, '0')}`, document: oddDoc, path })));
