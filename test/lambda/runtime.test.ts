@@ -208,6 +208,15 @@ describe('function errors (RIC toRapidResponse shape)', () => {
     }
   });
 
+  it('a missing package → Runtime.ImportModuleError', async () => {
+    const e = body(await invoker.invoke({ functionName: 'missing-dep', payload: json({}) }));
+    expect(e['errorType']).toBe('Runtime.ImportModuleError');
+    // As on Lambda (the well-known Node 18 "aws-sdk" case): String(error) keeps Node's [code].
+    expect(e['errorMessage']).toBe(
+      `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'restgate-no-such-package' imported from ${join(FUNCTIONS, 'missing-dep.mjs')}`,
+    );
+  });
+
   it('a syntax error → Runtime.UserCodeSyntaxError', async () => {
     const e = body(await invoker.invoke({ functionName: 'syntax', payload: json({}) }));
     expect(e['errorType']).toBe('Runtime.UserCodeSyntaxError');

@@ -1,0 +1,133 @@
+// Lambda behind the whole gateway (startServer, real HTTP): proxy events agree
+// with $context, failures become API Gateway's answers, and one failing
+// function never disturbs the next request. The server also serves the Invoke API.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+
+const FUNCTIONS = resolve(import.meta.dirname, '../fixtures/functions');
+const fn = (name: string) =>
+  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${name}/invocations`;
+const proxy = (name: string, extra: Record<string, unknown> = {}) => ({
+  responses: { '200': { description: 'ok' } },
+  'x-amazon-apigateway-integration': { type: 'aws_proxy', httpMethod: 'POST', uri: fn(name), ...extra },
+});
+
+const definition = {
+  openapi: '3.0.1',
+  info: { title: 'lambda-e2e', version: '1' },
+  servers: [{ url: 'https://abc.execute-api.us-east-1.amazonaws.com/{basePath}', variables: { basePath: { default: '/v1' } } }],
+  'x-amazon-apigateway-binary-media-types': ['image/png'],
+  paths: {
+    '/echo/{proxy+}': { 'x-amazon-apigateway-any-method': proxy('echo-proxy') },
+    '/crash': { get: proxy('exits') },
+    '/slow': { get: proxy('loops', { timeoutInMillis: 300 }) },
+    '/picture': { get: proxy('proxy-binary') },
+    '/budget': {
+      post: {
+        responses: { '200': { description: 'ok' }, '402': { description: 'no money' } },
+        'x-amazon-apigateway-integration': {
+          type: 'aws',
+          httpMethod: 'POST',
+          uri: fn('throws'),
+          responses: {
+            default: { statusCode: '200' },
+            'no budget.*': { statusCode: '402', responseTemplates: { 'application/json': '{"reason":"$input.path(\'$.errorMessage\')"}' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+let dir: string;
+let server: RunningServer;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'restgate-lambda-e2e-'));
+  writeFileSync(join(dir, 'api.json'), JSON.stringify(definition));
+  writeFileSync(join(dir, 'restgate.config.json'), JSON.stringify({ functions: { loops: { timeout: 2 } }, stageVariables: { color: 'blue' } }));
+  server = await startServer({ definition: join(dir, 'api.json'), functionsDir: FUNCTIONS, port: 0, log: (l) => lines.push(l) });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}) {
+  const res = await fetch(`${server.url}${path}`, { method, headers: init.headers, body: init.body });
+  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+describe('Lambda through the gateway', () => {
+  it('the proxy event and $context agree (requestId, paths, stage, stage variables)', async () => {
+    const r = await call('GET', '/echo/a/b?x=1&x=2', { headers: { 'X-Tag': 'one' } });
+    expect(r.status).toBe(200);
+    const event = JSON.parse(r.body.toString()) as Record<string, any>;
+    expect(event['resource']).toBe('/echo/{proxy+}');
+    expect(event['path']).toBe('/echo/a/b');
+    expect(event['httpMethod']).toBe('GET');
+    expect(event['pathParameters']).toEqual({ proxy: 'a/b' });
+    expect(event['queryStringParameters']).toEqual({ x: '2' });
+    expect(event['multiValueQueryStringParameters']).toEqual({ x: ['1', '2'] });
+    expect(event['stageVariables']).toEqual({ color: 'blue' });
+    expect(event['headers']['X-Tag']).toBe('one');
+    expect(event['body']).toBeNull();
+    const rc = event['requestContext'];
+    expect(rc.requestId).toBe(r.headers.get('x-amzn-requestid'));
+    expect(rc.extendedRequestId).toBe(r.headers.get('x-amz-apigw-id'));
+    expect(rc.path).toBe('/v1/echo/a/b');
+    expect(rc.stage).toBe('v1');
+    expect(rc.resourcePath).toBe('/echo/{proxy+}');
+    expect(rc.identity.sourceIp).toBe('127.0.0.1');
+  });
+
+  it('binary request bodies arrive base64; binary answers are decoded for a binary Accept', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]);
+    const r = await call('POST', '/echo/up', { headers: { 'Content-Type': 'image/png' }, body: png });
+    const event = JSON.parse(r.body.toString()) as Record<string, unknown>;
+    expect([event['body'], event['isBase64Encoded']]).toEqual([png.toString('base64'), true]);
+    const raw = await call('GET', '/picture', { headers: { Accept: 'image/png' } });
+    expect(raw.body).toEqual(png);
+    const text = await call('GET', '/picture', { headers: { Accept: 'application/json' } });
+    expect(text.body.toString()).toBe(png.toString('base64'));
+  });
+
+  it('a crashing function → 502 Internal server error, and the next request is served', async () => {
+    const r = await call('GET', '/crash');
+    expect(r.status).toBe(502);
+    expect(r.body.toString()).toBe('{"message": "Internal server error"}');
+    expect((await call('GET', '/echo/after')).status).toBe(200);
+    expect(lines.some((l) => /\tINFO\tabout to exit$/.test(l))).toBe(true);
+  });
+
+  it('slower than timeoutInMillis → 504 Endpoint request timed out', async () => {
+    const r = await call('GET', '/slow');
+    expect(r.status).toBe(504);
+    expect(r.body.toString()).toBe('{"message": "Endpoint request timed out"}');
+    expect((await call('GET', '/echo/after-timeout')).status).toBe(200);
+  });
+
+  it('non-proxy: errorMessage selects the integration response', async () => {
+    const r = await call('POST', '/budget', { headers: { 'Content-Type': 'application/json' }, body: '{"message":"no budget for you"}' });
+    expect(r.status).toBe(402);
+    expect(r.body.toString()).toBe('{"reason":"no budget for you"}');
+    const other = await call('POST', '/budget', { headers: { 'Content-Type': 'application/json' }, body: '{"message":"other"}' });
+    expect(other.status).toBe(200); // no match → default, body = the error payload (§6)
+    expect(JSON.parse(other.body.toString())).toMatchObject({ errorType: 'BudgetExhausted', errorMessage: 'other' });
+  });
+
+  it('the same server answers the Lambda Invoke API', async () => {
+    const sdk = new LambdaClient({ endpoint: server.origin, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+    try {
+      const out = await sdk.send(new InvokeCommand({ FunctionName: 'dirfn', Payload: Buffer.from('{}') }));
+      expect([out.StatusCode, Buffer.from(out.Payload!).toString()]).toEqual([200, '{"from":"dirfn/index.mjs"}']);
+    } finally {
+      sdk.destroy();
+    }
+  });
+});
