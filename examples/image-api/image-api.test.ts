@@ -210,6 +210,15 @@ describe('the verbatim seed definitions answer as AWS does (§3.3)', () => {
         expect(got.body.toString()).toBe(`"${JPEG.toString('base64')}"`);
       });
 
+      it('a raw upload has no octet-stream template: the base64 text passes through as the event, which Lambda rejects as not JSON', async () => {
+        const got = await putRaw(h, 'raw.jpg', JPEG);
+        expect(got.status).toBe(400);
+        expect(got.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+        // Lambda's InvalidRequestContentException text; the parser's own words after the prefix differ from AWS's (Java) parser.
+        expect(got.body.toString()).toMatch(/^\{"message": "Could not parse request body into json: /);
+        expect(await readdir(h.dataDir)).toEqual(['image.jpg']);
+      });
+
       it('a successful base64 upload is stored, and still answered with 500', async () => {
         const got = await putBase64(h, 'uploaded.jpg', EVERY_BYTE);
         expect(got.status).toBe(500);
