@@ -64,3 +64,12 @@ describe('errors', () => {
     expect(() => parseJson('["\\q"]')).toThrow(JsonSyntaxError);
   });
 });
+
+describe('deep nesting', () => {
+  it('parses and prints 1000 levels, and fails cleanly (JsonSyntaxError) when the stack runs out', () => {
+    const ok = '['.repeat(1000) + ']'.repeat(1000);
+    expect(toJson(parseJson(ok))).toBe(ok);
+    const tooDeep = '['.repeat(1_000_000);
+    expect(() => parseJson(tooDeep)).toThrow(JsonSyntaxError);
+  });
+});

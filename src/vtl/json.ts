@@ -284,8 +284,14 @@ export function bigDecimalToString(literal: string): string {
 /** Parses text the way Jayway's JsonSmartJsonProvider does (json-smart MODE_PERMISSIVE). */
 export function parseJson(text: string): JavaValue {
   const parser = new Parser(text);
-  // Trailing data after the first value is ignored (ACCEPT_TAILLING_DATA).
-  return parser.readValue(Stop.Top);
+  try {
+    // Trailing data after the first value is ignored (ACCEPT_TAILLING_DATA).
+    return parser.readValue(Stop.Top);
+  } catch (e) {
+    // Absurdly deep nesting exhausts the stack (json-smart: StackOverflowError).
+    if (e instanceof RangeError) throw new JsonSyntaxError('JSON nested too deeply');
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -377,5 +383,10 @@ function write(value: JavaValue): string {
 
 /** json-smart JSONValue.toJSONString(value, JSONStyle.LT_COMPRESS). */
 export function toJson(value: JavaValue): string {
-  return write(value);
+  try {
+    return write(value);
+  } catch (e) {
+    if (e instanceof RangeError) throw new JsonSyntaxError('JSON nested too deeply to serialise');
+    throw e;
+  }
 }

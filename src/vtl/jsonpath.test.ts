@@ -76,3 +76,20 @@ describe('compileJsonPath', () => {
     }
   });
 });
+
+describe('robustness', () => {
+  it('deep documents: definite paths work, deep scans fail with JsonPathError instead of crashing', () => {
+    let doc: import('./values.js').JavaValue = 'leaf';
+    for (let i = 0; i < 200_000; i++) doc = new Map([['a', doc]]);
+    expect(readJsonPath(doc, '$.a.a.a') instanceof Map).toBe(true);
+    expect(() => readJsonPath(doc, '$..zzz')).toThrow(JsonPathError);
+  });
+  it('throws PathNotFoundError for missing definite paths and lists for indefinite ones', () => {
+    const doc = parseJson('{"a":{"b":[1,2]}}');
+    expect(() => readJsonPath(doc, '$.a.c')).toThrow(PathNotFoundError);
+    expect(() => readJsonPath(doc, '$.a.b[5]')).toThrow(PathNotFoundError);
+    expect(readJsonPath(doc, '$.a.b[5:]')).toEqual([]);
+    expect(readJsonPath(doc, '$..c')).toEqual([]);
+    expect(() => readJsonPath(null, '$')).toThrow(JsonPathError);
+  });
+});

@@ -1034,5 +1034,12 @@ export function compileJsonPath(path: string): CompiledJsonPath {
 
 /** Jayway JsonPath.read(document, path) over a parsed document. */
 export function readJsonPath(document: JavaValue, path: string): JavaValue {
-  return compileJsonPath(path).read(document);
+  const compiled = compileJsonPath(path);
+  try {
+    return compiled.read(document);
+  } catch (e) {
+    // A deep scan over an absurdly deep document exhausts the stack (Java: StackOverflowError).
+    if (e instanceof RangeError) throw new JsonPathError('Document nested too deeply to evaluate');
+    throw e;
+  }
 }
