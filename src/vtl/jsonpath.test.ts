@@ -80,7 +80,7 @@ describe('compileJsonPath', () => {
 describe('robustness', () => {
   it('deep documents: definite paths work, deep scans fail with JsonPathError instead of crashing', () => {
     let doc: import('./values.js').JavaValue = 'leaf';
-    for (let i = 0; i < 200_000; i++) doc = new Map([['a', doc]]);
+    for (let i = 0; i < 50_000; i++) doc = new Map([['a', doc]]);
     expect(readJsonPath(doc, '$.a.a.a') instanceof Map).toBe(true);
     expect(() => readJsonPath(doc, '$..zzz')).toThrow(JsonPathError);
   });
