@@ -135,6 +135,8 @@ function javaFailure(e: unknown, what: string): never {
 }
 
 class Compiler {
+  /** Root names the template references; loop bookkeeping variables nobody reads are skipped. */
+  readonly used = { velocityCount: false, velocityHasNext: false, foreach: false };
   constructor(readonly macros: Map<string, CompiledMacro>) {}
 
   block(nodes: Node[]): Exec {
@@ -357,6 +359,7 @@ class Compiler {
   /** A reference evaluated to its value (null when undefined / method missing). */
   refEval(ref: RefExpr): Eval {
     const root = ref.root;
+    if (root === 'velocityCount' || root === 'velocityHasNext' || root === 'foreach') this.used[root] = true;
     let f: Eval = (st) => st.get(root);
     for (const part of ref.parts) {
       const prev = f;
@@ -479,7 +482,9 @@ class Compiler {
   }
 
   foreachNode(name: string, iter: Eval, body: Exec): Exec {
+    const used = this.used;
     return (st) => {
+      if (!used.velocityCount && !used.velocityHasNext && !used.foreach) return this.simpleLoop(st, name, iter, body);
       st.step();
       const src = iter(st);
       const items = iterable(src);
@@ -526,6 +531,39 @@ class Compiler {
         restore(st, 'foreach', hadScope, oldScope);
       }
     };
+  }
+
+  /** #foreach when nothing reads $foreach / $velocityCount / $velocityHasNext. */
+  simpleLoop(st: State, name: string, iter: Eval, body: Exec): void {
+    st.step();
+    const src = iter(st);
+    const items = iterable(src);
+    if (items === null) return;
+    const live = Array.isArray(src);
+    const list = live ? items : items.slice();
+    const n = list.length;
+    const hadVar = st.has(name);
+    const oldVar = st.get(name);
+    try {
+      for (let i = 0; live ? i !== list.length : i < n; i++) {
+        if (live && list.length !== n) {
+          throw new RenderFailure('#foreach: java.util.ConcurrentModificationException (the list changed size during the loop)');
+        }
+        if (i >= LIMITS.foreachIterations) {
+          throw new RenderFailure(`#foreach exceeded the limit of ${LIMITS.foreachIterations} iterations`);
+        }
+        st.step();
+        st.set(name, list[i]);
+        try {
+          body(st);
+        } catch (e) {
+          if (e instanceof BreakSignal) break;
+          throw e;
+        }
+      }
+    } finally {
+      restore(st, name, hadVar, oldVar);
+    }
   }
 
   macroCall(name: string, args: Expr[], text: string): Exec {
