@@ -359,7 +359,7 @@ class Instance {
 
 class Pool {
   readonly instances = new Set<Instance>();
-  private readonly waiters: Array<(inst: Instance) => void> = [];
+  private readonly waiters: Array<{ resolve: (inst: Instance) => void; reject: (err: Error) => void }> = [];
   private busyCount = 0;
   /** Instances being created (counted against the limit before they exist). */
   private starting = 0;
@@ -396,7 +396,7 @@ class Pool {
       this.busyCount++;
       return { inst, cold: true };
     }
-    const inst = await new Promise<Instance>((res) => this.waiters.push(res));
+    const inst = await new Promise<Instance>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.busyCount++;
     return { inst, cold: inst.initReported === false };
   }
@@ -424,7 +424,7 @@ class Pool {
     const next = this.waiters.shift();
     if (next) {
       inst.state = 'busy';
-      next(inst);
+      next.resolve(inst);
       return;
     }
     inst.state = 'idle';
@@ -438,7 +438,7 @@ class Pool {
     this.instances.delete(inst);
     if (this.waiters.length > 0 && !this.runtime.closed && this.hasRoom()) {
       const next = this.waiters.shift()!;
-      this.spawn().then(next, () => this.waiters.unshift(next));
+      this.spawn().then(next.resolve, next.reject);
     }
   }
 
@@ -451,6 +451,7 @@ class Pool {
   }
 
   close(): Promise<void>[] {
+    for (const w of this.waiters.splice(0)) w.reject(new Error('the local Lambda runtime was closed'));
     const all = [...this.instances];
     for (const inst of all) inst.kill();
     return all.map((i) => i.exited);
