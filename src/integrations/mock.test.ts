@@ -16,7 +16,9 @@ async function run(body: string, opts: { templates?: boolean; contentType?: stri
   const headers: Array<[string, string]> = [['Host', 'h']];
   if (opts.contentType) headers.push(['Content-Type', opts.contentType]);
   const ctx = makeCtx({ integration, headers, method: 'OPTIONS' });
-  return mockIntegration(makeIntegrationRequest(integration, { body }), ctx, deps);
+  // The integration request step applied the template when one is keyed by the Content-Type (§2.1).
+  const templateApplied = opts.templates !== false && (opts.contentType ?? 'application/json') === 'application/json';
+  return mockIntegration(makeIntegrationRequest(integration, { body, templateApplied }), ctx, deps);
 }
 
 async function rejection(body: string, opts: { templates?: boolean; contentType?: string } = {}): Promise<GatewayError> {

@@ -10,9 +10,8 @@
 // empty, the status is 200 (DOC [D-mock]: a MOCK method can return the default
 // integration response without a template).
 
-import { contentType } from '../pipeline/media-types.js';
 import { GatewayError } from '../pipeline/types.js';
-import type { EndpointResult, IntegrationRequest, RequestContext } from '../pipeline/types.js';
+import type { EndpointResult } from '../pipeline/types.js';
 import type { IntegrationHandler } from './types.js';
 
 const INT_MIN = -2147483648;
@@ -117,18 +116,10 @@ export function parseMockStatusCode(text: string): number | undefined {
   return status;
 }
 
-/** Does a request template apply to this request (by Content-Type, default application/json, §2.1)? */
-function templateApplies(request: IntegrationRequest, ctx: RequestContext): boolean {
-  const templates = request.integration.requestTemplates;
-  if (templates.length === 0) return false;
-  const type = (contentType(ctx.request.headers) ?? 'application/json').toLowerCase();
-  return templates.some(([ct]) => ct.toLowerCase() === type);
-}
-
-export const mockIntegration: IntegrationHandler = async (request, ctx) => {
+export const mockIntegration: IntegrationHandler = async (request) => {
   const text = request.body.toString('utf8');
   let status: number | undefined;
-  if (text.trim() === '' && !templateApplies(request, ctx)) status = 200;
+  if (text.trim() === '' && !request.templateApplied) status = 200;
   else status = parseMockStatusCode(text);
   if (status === undefined) {
     throw new GatewayError(

@@ -6,7 +6,7 @@ import type { Integration, TemplateMap } from '../definition/model.js';
 import { renderMapping, type MappingInput } from '../vtl/index.js';
 import { convertRequestPayload, payloadBytes, requireText } from './content-handling.js';
 import { contentType, isBinaryMediaType } from './media-types.js';
-import { mapRequestParameters, substituteStageVariables } from './parameter-mapping.js';
+import { mapRequestParameters, renderIntegrationUri } from './parameter-mapping.js';
 import { GatewayError, type IntegrationRequest, type OverrideMaps, type Pairs, type RequestContext } from './types.js';
 
 const NO_OVERRIDES: OverrideMaps = { header: {}, path: {}, querystring: {} };
@@ -42,13 +42,6 @@ function unsupportedMediaType(): GatewayError {
   return new GatewayError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type');
 }
 
-/** Fill `{name}` placeholders from mapped path parameters, then `${stageVariables.x}` (§7.2). */
-export function renderUri(uri: string | undefined, path: Readonly<Record<string, string>>, stageVariables: Readonly<Record<string, string>>): string | undefined {
-  if (uri === undefined) return undefined;
-  const filled = uri.replace(/\{([^{}+]+)\+?\}/g, (whole, name: string) => (name in path ? path[name]! : whole));
-  return substituteStageVariables(filled, stageVariables);
-}
-
 function merge(pairs: Pairs, overrides: Readonly<Record<string, string>>): Pairs {
   const names = new Set(Object.keys(overrides));
   if (names.size === 0) return pairs;
@@ -66,6 +59,7 @@ export function buildIntegrationRequest(ctx: RequestContext, integration: Integr
 
   let body: Buffer;
   let requestOverride = NO_OVERRIDES;
+  let templateApplied = false;
   if (isProxy) {
     body = request.body; // proxy integrations always pass the payload through (§2.2)
   } else {
@@ -83,6 +77,7 @@ export function buildIntegrationRequest(ctx: RequestContext, integration: Integr
       const rendered = renderMapping(template, mappingInput(ctx, requireText(payload)));
       body = Buffer.from(rendered.body, 'utf8');
       requestOverride = rendered.requestOverride;
+      templateApplied = true;
     } else {
       body = payloadBytes(payload);
     }
@@ -96,7 +91,11 @@ export function buildIntegrationRequest(ctx: RequestContext, integration: Integr
     headers: merge(mapped.headers, requestOverride.header),
     querystring: merge(mapped.querystring, requestOverride.querystring),
     pathParameters: path,
-    uri: integration.type === 'AWS_PROXY' ? integration.uri : renderUri(integration.uri, path, ctx.stageVariables),
+    templateApplied,
+    uri:
+      integration.type === 'AWS_PROXY' || integration.uri === undefined
+        ? integration.uri
+        : renderIntegrationUri(integration.uri, path, ctx.stageVariables),
     requestOverride,
   };
 }

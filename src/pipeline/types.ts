@@ -71,6 +71,8 @@ export interface IntegrationRequest {
   readonly pathParameters: Readonly<Record<string, string>>;
   /** Integration uri with path parameters and stage variables substituted. */
   readonly uri: string | undefined;
+  /** Whether a request template rendered the body (false: passthrough or proxy). */
+  readonly templateApplied: boolean;
   /** `$context.requestOverride.*` as set by the request template (visible to the response template). */
   readonly requestOverride: Readonly<OverrideMaps>;
 }

@@ -90,7 +90,14 @@ export function makeCtx(options: CtxOptions = {}): RequestContext {
 
 export function makeIntegrationRequest(
   integration: Integration,
-  parts: { body?: string | Buffer; headers?: Pairs; querystring?: Pairs; uri?: string; pathParameters?: Record<string, string> } = {},
+  parts: {
+    body?: string | Buffer;
+    headers?: Pairs;
+    querystring?: Pairs;
+    uri?: string;
+    pathParameters?: Record<string, string>;
+    templateApplied?: boolean;
+  } = {},
 ): IntegrationRequest {
   const body = parts.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(parts.body) ? parts.body : Buffer.from(parts.body);
   return {
@@ -100,6 +107,7 @@ export function makeIntegrationRequest(
     querystring: parts.querystring ?? [],
     pathParameters: parts.pathParameters ?? {},
     uri: parts.uri ?? integration.uri,
+    templateApplied: parts.templateApplied ?? false,
     requestOverride: { header: {}, path: {}, querystring: {} },
   };
 }

@@ -81,6 +81,7 @@ function integrationRequest(over: Partial<Integration> = {}, body = Buffer.alloc
     querystring: [],
     pathParameters: {},
     uri: i.uri,
+    templateApplied: false,
     requestOverride: { header: {}, path: {}, querystring: {} },
   };
 }
