@@ -123,6 +123,21 @@ describe('context and environment', () => {
     expect(out.timezoneOffset).toBe(0);
   });
 
+  it('TZ is UTC even when the gateway runs in another time zone', async () => {
+    const saved = process.env['TZ'];
+    process.env['TZ'] = 'America/New_York';
+    const other = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {} });
+    try {
+      expect(new Date(2024, 6, 1).getTimezoneOffset()).toBe(240); // the gateway's own zone changed
+      const out = body(await other.invoke({ functionName: 'echo', payload: json({}) })) as { timezoneOffset: number; env: { TZ: string } };
+      expect([out.env.TZ, out.timezoneOffset]).toEqual([':UTC', 0]);
+    } finally {
+      await other.close();
+      if (saved === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = saved;
+    }
+  });
+
   it('an empty payload is the event {}', async () => {
     const r = await invoker.invoke({ functionName: 'echo', payload: Buffer.alloc(0) });
     expect((body(r) as { event: unknown }).event).toEqual({});
@@ -233,6 +248,18 @@ describe('function errors (RIC toRapidResponse shape)', () => {
     const r = await invoker.invoke({ functionName: 'uncaught', payload: json({}) });
     const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
     expect([e.errorType, e.errorMessage, e.trace[0]]).toEqual(['RangeError', 'thrown from a timer', 'RangeError: thrown from a timer']);
+  });
+
+  it('an empty event loop ends the call: null for a callback handler that never calls back, Runtime.NodeJsExit for a never-settling promise', async () => {
+    const forgot = await invoker.invoke({ functionName: 'forgets', payload: json({}) });
+    expect([forgot.functionError, forgot.payload.toString()]).toEqual([undefined, 'null']);
+    const never = await invoker.invoke({ functionName: 'never', payload: json({}) });
+    expect(never.functionError).toBe('Unhandled');
+    expect(body(never)['errorType']).toBe('Runtime.NodeJsExit');
+    // the instance is still usable afterwards
+    const again = await invoker.invoke({ functionName: 'forgets', payload: json({}) });
+    expect(again.payload.toString()).toBe('null');
+    expect(invoker.stats('forgets').instances).toBe(1);
   });
 
   it('an unhandled rejection → Runtime.UnhandledPromiseRejection', async () => {
