@@ -135,7 +135,8 @@ function velocityContext(body) {
         name === undefined ? params : (params.path[name] ?? params.querystring[name] ?? params.header[name] ?? ''),
     },
     util: {
-      escapeJavaScript: (s) => JSON.stringify(String(s)).slice(1, -1).replace(/'/g, "\\'"),
+      // commons-lang escapeJavaScript also escapes ' and /.
+      escapeJavaScript: (s) => JSON.stringify(String(s)).slice(1, -1).replace(/'/g, "\\'").replace(/\//g, '\\/'),
       parseJson: (s) => JSON.parse(s),
       urlEncode: (s) => encodeURIComponent(s),
       urlDecode: (s) => decodeURIComponent(s),
@@ -201,7 +202,16 @@ for (const c of cases) {
     }
   }
   if (row.restgate && row.velocityjs) row.ratio = row.restgate.perSec / row.velocityjs.perSec;
-  if (row.restgateOutput !== undefined && row.velocityjsOutput !== undefined) row.sameOutput = row.restgateOutput === row.velocityjsOutput;
+  if (row.restgateOutput !== undefined && row.velocityjsOutput !== undefined) {
+    row.sameOutput = row.restgateOutput === row.velocityjsOutput;
+    if (!row.sameOutput) {
+      const a = row.restgateOutput;
+      const b = row.velocityjsOutput;
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      row.firstDifference = { index: i, restgate: a.slice(Math.max(0, i - 40), i + 60), velocityjs: b.slice(Math.max(0, i - 40), i + 60) };
+    }
+  }
   results.push(row);
 }
 const ratios = results.map((r) => r.ratio).filter((r) => r > 0);

@@ -144,7 +144,13 @@ function sections(results) {
           c.velocityjs ? fmt.int(c.velocityjs.perSec) : '–',
           fmt.x(c.ratio),
           c.sameOutput === undefined ? '–' : c.sameOutput ? 'yes' : 'no',
-          [c.restgateError && `restgate error: ${c.restgateError}`, c.velocityjsError && `velocityjs error: ${c.velocityjsError}`].filter(Boolean).join('; '),
+          [
+            c.restgateError && `restgate error: ${c.restgateError}`,
+            c.velocityjsError && `velocityjs error: ${c.velocityjsError}`,
+            c.firstDifference && `first difference at ${c.firstDifference.index}: restgate ${JSON.stringify(c.firstDifference.restgate.slice(40, 70))} vs velocityjs ${JSON.stringify(c.firstDifference.velocityjs.slice(40, 70))}`,
+          ]
+            .filter(Boolean)
+            .join('; '),
         ]);
     if (!r.skipped) rows.push(['geometric mean', '', '', fmt.x(r.geomeanRatio), '', r.restgateAvailable ? '' : `restgate engine unavailable: ${r.restgateError}`]);
     out.push({ title: 'Template rendering (compile once, render per request)', headers, align, rows });
