@@ -679,13 +679,13 @@ class LocalRuntime implements LocalInvoker {
         inst.kill();
         payload = Buffer.from(JSON.stringify(timeoutPayload(requestId, spec.timeoutS)));
         functionError = 'Unhandled';
-        status = '\tStatus: timeout';
+        status = 'Status: timeout\t';
         break;
       case 'exit': {
         const p = exitPayload(requestId, outcome.code, outcome.signal, outcome.oom);
         payload = Buffer.from(JSON.stringify(p));
         functionError = 'Unhandled';
-        status = `\tStatus: error\tError Type: ${p['errorType']}`;
+        status = `Status: error\tError Type: ${p['errorType']}\t`;
         break;
       }
     }

@@ -280,6 +280,7 @@ describe('process failures never reach the gateway', () => {
       errorMessage: 'RequestId: exit-1 Error: Runtime exited with error: exit status 3',
     });
     expect(tail(r)).toContain('\tINFO\tabout to exit\n'); // console output before the exit is kept
+    expect(tail(r)).toMatch(/\tStatus: error\tError Type: Runtime\.ExitError\t\n$/);
     const next = await invoker.invoke({ functionName: 'exits', payload: json({ code: 0 }), requestId: 'exit-2' });
     expect(body(next)).toEqual({
       errorType: 'Runtime.ExitError',
@@ -295,7 +296,7 @@ describe('process failures never reach the gateway', () => {
       errorType: 'Sandbox.Timedout',
       errorMessage: 'RequestId: loop-1 Error: Task timed out after 1.00 seconds',
     });
-    expect(tail(r)).toMatch(/REPORT RequestId: loop-1\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t(Init Duration: [\d.]+ ms\t)?\tStatus: timeout\n/);
+    expect(tail(r)).toMatch(/REPORT RequestId: loop-1\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t(Init Duration: [\d.]+ ms\t)?Status: timeout\t\n/);
     expect(tail(r)).toMatch(/Z loop-1 Task timed out after 1\.00 seconds\n$/);
     expect(invoker.stats('loops').instances).toBe(0);
     const ok = await invoker.invoke({ functionName: 'counter', payload: json({}) });
