@@ -71,6 +71,12 @@ describe('function files', () => {
     expect(r.functionError).toBeUndefined();
     expect(body(r)).toEqual({ greeting: 'hello ts' });
   });
+
+  it('TypeScript function directories import sibling modules NodeNext-style', async () => {
+    const r = await invoker.invoke({ functionName: 'tsdir', payload: json({ word: 'hey' }) });
+    expect(r.functionError).toBeUndefined();
+    expect(body(r) as unknown).toBe('HEY!');
+  });
 });
 
 describe('context and environment', () => {
