@@ -230,7 +230,7 @@ function succeed(result: unknown): void {
 
 function fail(err: unknown): void {
   if (!current || current.finished) return;
-  console.error('Invoke Error', formatErrorForLog(err));
+  console.error('Invoke Error', formatErrorForLog(err instanceof Error ? err : new Error(String(err))));
   finish({ t: 'result', ok: false, error: toErrorPayload(err) });
 }
 

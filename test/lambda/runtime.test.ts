@@ -207,8 +207,10 @@ describe('function errors (RIC toRapidResponse shape)', () => {
   });
 
   it('a thrown string → errorType "string", empty trace', async () => {
-    const r = await invoker.invoke({ functionName: 'throws', payload: json({ plain: true }) });
+    const r = await invoker.invoke({ functionName: 'throws', payload: json({ plain: true }), logType: 'Tail' });
     expect(body(r)).toEqual({ errorType: 'string', errorMessage: 'a plain string', trace: [] });
+    // the runtime logs it wrapped in an Error (RIC intoError + toFormatted)
+    expect(tail(r)).toMatch(/\tERROR\tInvoke Error \t\{"errorType":"Error","errorMessage":"a plain string","stack":\["Error: a plain string",/);
   });
 
   it('context.succeed / context.fail', async () => {
