@@ -184,7 +184,7 @@ describe('warm instances and concurrency', () => {
     const quick = createLocalInvoker({ functionsDir: FUNCTIONS, idleTimeoutMs: 50, log: () => {} });
     try {
       await quick.invoke({ functionName: 'counter', payload: json({}) });
-      for (let i = 0; i < 100 && quick.stats('counter').instances > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 500 && quick.stats('counter').instances > 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(quick.stats('counter').instances).toBe(0);
       const again = body(await quick.invoke({ functionName: 'counter', payload: json({}) }));
       expect(again['count']).toBe(1); // a fresh instance: module state starts over
@@ -390,7 +390,7 @@ describe('service errors and invocation types', () => {
     const before = gatewayLog.filter((l) => l === 'END RequestId: event-1').length;
     const ev = await invoker.invoke({ functionName: 'echo', payload: json({}), invocationType: 'Event', requestId: 'event-1' });
     expect([ev.statusCode, ev.payload.length]).toEqual([202, 0]);
-    for (let i = 0; i < 200 && !gatewayLog.includes('END RequestId: event-1'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && !gatewayLog.includes('END RequestId: event-1'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(gatewayLog.filter((l) => l === 'END RequestId: event-1').length).toBe(before + 1);
   });
 });
@@ -405,7 +405,7 @@ describe('--watch', () => {
       expect(body(await watching.invoke({ functionName: 'ver', payload: json({}) })) as unknown).toBe(1);
       writeFileSync(file, 'export const handler = async () => 2;\n');
       let seen: unknown = 1;
-      for (let i = 0; i < 100 && seen !== 2; i++) {
+      for (let i = 0; i < 300 && seen !== 2; i++) {
         await new Promise((r) => setTimeout(r, 30));
         seen = body(await watching.invoke({ functionName: 'ver', payload: json({}) }));
       }
