@@ -5,11 +5,12 @@
 // serverless-offline peer, and a soak. Prints one report and writes
 // bench/results/latest.{json,md} and chart.svg. Run with --help for options.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchOnce, measure, median } from './lib/load.mjs';
+import { summarizeProfiles } from './lib/profile.mjs';
 import { freePort, killAll, startProcess, treeRss } from './lib/proc.mjs';
 import { markdownReport, svgChart, textReport } from './lib/report.mjs';
 
@@ -32,6 +33,8 @@ const HELP = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [optio
   --soak-requests N       soak request count (default 200000)
   --budget S              time budget of a full run in seconds, used for the soak decision (default 290)
   --no-peer               skip serverless-offline
+  --profile               CPU-profile restgate's gateway process per route (a fresh server each,
+                          node --cpu-prof); top files and functions by self time go in the report
   --only LIST             run only these parts: ceiling,routes,binary,startup,render,peer,soak
   --out DIR               results directory (default bench/results; --quick: bench/results/tmp)
   --render-only [FILE]    re-render table, Markdown and chart from a results JSON
@@ -58,7 +61,7 @@ function parseOptions(argv) {
     return v;
   };
   const quick = !!get('quick', false) && get('quick', false) !== 'false';
-  const known = new Set(['quick', 'connections', 'duration', 'warmup', 'sizes', 'binary-connections', 'binary-duration', 'startup-runs', 'render-ms', 'soak', 'no-soak', 'soak-requests', 'budget', 'no-peer', 'only', 'out', 'render-only', 'help']);
+  const known = new Set(['quick', 'connections', 'duration', 'warmup', 'sizes', 'binary-connections', 'binary-duration', 'startup-runs', 'render-ms', 'soak', 'no-soak', 'soak-requests', 'budget', 'no-peer', 'profile', 'only', 'out', 'render-only', 'help']);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new Error(`unknown option --${k}\n${HELP}`);
   const only = flags.only ? new Set(String(flags.only).split(',')) : undefined;
   return {
@@ -77,6 +80,7 @@ function parseOptions(argv) {
     soakRequests: num('soak-requests', quick ? 5000 : 200_000),
     budgetS: num('budget', 290),
     peer: !flags['no-peer'],
+    profile: !!flags.profile,
     only,
     out: flags.out ? String(flags.out) : join(benchDir, 'results', quick ? 'tmp' : ''),
   };
@@ -128,8 +132,8 @@ function stageOf(definitionFile) {
 }
 
 /** Starts `bin/restgate.js serve` and returns { base, origin, pid, stop, readyMs }. */
-async function startRestgate(definition, { functionsDir, extraArgs = [], timeoutMs = 30_000, env = {} } = {}) {
-  const args = [join(root, 'bin', 'restgate.js'), 'serve', definition, '--port', '0', '--host', '127.0.0.1', ...(functionsDir ? ['--functions', functionsDir] : []), ...extraArgs];
+async function startRestgate(definition, { functionsDir, extraArgs = [], timeoutMs = 30_000, env = {}, nodeArgs = [] } = {}) {
+  const args = [...nodeArgs, join(root, 'bin', 'restgate.js'), 'serve', definition, '--port', '0', '--host', '127.0.0.1', ...(functionsDir ? ['--functions', functionsDir] : []), ...extraArgs];
   const proc = await startProcess(node, args, { cwd: root, ready: urlIn, timeoutMs, label: 'restgate serve', env: { NODE_ENV: 'production', ...env } });
   const printed = new URL(proc.value);
   const stage = stageOf(definition);
@@ -184,10 +188,18 @@ async function runRoutes(o, results) {
   }
   const backend = await startProcess(node, [join(benchDir, 'backend-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'HTTP backend' });
   let gw;
+  const profileRoot = join(benchDir, 'results', 'tmp', 'profiles');
   try {
     const def = benchDefinition(backend.value);
+    const start = async (route) => {
+      // --profile: a fresh server per route, its gateway process under --cpu-prof
+      // (NODE_OPTIONS may not carry --cpu-prof, so function processes are not profiled).
+      const nodeArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profileRoot, route)}`] : [];
+      if (o.profile) rmSync(join(profileRoot, route), { recursive: true, force: true });
+      return startRestgate(def, { functionsDir: join(benchDir, 'functions'), nodeArgs });
+    };
     try {
-      gw = await startRestgate(def, { functionsDir: join(benchDir, 'functions') });
+      gw = await start('proxy');
     } catch (err) {
       results.routesSkipped = `restgate did not start (${err.summary ?? err.message.split('\n')[0]})`;
       results.notes.push(`restgate start failure output:\n${err.message}`);
@@ -196,25 +208,32 @@ async function runRoutes(o, results) {
     }
     log(`routes: restgate at ${gw.base} (pid ${gw.pid})`);
     const routes = {
-      proxy: { url: `${gw.base}/proxy/42` },
-      custom: { url: `${gw.base}/custom/42`, method: 'POST', headers: jsonHeaders, body: customBody },
-      mock: { url: `${gw.base}/mock`, headers: { accept: 'application/json' } },
-      http: { url: `${gw.base}/http` },
+      proxy: { path: '/proxy/42' },
+      custom: { path: '/custom/42', method: 'POST', headers: jsonHeaders, body: customBody },
+      mock: { path: '/mock', headers: { accept: 'application/json' } },
+      http: { path: '/http' },
       // Diagnostic: the same function through restgate's Lambda Invoke API, no API pipeline.
-      invoke: { url: `${gw.origin}/2015-03-31/functions/hello/invocations`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ httpMethod: 'GET', pathParameters: { id: '42' } }) },
+      invoke: { origin: true, path: '/2015-03-31/functions/hello/invocations', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ httpMethod: 'GET', pathParameters: { id: '42' } }) },
     };
     results.routes = {};
     for (const [name, r] of Object.entries(routes)) {
-      const bad = await probe(r.url, { method: r.method, headers: r.headers, body: r.body });
+      if (!gw) gw = await start(name);
+      const url = `${r.origin ? gw.origin : gw.base}${r.path}`;
+      const bad = await probe(url, { method: r.method, headers: r.headers, body: r.body });
       if (bad) {
         results.routes[name] = { skipped: bad };
         log(`routes: ${name} skipped — ${bad}`);
-        continue;
+      } else {
+        log(`routes: ${name} ${r.method ?? 'GET'} ${new URL(url).pathname}`);
+        results.routes[name] = stripSamples(
+          await measure({ url, method: r.method, headers: r.headers, body: r.body, pid: gw.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }),
+        );
       }
-      log(`routes: ${name} ${r.method ?? 'GET'} ${new URL(r.url).pathname}`);
-      results.routes[name] = stripSamples(
-        await measure({ url: r.url, method: r.method, headers: r.headers, body: r.body, pid: gw.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }),
-      );
+      if (o.profile) {
+        await gw.stop();
+        gw = undefined;
+        if (!bad) results.routes[name].profile = summarizeProfiles(join(profileRoot, name), root);
+      }
     }
   } finally {
     if (gw) await gw.stop();

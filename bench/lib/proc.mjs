@@ -85,7 +85,7 @@ export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_00
         const tail = lines.slice(-15).join('\n');
         const err = new Error(`${label}: ${why}${tail ? `\n--- output tail ---\n${tail}` : ''}`);
         // The line that says what went wrong, for one-line summaries.
-        const culprit = lines.find((l) => /\b(Error|error|invalid|Cannot|EADDRINUSE)\b/.test(l));
+        const culprit = lines.find((l) => /\b(Error|error|invalid|Cannot|EADDRINUSE|not allowed)\b/.test(l)) ?? lines.filter((l) => l.trim()).at(-1);
         err.summary = `${why}${culprit ? `: ${culprit.trim().slice(0, 200)}` : ''}`;
         reject(err);
       });

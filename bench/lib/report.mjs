@@ -155,6 +155,25 @@ function sections(results) {
     if (!r.skipped) rows.push(['geometric mean', '', '', fmt.x(r.geomeanRatio), '', r.restgateAvailable ? '' : `restgate engine unavailable: ${r.restgateError}`]);
     out.push({ title: 'Template rendering (compile once, render per request)', headers, align, rows });
   }
+  // Profiles (--profile)
+  const profiled = Object.entries(results.routes ?? {}).filter(([, r]) => r && r.profile);
+  if (profiled.length) {
+    const headers = ['Route / process', 'self ms', 'share', 'function or file (self time)'];
+    const align = ['l', 'r', 'r', 'l'];
+    const rows = [];
+    for (const [name, r] of profiled) {
+      if (r.profile.error) {
+        rows.push([name, '–', '–', r.profile.error]);
+        continue;
+      }
+      for (const p of r.profile.profiles) {
+        const who = `${name} pid ${p.pid ?? '?'} (${p.totalMs} ms sampled, ${r.profile.processes} process${r.profile.processes === 1 ? '' : 'es'} profiled)`;
+        for (const f of p.files.slice(0, 5)) rows.push([who, fmt.int(f.ms), fmt.pct(f.share), `file ${f.what}`]);
+        for (const f of p.functions.slice(0, 8)) rows.push([who, fmt.int(f.ms), fmt.pct(f.share), `${f.what}${f.via ? `  ← ${f.via}` : ''}`]);
+      }
+    }
+    out.push({ title: 'CPU profiles (--profile): top files and functions by self time', headers, align, rows });
+  }
   // Soak
   if (results.soak) {
     const s = results.soak;
