@@ -42,12 +42,16 @@ function isStop(code: number, stop: Stop): boolean {
   }
 }
 
+function skipDigits(t: string, from: number): number {
+  let p = from;
+  for (let c = t.charCodeAt(p); c >= 48 && c <= 57; c = t.charCodeAt(++p));
+  return p;
+}
+
 /** Characters json-smart trims around a non-quoted string (String.trim: <= U+0020). */
 function isSpace(code: number): boolean {
   return code <= 32;
 }
-
-const NUMBER_TOKEN = /-?[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?/y;
 
 class Parser {
   pos = 0;
@@ -101,24 +105,46 @@ class Parser {
     return word;
   }
 
+  /** json-smart readNumber: a number, a non-quoted string, or an invalid float token. */
   readNumber(stop: Stop): JavaValue {
     const t = this.text;
     const start = this.pos;
-    NUMBER_TOKEN.lastIndex = start;
-    NUMBER_TOKEN.exec(t);
-    const end = NUMBER_TOKEN.lastIndex;
-    // The number must be followed by (spaces and) a stop character or the end.
-    let p = end;
-    while (p < t.length && isSpace(t.charCodeAt(p))) p++;
-    if (p < t.length && stop !== Stop.Top && !isStop(t.charCodeAt(p), stop)) {
-      return this.readUnquoted(stop);
+    let p = skipDigits(t, start + 1); // first char is a digit or '-'
+    let float = false;
+    let c = t.charCodeAt(p);
+    if (c === 46 || c === 69 || c === 101) {
+      float = true;
+      if (c === 46) {
+        p = skipDigits(t, p + 1);
+        c = t.charCodeAt(p);
+      }
+      if (c === 69 || c === 101) {
+        p++;
+        c = t.charCodeAt(p);
+        if (c === 43 || c === 45 || (c >= 48 && c <= 57)) {
+          p = skipDigits(t, p + 1);
+        } else {
+          // "1.5e" followed by anything else: a non-quoted string
+          return this.readUnquoted(stop);
+        }
+      }
     }
-    if (p < t.length && stop === Stop.Top) {
-      // e.g. "1.5.5", "12abc" or "12 abc" at top level: json-smart reads it as text.
-      return this.readUnquoted(stop);
+    // What follows must be (spaces and) a stop character, the end, or a non-ASCII char.
+    let q = p;
+    while (q < t.length && isSpace(t.charCodeAt(q))) q++;
+    if (q < t.length) {
+      const d = t.charCodeAt(q);
+      if (d < 126 && !isStop(d, stop)) return this.readUnquoted(stop);
     }
-    this.pos = end;
-    return numberFromToken(t.slice(start, end));
+    const token = t.slice(start, p);
+    this.pos = p;
+    if (!float) return numberFromToken(token);
+    // Double.parseDouble / new BigDecimal reject a float without mantissa or exponent digits.
+    if (!/^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(token)) {
+      this.pos = start;
+      this.fail(`Unexpected token ${token}`);
+    }
+    return numberFromToken(token);
   }
 
   readQuoted(quote: number): string {
@@ -150,19 +176,25 @@ class Parser {
           case 110: out += '\n'; break;
           case 114: out += '\r'; break;
           case 116: out += '\t'; break;
-          case 117: {
-            const hex = t.slice(pos + 2, pos + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+          case 117: // \uXXXX
+          case 120: {
+            // \xXX
+            const n = e === 117 ? 4 : 2;
+            const hex = t.slice(pos + 2, pos + 2 + n);
+            if (hex.length !== n || !/^[0-9a-fA-F]+$/.test(hex)) {
               this.pos = pos;
               this.fail('Unexpected unicode escape sequence');
             }
             out += String.fromCharCode(parseInt(hex, 16));
-            pos += 4;
+            pos += n;
             break;
           }
           default:
-            this.pos = pos + 1;
-            this.fail('Unexpected escape sequence');
+            if (pos + 1 >= t.length) {
+              this.pos = pos + 1;
+              this.fail('Unexpected End Of File');
+            }
+          // Permissive mode drops an unknown escape entirely ("\q" → "").
         }
         pos += 2;
         chunk = pos;
@@ -190,6 +222,7 @@ class Parser {
       }
       let key: string;
       if (c === 34 || c === 39) key = this.readQuoted(c);
+      else if (c === 58 || c === 91 || c === 93 || c === 123) this.fail(`Unexpected character (${t[this.pos]})`);
       else key = this.readUnquoted(Stop.Key);
       this.skipSpace();
       if (this.pos >= t.length) this.fail('Unexpected End Of File');
