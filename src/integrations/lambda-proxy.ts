@@ -5,23 +5,8 @@
 import { contentType, firstAcceptType, isBinaryMediaType } from '../pipeline/media-types.js';
 import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
 import { invokeForIntegration } from '../lambda/gateway.js';
+import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
 import type { IntegrationHandler } from './types.js';
-
-/** Headers API Gateway drops before calling the integration (§5.1, hop-by-hop). */
-const DROPPED_REQUEST_HEADERS = new Set([
-  'connection',
-  'content-length',
-  'content-md5',
-  'expect',
-  'max-forwards',
-  'proxy-authenticate',
-  'server',
-  'te',
-  'transfer-encoding',
-  'trailer',
-  'upgrade',
-  'www-authenticate',
-]);
 
 /** requestContext keys taken from $context (§4.3, §5.1); others ($context.error, overrides, waf...) are not in the event. */
 const REQUEST_CONTEXT_KEYS = [
