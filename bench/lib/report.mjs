@@ -255,25 +255,56 @@ export function svgChart(results) {
   const rowH = 28;
   const top = 78;
   const width = labelW + panelW * 2 + gap + 30;
-  const height = top + rows.length * rowH + 60;
+  const height = top + rows.length * rowH + 84;
+  const cRow = rows.find((r) => r.group === 'ceiling' && !r.skipped);
   const panels = [
-    { key: 'rps', title: 'Requests per second (higher is better)', x: labelW, format: fmt.int, extra: (r) => (r.ofCeiling !== undefined && r.group !== 'ceiling' ? ` (${fmt.pct(r.ofCeiling)})` : '') },
-    { key: 'p99', title: 'p99 latency, ms (lower is better)', x: labelW + panelW + gap, format: fmt.ms, extra: () => '' },
+    {
+      key: 'rps',
+      title: 'Requests per second (higher is better)',
+      x: labelW,
+      format: fmt.int,
+      extra: (r) => (r.ofCeiling !== undefined && r.group !== 'ceiling' ? ` (${fmt.pct(r.ofCeiling)})` : ''),
+      log: false,
+      marks: cRow ? [[cRow.rps * 0.6, '60 %'], [cRow.rps * 0.45, '45 %']] : [],
+    },
+    {
+      key: 'p99',
+      title: 'p99 latency, ms, log scale (lower is better)',
+      x: labelW + panelW + gap,
+      format: fmt.ms,
+      extra: () => '',
+      log: true,
+      marks: cRow ? [[cRow.p99 * 2, '2x ceiling']] : [],
+    },
   ];
   const o = [];
   o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
   o.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
   o.push(`<text x="12" y="22" font-size="16" font-weight="bold">restgate benchmark: routes vs bare node:http ceiling and serverless-offline</text>`);
   o.push(`<text x="12" y="40" fill="#555">${esc(machineLine(results))}</text>`);
-  o.push(`<text x="12" y="56" fill="#555">${esc(`${results.options.connections} connections, ${results.options.duration} s per route${results.options.quick ? ' (quick run)' : ''}`)}</text>`);
+  o.push(`<text x="12" y="56" fill="#555">${esc(`${results.options.connections} connections, ${results.options.duration} s per route${results.options.quick ? ' (quick run)' : ''}; dashed lines: goals relative to the ceiling`)}</text>`);
+  const bottom = top + rows.length * rowH;
   for (const p of panels) {
-    const max = niceMax(Math.max(0, ...rows.filter((r) => !r.skipped).map((r) => r[p.key] ?? 0)));
+    const values = rows.filter((r) => !r.skipped && r[p.key] > 0).map((r) => r[p.key]);
     const innerW = panelW - 90;
+    let scale;
+    let ticks;
+    if (p.log) {
+      const lo = 10 ** Math.floor(Math.log10(Math.max(0.01, Math.min(...values, ...p.marks.map((m) => m[0]), 1))));
+      const hi = 10 ** Math.ceil(Math.log10(Math.max(...values, ...p.marks.map((m) => m[0]), lo * 10)));
+      scale = (v) => (innerW * (Math.log10(Math.max(v, lo)) - Math.log10(lo))) / (Math.log10(hi) - Math.log10(lo));
+      ticks = [];
+      for (let t = lo; t <= hi * 1.0001; t *= 10) ticks.push(t);
+    } else {
+      const max = niceMax(Math.max(0, ...values));
+      scale = (v) => (innerW * v) / max;
+      ticks = [0, 1, 2, 3, 4].map((t) => (max * t) / 4);
+    }
     o.push(`<text x="${p.x}" y="${top - 8}" font-weight="bold">${esc(p.title)}</text>`);
-    for (let t = 0; t <= 4; t++) {
-      const x = p.x + (innerW * t) / 4;
-      o.push(`<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${top + rows.length * rowH}" stroke="#e5e5e5"/>`);
-      o.push(`<text x="${x.toFixed(1)}" y="${top + rows.length * rowH + 14}" text-anchor="middle" fill="#777" font-size="10">${esc(p.format((max * t) / 4))}</text>`);
+    for (const t of ticks) {
+      const x = p.x + scale(t);
+      o.push(`<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="#e5e5e5"/>`);
+      o.push(`<text x="${x.toFixed(1)}" y="${bottom + 14}" text-anchor="middle" fill="#777" font-size="10">${esc(p.log ? String(t) : p.format(t))}</text>`);
     }
     rows.forEach((r, i) => {
       const y = top + i * rowH + (rowH - barH) / 2;
@@ -282,10 +313,15 @@ export function svgChart(results) {
         return;
       }
       const v = r[p.key] ?? 0;
-      const w = Math.max(1, (innerW * v) / max);
+      const w = Math.max(1, scale(v));
       o.push(`<rect x="${p.x}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${barH}" fill="${COLORS[r.group]}"><title>${esc(`${r.name}: ${p.format(v)}`)}</title></rect>`);
       o.push(`<text x="${(p.x + w + 4).toFixed(1)}" y="${(y + barH / 2 + 4).toFixed(1)}">${esc(p.format(v) + p.extra(r))}</text>`);
     });
+    for (const [k, [v, label]] of p.marks.entries()) {
+      const x = p.x + scale(v);
+      o.push(`<line x1="${x.toFixed(1)}" y1="${top - 2}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="#2ca02c" stroke-dasharray="4 3"/>`);
+      o.push(`<text x="${x.toFixed(1)}" y="${bottom + 26 + 11 * k}" text-anchor="middle" fill="#2ca02c" font-size="10">${esc(label)}</text>`);
+    }
   }
   rows.forEach((r, i) => {
     const y = top + i * rowH + rowH / 2 + 4;
