@@ -38,7 +38,10 @@ export const LIMITS = {
 export class RenderFailure extends Error {}
 
 class StopSignal {}
-class BreakSignal {}
+class BreakSignal {
+  /** The scope to break out of ($foreach.parent ...); undefined = innermost. */
+  constructor(readonly scope: unknown = undefined) {}
+}
 
 export interface RenderOptions {
   /** Print null references literally (plain Velocity 1.7) instead of as '' (API Gateway). */
@@ -175,10 +178,12 @@ class Compiler {
       }
       case 'foreach':
         return this.foreachNode(n.name, this.expr(n.iter), this.block(n.body));
-      case 'break':
-        return () => {
-          throw new BreakSignal();
+      case 'break': {
+        const scope = n.scope ? this.expr(n.scope) : undefined;
+        return (st) => {
+          throw new BreakSignal(scope ? scope(st) : undefined);
         };
+      }
       case 'stop':
         return () => {
           throw new StopSignal();
@@ -346,7 +351,12 @@ class Compiler {
             const lt = literalOf(e.l);
             const rt = literalOf(e.r);
             return (st) => {
-              const v = arithmetic(op, nn(l(st)), nn(r(st)), lt, rt);
+              let v: unknown;
+              try {
+                v = arithmetic(op, nn(l(st)), nn(r(st)), lt, rt);
+              } catch (err) {
+                javaFailure(err, `operator ${op}`);
+              }
               if (typeof v === 'string' && v.length > LIMITS.outputChars) throw new RenderFailure('string too large');
               return v;
             };
@@ -520,7 +530,7 @@ class Compiler {
           try {
             body(st);
           } catch (e) {
-            if (e instanceof BreakSignal) break;
+            if (e instanceof BreakSignal && (e.scope === undefined || e.scope === null || e.scope === scope)) break;
             throw e;
           }
         }

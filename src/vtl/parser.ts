@@ -47,7 +47,7 @@ export type Node =
   | { k: 'set'; ref: RefExpr; value: Expr; line: number; column: number }
   | { k: 'if'; branches: Array<{ cond: Expr; body: Node[] }>; otherwise: Node[] | undefined }
   | { k: 'foreach'; name: string; iter: Expr; body: Node[]; line: number; column: number }
-  | { k: 'break' }
+  | { k: 'break'; scope: Expr | undefined }
   | { k: 'stop' }
   | { k: 'define'; name: string; body: Node[] }
   | { k: 'call'; name: string; args: Expr[]; text: string; line: number; column: number }
@@ -192,7 +192,7 @@ class Parser {
               // escaped directive: print it literally
               text += half + src.slice(after, name.end);
               this.pos = name.end;
-                            continue;
+              continue;
             }
             text += half;
             this.pos = after;
@@ -201,7 +201,7 @@ class Parser {
         }
         text += '\\'.repeat(n);
         this.pos = start + n;
-                continue;
+        continue;
       }
       if (c === '#') {
         const nx = src[this.pos + 1];
@@ -253,9 +253,10 @@ class Parser {
           // not a directive after all: literal '#'
           this.pos = dpos;
         }
+        if (this.pos === src.length - 1 && this.topLevel) throw this.error("lexical error: template ends with '#'");
         text += '#';
         this.pos++;
-                continue;
+        continue;
       }
       // plain text run
       let end = this.pos;
@@ -329,7 +330,16 @@ class Parser {
       case 'stop': {
         this.pos = end;
         if (!braced && isIdChar(src[end])) return undefined;
-        return { k: name };
+        if (name === 'stop') return { k: 'stop' };
+        let scope: Expr | undefined;
+        if (src[this.pos] === '(') {
+          this.pos++;
+          this.skipWs();
+          if (src[this.pos] !== ')') scope = this.parsePrimary(true);
+          this.skipWs();
+          this.expect(')', "')' closing #break");
+        }
+        return { k: 'break', scope };
       }
       case 'set': {
         this.pos = end;
@@ -516,6 +526,12 @@ class Parser {
     if (src[i] === '!') {
       silent = true;
       i++;
+      if (i >= src.length && this.topLevel) throw this.error("lexical error: template ends with '$!'", i);
+      if (src[i] !== '{' && !isIdStart(src[i])) {
+        // 1.7 prints a dangling `$!` as `$`
+        this.pos = i;
+        return { k: 'text', v: '$' };
+      }
     }
     let formal = false;
     if (src[i] === '{') {
@@ -578,12 +594,10 @@ class Parser {
       break;
     }
     if (formal) {
-      if (src[this.pos] !== '}') return undefined;
+      if (src[this.pos] !== '}') throw this.error("expected '}' closing ${...}");
       this.pos++;
     }
-    let text = src.slice(start, this.pos);
-    // the printed literal drops the silent marker? no: 1.7 prints `$!x` literally only when not silent
-    text = text.replace(/^\$!/, '$');
+    const text = src.slice(start, this.pos);
     return { root, parts, text, line, column };
   }
 

@@ -2,7 +2,7 @@
 // printing, truthiness, equality, MathUtils arithmetic, property lookup and Java methods.
 
 import { isJsonArray, JavaBigDecimal, JavaDouble, type JavaValue } from './values.js';
-import { javaDoubleToString, toJson } from './json.js';
+import { bigDecimalToString, javaDoubleToString, toJson } from './json.js';
 import { javaRegex, javaReplace, javaSplit } from './java-regex.js';
 
 /** A Java exception thrown by a method a template called (the render fails, as in Velocity). */
@@ -241,31 +241,44 @@ function toDouble(n: Num): number {
   return Number(n.text);
 }
 
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/** java.math.BigInteger (beyond the long range); smaller bigints are Longs. */
+function isBigInteger(v: unknown): v is bigint {
+  return typeof v === 'bigint' && (v < LONG_MIN || v > LONG_MAX);
+}
+
+type Base = 'long' | 'bigint' | 'double' | 'decimal';
+
+/** org.apache.velocity.util.MathUtils.findCalculationBase (1.7). */
+function calculationBase(a: Num, b: Num): Base {
+  const aInt = isIntegral(a);
+  const bInt = isIntegral(b);
+  const big = isBigInteger(a) || isBigInteger(b);
+  if (a instanceof JavaBigDecimal || b instanceof JavaBigDecimal || ((!aInt || !bInt) && big)) return 'decimal';
+  if (aInt && bInt) return big ? 'bigint' : 'long';
+  return 'double';
+}
+
 export function compareNumbers(a: Num, b: Num): number {
-  if (isIntegral(a) && isIntegral(b)) {
+  const base = calculationBase(a, b);
+  if (base === 'long' || base === 'bigint') {
     if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-    const x = BigInt(a);
-    const y = BigInt(b);
+    const x = BigInt(a as number | bigint);
+    const y = BigInt(b as number | bigint);
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  if (a instanceof JavaBigDecimal || b instanceof JavaBigDecimal) {
-    const r = compareDecimal(a, b);
-    if (r !== undefined) return r;
+  if (base === 'decimal') {
+    const da = toDec(a);
+    const db = toDec(b);
+    const scale = Math.max(da.scale, db.scale);
+    const x = da.unscaled * 10n ** BigInt(scale - da.scale);
+    const y = db.unscaled * 10n ** BigInt(scale - db.scale);
+    return x < y ? -1 : x > y ? 1 : 0;
   }
   const x = toDouble(a);
   const y = toDouble(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/** Exact comparison of decimals (BigDecimal vs integral/BigDecimal), undefined when a double is involved. */
-function compareDecimal(a: Num, b: Num): number | undefined {
-  if (a instanceof JavaDouble || b instanceof JavaDouble) return undefined;
-  const da = toDec(a);
-  const db = toDec(b);
-  if (!da || !db) return undefined;
-  const scale = Math.max(da.scale, db.scale);
-  const x = da.unscaled * 10n ** BigInt(scale - da.scale);
-  const y = db.unscaled * 10n ** BigInt(scale - db.scale);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -273,31 +286,62 @@ interface Dec {
   unscaled: bigint;
   scale: number;
 }
-function toDec(n: Num): Dec | undefined {
-  if (isIntegral(n)) return { unscaled: BigInt(n), scale: 0 };
+
+/** new BigDecimal(double): the exact binary value, smallest scale. */
+function doubleToDec(d: number): Dec {
+  if (!Number.isFinite(d)) throw new JavaException('java.lang.NumberFormatException', 'Infinite or NaN');
+  if (d === 0) return { unscaled: 0n, scale: 0 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, d);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const exp = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e: number;
+  if (exp === 0) e = -1074;
+  else {
+    mant |= 1n << 52n;
+    e = exp - 1075;
+  }
+  let unscaled: bigint;
+  let scale: number;
+  if (e >= 0) {
+    unscaled = mant << BigInt(e);
+    scale = 0;
+  } else {
+    unscaled = mant * 5n ** BigInt(-e);
+    scale = -e;
+  }
+  while (scale > 0 && unscaled % 10n === 0n) {
+    unscaled /= 10n;
+    scale--;
+  }
+  return { unscaled: hi >>> 31 ? -unscaled : unscaled, scale };
+}
+
+/** MathUtils.toBigDecimal: BigDecimal as is, BigInteger exactly, anything else via doubleValue(). */
+function toDec(n: Num): Dec {
   if (n instanceof JavaBigDecimal) {
     const m = /^(-?)(\d*)(?:\.(\d*))?(?:E([+-]?\d+))?$/i.exec(n.text);
-    if (!m) return undefined;
-    const digits = (m[2] ?? '') + (m[3] ?? '');
-    let scale = (m[3] ?? '').length - (m[4] ? parseInt(m[4], 10) : 0);
-    let unscaled = BigInt(digits || '0');
-    if (m[1]) unscaled = -unscaled;
-    if (scale < 0) {
-      unscaled *= 10n ** BigInt(-scale);
-      scale = 0;
+    if (m) {
+      const digits = (m[2] ?? '') + (m[3] ?? '');
+      let scale = (m[3] ?? '').length - (m[4] ? parseInt(m[4], 10) : 0);
+      let unscaled = BigInt(digits || '0');
+      if (m[1]) unscaled = -unscaled;
+      if (scale < 0) {
+        unscaled *= 10n ** BigInt(-scale);
+        scale = 0;
+      }
+      return { unscaled, scale };
     }
-    return { unscaled, scale };
+    return doubleToDec(Number(n.text));
   }
-  return undefined;
+  if (isBigInteger(n)) return { unscaled: n, scale: 0 };
+  return doubleToDec(toDouble(n));
 }
-function decToText(d: Dec): string {
-  const neg = d.unscaled < 0n;
-  let s = (neg ? -d.unscaled : d.unscaled).toString();
-  if (d.scale > 0) {
-    s = s.padStart(d.scale + 1, '0');
-    s = s.slice(0, s.length - d.scale) + '.' + s.slice(s.length - d.scale);
-  }
-  return (neg ? '-' : '') + s;
+
+function decValue(d: Dec): JavaBigDecimal {
+  return new JavaBigDecimal(bigDecimalToString(`${d.unscaled}E${-d.scale}`));
 }
 
 // ---------------------------------------------------------------------------
@@ -322,7 +366,8 @@ export function arithmetic(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unkno
   }
   if (!isNumber(a) || !isNumber(b)) return null;
   if ((op === '/' || op === '%') && isZero(b)) return null;
-  if (isIntegral(a) && isIntegral(b)) {
+  const base = calculationBase(a, b);
+  if (base === 'long' || base === 'bigint') {
     if (typeof a === 'number' && typeof b === 'number') {
       let r: number;
       switch (op) {
@@ -334,8 +379,8 @@ export function arithmetic(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unkno
       }
       if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
     }
-    const x = BigInt(a);
-    const y = BigInt(b);
+    const x = BigInt(a as number | bigint);
+    const y = BigInt(b as number | bigint);
     switch (op) {
       case '+': return normInt(x + y);
       case '-': return normInt(x - y);
@@ -344,7 +389,7 @@ export function arithmetic(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unkno
       case '%': return normInt(x % y);
     }
   }
-  if (a instanceof JavaDouble || b instanceof JavaDouble) {
+  if (base === 'double') {
     const x = toDouble(a);
     const y = toDouble(b);
     switch (op) {
@@ -355,27 +400,25 @@ export function arithmetic(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unkno
       case '%': return new JavaDouble(x % y);
     }
   }
-  // BigDecimal with integral or BigDecimal
-  const da = toDec(a)!;
-  const db = toDec(b)!;
+  if (op === '%') throw new JavaException('java.lang.ArithmeticException', 'Cannot calculate the modulo of BigDecimals.');
+  const da = toDec(a);
+  const db = toDec(b);
   const scale = Math.max(da.scale, db.scale);
   const x = da.unscaled * 10n ** BigInt(scale - da.scale);
   const y = db.unscaled * 10n ** BigInt(scale - db.scale);
   switch (op) {
-    case '+': return new JavaBigDecimal(decToText({ unscaled: x + y, scale }));
-    case '-': return new JavaBigDecimal(decToText({ unscaled: x - y, scale }));
-    case '*': return new JavaBigDecimal(decToText({ unscaled: da.unscaled * db.unscaled, scale: da.scale + db.scale }));
-    case '%': return new JavaBigDecimal(decToText({ unscaled: x % y, scale }));
+    case '+': return decValue({ unscaled: x + y, scale });
+    case '-': return decValue({ unscaled: x - y, scale });
+    case '*': return decValue({ unscaled: da.unscaled * db.unscaled, scale: da.scale + db.scale });
     case '/': {
-      // MathUtils uses BigDecimal.divide(b, ROUND_HALF_DOWN) keeping a's scale
+      // BigDecimal.divide(divisor, ROUND_HALF_DOWN): the dividend's scale
       const num = da.unscaled * 10n ** BigInt(db.scale);
-      const q = num / db.unscaled;
+      let q = num / db.unscaled;
       const rem = num % db.unscaled;
-      let r = q;
       const twice = (rem < 0n ? -rem : rem) * 2n;
       const den = db.unscaled < 0n ? -db.unscaled : db.unscaled;
-      if (twice > den) r += (num < 0n) !== (db.unscaled < 0n) ? -1n : 1n;
-      return new JavaBigDecimal(decToText({ unscaled: r, scale: da.scale }));
+      if (twice > den) q += (num < 0n) !== (db.unscaled < 0n) ? -1n : 1n;
+      return decValue({ unscaled: q, scale: da.scale });
     }
   }
 }
@@ -558,6 +601,15 @@ function stringMethod(s: string, name: string, args: unknown[]): CallResult {
       return ic ? javaUpper(x) === javaUpper(y) || javaLower(x) === javaLower(y) : x === y;
     }
     case 'valueOf': if (n === 1) return toJavaString(a0); break;
+    case 'format':
+      // static String.format(String, Object...) called through an instance
+      if (n >= 1 && typeof a0 === 'string') return javaFormat(a0, n === 2 && Array.isArray(a1) && !isJsonArray(a1) ? a1 : args.slice(1));
+      break;
+    case 'join':
+      // static String.join(CharSequence, Iterable | CharSequence...)
+      if (n === 2 && typeof a0 === 'string' && Array.isArray(a1)) return a1.map((x) => toJavaString(x)).join(a0);
+      if (n >= 1 && typeof a0 === 'string' && args.slice(1).every((x) => typeof x === 'string')) return args.slice(1).join(a0);
+      break;
     case 'repeat': if (n === 1 && asInt(a0) !== undefined) {
       const c = asInt(a0)!;
       if (c < 0) throw new JavaException('java.lang.IllegalArgumentException', `count is negative: ${c}`);
@@ -599,7 +651,8 @@ function listMethod(l: unknown[], name: string, args: unknown[]): CallResult {
     case 'isEmpty': if (n === 0) return l.length === 0; break;
     case 'toString': if (n === 0) return toJavaString(l); break;
     case 'hashCode': if (n === 0) return javaHashCode(l); break;
-    case 'getClass': if (n === 0) return new JavaClassRef('java.util.ArrayList'); break;
+    case 'getClass': if (n === 0) return new JavaClassRef(isJsonArray(l) ? 'net.minidev.json.JSONArray' : 'java.util.ArrayList'); break;
+    case 'iterator': case 'listIterator': if (n === 0) return javaIterator(l); break;
     case 'clear': if (n === 0) { l.length = 0; return undefined; } break;
     case 'get': if (n === 1 && asInt(a0) !== undefined) { const i = asInt(a0)!; indexCheck(i, l.length); return l[i] ?? null; } break;
     case 'contains': if (n === 1) return l.some((x) => javaEquals(x, a0)); break;
@@ -809,4 +862,137 @@ export function iterable(v: unknown): unknown[] | null {
     if (Array.isArray(it)) return it;
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// java.util.Iterator, String.format / String.join
+
+class JavaIterator extends HostObject {
+  readonly javaClass = 'java.util.ArrayList$Itr';
+  private i = 0;
+  constructor(readonly items: unknown[]) {
+    super();
+  }
+  call(name: string, args: unknown[]): CallResult {
+    if (args.length !== 0) return NO_METHOD;
+    if (name === 'hasNext') return this.i < this.items.length;
+    if (name === 'next') {
+      if (this.i >= this.items.length) throw new JavaException('java.util.NoSuchElementException', 'null');
+      return this.items[this.i++] ?? null;
+    }
+    if (name === 'toString') return this.toJavaString();
+    return NO_METHOD;
+  }
+  toJavaString(): string {
+    return 'java.util.ArrayList$Itr@' + (this.items.length >>> 0).toString(16);
+  }
+}
+
+export function javaIterator(items: unknown[]): HostObject {
+  return new JavaIterator(items);
+}
+
+/** java.util.Formatter for the common conversions (%s %d %f %x %o %e %b %c %n %%). */
+export function javaFormat(fmt: string, args: unknown[]): string {
+  const re = /%(\d+\$)?([-#+ 0,(<]*)?(\d+)?(\.\d+)?([a-zA-Z%])/g;
+  let out = '';
+  let last = 0;
+  let next = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(fmt)) !== null) {
+    out += fmt.slice(last, m.index);
+    last = re.lastIndex;
+    const [spec, argIdx, flags = '', widthS, precS, conv] = m as unknown as [string, string | undefined, string | undefined, string | undefined, string | undefined, string];
+    if (conv === 'n') {
+      out += '\n';
+      continue;
+    }
+    if (conv === '%') {
+      out += pad('%', widthS, flags);
+      continue;
+    }
+    let arg: unknown;
+    if (argIdx) {
+      const k = parseInt(argIdx, 10) - 1;
+      if (k >= args.length) throw new JavaException('java.util.MissingFormatArgumentException', `Format specifier '${spec}'`);
+      arg = args[k];
+    } else {
+      if (next >= args.length) throw new JavaException('java.util.MissingFormatArgumentException', `Format specifier '${spec}'`);
+      arg = args[next++];
+    }
+    const prec = precS ? parseInt(precS.slice(1), 10) : undefined;
+    let s: string;
+    switch (conv) {
+      case 's':
+      case 'S':
+        s = arg === null || arg === undefined ? 'null' : toJavaString(arg);
+        if (prec !== undefined) s = s.slice(0, prec);
+        if (conv === 'S') s = s.toUpperCase();
+        break;
+      case 'b':
+      case 'B':
+        s = String(arg === null || arg === undefined ? false : typeof arg === 'boolean' ? arg : true);
+        if (conv === 'B') s = s.toUpperCase();
+        break;
+      case 'd':
+      case 'x':
+      case 'X':
+      case 'o': {
+        if (!isIntegral(arg)) throw new JavaException('java.util.IllegalFormatConversionException', `${conv} != ${javaClassName(arg)}`);
+        const v = BigInt(arg);
+        if (conv === 'd') {
+          let digits = (v < 0n ? -v : v).toString();
+          if (flags.includes(',')) digits = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+          s = (v < 0n ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + digits;
+        } else {
+          const bits = typeof arg === 'number' && arg >= -2147483648 && arg <= 2147483647 ? 32 : 64;
+          const u = v < 0n ? BigInt.asUintN(bits, v) : v;
+          s = u.toString(conv === 'o' ? 8 : 16);
+          if (conv === 'X') s = s.toUpperCase();
+        }
+        if (flags.includes('0') && widthS) {
+          const w = parseInt(widthS, 10);
+          const sign = /^[-+ ]/.test(s) ? s[0]! : '';
+          s = sign + s.slice(sign.length).padStart(w - sign.length, '0');
+        }
+        break;
+      }
+      case 'f':
+      case 'e':
+      case 'E': {
+        if (!isNumber(arg) || isIntegral(arg)) throw new JavaException('java.util.IllegalFormatConversionException', `${conv} != ${javaClassName(arg)}`);
+        const d = toDouble(arg);
+        const p = prec ?? 6;
+        if (conv === 'f') {
+          s = d.toFixed(p);
+          if (flags.includes(',')) s = s.replace(/^(-?\d+)/, (x) => x.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+        } else {
+          s = d.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
+          if (conv === 'E') s = s.toUpperCase();
+        }
+        if (d >= 0 && flags.includes('+')) s = '+' + s;
+        if (flags.includes('0') && widthS) {
+          const w = parseInt(widthS, 10);
+          const sign = /^[-+]/.test(s) ? s[0]! : '';
+          s = sign + s.slice(sign.length).padStart(w - sign.length, '0');
+        }
+        break;
+      }
+      case 'c':
+        if (typeof arg === 'string' && arg.length === 1) s = arg;
+        else if (typeof arg === 'number') s = String.fromCodePoint(arg);
+        else throw new JavaException('java.util.IllegalFormatConversionException', `c != ${javaClassName(arg)}`);
+        break;
+      default:
+        throw new JavaException('java.util.UnknownFormatConversionException', `Conversion = '${conv}'`);
+    }
+    out += pad(s, widthS, flags);
+  }
+  return out + fmt.slice(last);
+}
+
+function pad(s: string, widthS: string | undefined, flags: string): string {
+  if (!widthS) return s;
+  const w = parseInt(widthS, 10);
+  return flags.includes('-') ? s.padEnd(w) : s.padStart(w);
 }
