@@ -4,7 +4,7 @@
 import { InputObject, RequestOverride, ResponseOverride, UtilObject } from './apigw.js';
 import { compileAst, LIMITS, RenderFailure, type Program, type RenderOptions } from './compile.js';
 import { parse, ParseError } from './parser.js';
-import { fromPlain } from './runtime.js';
+import { fromPlain, JavaException } from './runtime.js';
 
 export { LIMITS } from './compile.js';
 export type { RenderOptions } from './compile.js';
@@ -78,6 +78,9 @@ function run(template: CompiledTemplate, vars: Map<string, unknown>, options: Re
   } catch (e) {
     if (e instanceof RenderFailure) throw new VtlRenderError(e.message);
     if (e instanceof RangeError) throw new VtlRenderError(`template evaluation failed: ${e.message}`);
+    if (e instanceof JavaException) throw new VtlRenderError(`${e.javaClass}: ${e.message}`);
+    // never let an unexpected engine failure escape as anything but a render error
+    if (e instanceof Error) throw new VtlRenderError(`template evaluation failed: ${e.name}: ${e.message}`);
     throw e;
   }
 }
