@@ -151,6 +151,7 @@ function build(ctx: BuildContext, doc: Record<string, unknown>, oas3: boolean): 
   const modelsPointer = oas3 ? '/components/schemas' : '/definitions';
   const rawModels = oas3 ? components.schemas : doc.definitions;
   if (rawModels !== undefined && rawModels !== null) models = { ...expectObject(ctx, rawModels, modelsPointer, 'models') };
+  reportCircularRefs(ctx, models, modelsPointer);
 
   let consumes: string[] | undefined;
   if (!oas3 && Array.isArray(doc.consumes)) consumes = doc.consumes.filter((c): c is string => typeof c === 'string');
@@ -514,4 +515,24 @@ function parseGatewayResponses(
     out[type as GatewayResponseType] = { statusCode, responseParameters, responseTemplates };
   }
   return out;
+}
+
+/**
+ * Circular $refs survive dereferencing as `{ $ref }` objects (refs.ts). They cannot be
+ * validated against (the draft-04 validator compiles each model on its own), so each is
+ * reported once, where it is written.
+ */
+function reportCircularRefs(ctx: BuildContext, models: Record<string, unknown>, pointer: string): void {
+  const seen = new Set<object>();
+  const walk = (node: unknown, at: string): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) return node.forEach((v, i) => walk(v, ptr(at, i)));
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') {
+        warn(ctx, ptr(at, k), `circular $ref '${v}' is kept as is: request bodies cannot be validated against a recursive model`);
+      } else walk(v, ptr(at, k));
+    }
+  };
+  for (const [name, schema] of Object.entries(models)) walk(schema, ptr(pointer, name));
 }
