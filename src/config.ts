@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 
 export interface FunctionConfig {
   /** Lambda-style `file.export` (e.g. `src/app.handler`), relative to the function's code root. */
@@ -70,8 +70,16 @@ const schema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: false, strict: true });
-const validate = ajv.compile(schema);
+// ajv and yaml load only when a config file exists (start-up time, see bench).
+const require = createRequire(import.meta.url);
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    compiled = new Ajv({ allErrors: false, strict: true }).compile(schema);
+  }
+  return compiled;
+}
 
 export function defaultConfig(): RestgateConfig {
   return { functions: {}, stageVariables: {} };
@@ -95,6 +103,7 @@ function describe(error: ErrorObject): { pointer: string; problem: string } {
 /** Validates an already parsed config object; `file` names it in errors. */
 export function validateConfig(value: unknown, file: string): RestgateConfig {
   if (value === null || value === undefined) return defaultConfig();
+  const validate = validator();
   if (!validate(value)) {
     const first = validate.errors?.[0];
     const { pointer, problem } = first ? describe(first) : { pointer: '', problem: 'is invalid' };
@@ -122,7 +131,7 @@ export async function loadConfig(definitionDir: string): Promise<RestgateConfig>
   }
   let value: unknown;
   try {
-    value = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    value = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (err) {
     throw new ConfigError(file, '', `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
   }

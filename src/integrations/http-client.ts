@@ -4,8 +4,7 @@
 // Response header names keep the case the backend sent (raw headers), because
 // `integration.response.header.<name>` lookups are case-sensitive (§3.5).
 
-import { Agent } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Pairs } from '../pipeline/types.js';
 
 export interface HttpClientRequest {
@@ -112,17 +111,29 @@ function parsedToPairs(headers: Record<string, string | string[] | undefined>): 
 
 /** Creates the per-server client. */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const agent = new Agent({
-    keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
-    ...(options.connections !== undefined ? { connections: options.connections } : {}),
-    // Our own deadline (timeoutInMillis, at most 29 s) governs; undici's must never fire first.
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    connect: { timeout: 60_000 },
-  });
+  // undici is loaded with the first request (~100 ms of start-up most APIs never need).
+  let agentPromise: Promise<Agent> | undefined;
+  const loadAgent = () =>
+    (agentPromise ??= import('undici').then(
+      ({ Agent }) =>
+        new Agent({
+          keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
+          ...(options.connections !== undefined ? { connections: options.connections } : {}),
+          // Our own deadline (timeoutInMillis, at most 29 s) governs; undici's must never fire first.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+          connect: { timeout: 60_000 },
+        }),
+    ));
+  let agent: Agent | undefined;
   let closed = false;
 
-  function request(req: HttpClientRequest): Promise<HttpClientResponse> {
+  async function request(req: HttpClientRequest): Promise<HttpClientResponse> {
+    agent ??= await loadAgent();
+    return dispatch(agent, req);
+  }
+
+  function dispatch(agent: Agent, req: HttpClientRequest): Promise<HttpClientResponse> {
     if (closed) return Promise.reject(new HttpClientError('network', 'HTTP client is closed'));
     let url: URL;
     try {
@@ -213,7 +224,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     async close() {
       if (closed) return;
       closed = true;
-      await agent.close();
+      if (agentPromise) await (await agentPromise).close();
     },
   };
 }

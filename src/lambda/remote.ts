@@ -1,7 +1,7 @@
 // Invokes functions on any Lambda Invoke API endpoint (AWS itself, another
 // restgate, LocalStack, SAM local...) with the official SDK client.
 
-import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaInvoker } from './types.js';
 
 export interface RemoteInvokerOptions {
@@ -19,17 +19,24 @@ function isLoopback(endpoint: string): boolean {
 }
 
 export function createRemoteInvoker(options: RemoteInvokerOptions): LambdaInvoker {
-  const client = new LambdaClient({
-    endpoint: options.endpoint,
-    region: options.region ?? process.env['AWS_REGION'] ?? 'us-east-1',
-    maxAttempts: 1,
-    // A local endpoint needs no real credentials; elsewhere the SDK's default chain applies.
-    ...(isLoopback(options.endpoint) ? { credentials: { accessKeyId: 'restgate', secretAccessKey: 'restgate' } } : {}),
-  });
+  // The SDK is loaded on first use: most runs never invoke remotely, and it costs ~100 ms of start-up.
+  let sdk: Promise<{ client: LambdaClient; InvokeCommand: typeof import('@aws-sdk/client-lambda').InvokeCommand }> | undefined;
+  const load = () =>
+    (sdk ??= import('@aws-sdk/client-lambda').then(({ LambdaClient, InvokeCommand }) => ({
+      InvokeCommand,
+      client: new LambdaClient({
+        endpoint: options.endpoint,
+        region: options.region ?? process.env['AWS_REGION'] ?? 'us-east-1',
+        maxAttempts: 1,
+        // A local endpoint needs no real credentials; elsewhere the SDK's default chain applies.
+        ...(isLoopback(options.endpoint) ? { credentials: { accessKeyId: 'restgate', secretAccessKey: 'restgate' } } : {}),
+      }),
+    })));
 
   return {
     has: () => true,
     async invoke(request: InvokeRequest): Promise<InvokeResult> {
+      const { client, InvokeCommand } = await load();
       let out: InvokeCommandOutput;
       try {
         out = await client.send(
@@ -56,7 +63,7 @@ export function createRemoteInvoker(options: RemoteInvokerOptions): LambdaInvoke
       };
     },
     async close() {
-      client.destroy();
+      if (sdk) (await sdk).client.destroy();
     },
   };
 }

@@ -2,21 +2,25 @@
 // method's draft-04 model. Failures become BAD_REQUEST_PARAMETERS /
 // BAD_REQUEST_BODY gateway responses (§9).
 
-import AjvDraft04 from 'ajv-draft-04';
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ApiDefinition, Method } from '../definition/model.js';
 import { contentType } from './media-types.js';
 import { GatewayError, type IncomingRequest, type Pairs } from './types.js';
 
+// Loaded on the first validation: most APIs never validate, and ajv costs start-up time.
 // CommonJS module: the class is both module.exports and .default.
-const ajv = new AjvDraft04.default({
-  verbose: true, // errors carry the failing data (used in the messages)
-  allErrors: true, // AWS (json-schema-validator) reports every violation
-  strict: false, // API Gateway models carry title, $schema, vendor keys …
-  validateFormats: false, // no format plug-in installed; recorded in docs/fidelity.md
-  addUsedSchema: false, // models may repeat the same `id`
-  logger: false,
-});
+type AjvDraft04 = InstanceType<(typeof import('ajv-draft-04'))['default']>;
+let ajvInstance: AjvDraft04 | undefined;
+const ajv = (): AjvDraft04 =>
+  (ajvInstance ??= new (createRequire(import.meta.url)('ajv-draft-04') as typeof import('ajv-draft-04')).default({
+    verbose: true, // errors carry the failing data (used in the messages)
+    allErrors: true, // AWS (json-schema-validator) reports every violation
+    strict: false, // API Gateway models carry title, $schema, vendor keys …
+    validateFormats: false, // no format plug-in installed; recorded in docs/fidelity.md
+    addUsedSchema: false, // models may repeat the same `id`
+    logger: false,
+  }));
 
 type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; problem: string };
 const compiled = new WeakMap<object, Compiled>();
@@ -25,7 +29,7 @@ function compile(schema: object): Compiled {
   let entry = compiled.get(schema);
   if (entry === undefined) {
     try {
-      entry = { ok: true, validate: ajv.compile(schema) };
+      entry = { ok: true, validate: ajv().compile(schema) };
     } catch (e) {
       entry = { ok: false, problem: e instanceof Error ? e.message : String(e) };
     }
