@@ -797,6 +797,45 @@ export class CompiledJsonPath {
   }
 }
 
+const SIGNIFICANT_SPACE = /[ \t\n\r]/;
+
+/** Jayway Utils.unescape for bracket property names. */
+function unescapeProperty(s: string): string {
+  if (!s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c !== '\\' || i + 1 >= s.length) {
+      out += c;
+      continue;
+    }
+    const e = s[++i]!;
+    switch (e) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'u': {
+        const hex = s.slice(i + 1, i + 5);
+        if (/^[0-9a-fA-F]{4}$/.test(hex)) {
+          out += String.fromCharCode(parseInt(hex, 16));
+          i += 4;
+        } else out += 'u';
+        break;
+      }
+      default:
+        out += e;
+    }
+  }
+  return out;
+}
+
+/**
+ * Jayway's PathCompiler, token by token. Quirks kept: after any token a single remaining
+ * character is ignored ("$.c[" reads "$.c", "$.a[0]x" reads "$.a[0]"); after '.', a bracket
+ * token may follow ("$.a.[0]"); any other character after a token starts a property name.
+ */
 class PathCompiler {
   pos = 0;
   tokens: Token[] = [];
@@ -806,149 +845,190 @@ class PathCompiler {
     throw new InvalidJsonPathError(`${msg} (path ${JSON.stringify(this.path)})`);
   }
 
+  /** CharacterIndex.currentIsTail: at (or past) the last character. */
+  private atTail(): boolean {
+    return this.pos >= this.path.length - 1;
+  }
+
+  private nextSignificant(from: number): { ch: string | undefined; at: number } {
+    let i = from;
+    while (i < this.path.length && SIGNIFICANT_SPACE.test(this.path[i]!)) i++;
+    return { ch: this.path[i], at: i };
+  }
+
   compile(): Token[] {
     const p = this.path;
-    if (p[0] !== '$' && p[0] !== '@') this.fail('Path must start with $ or @');
+    if (p[0] !== '$' && p[0] !== '@') this.fail("Path must start with '$' or '@'");
+    if (this.atTail()) return this.tokens;
     this.pos = 1;
-    if (p.endsWith('.')) this.fail("Path must not end with a '.' or '..'");
-    while (this.pos < p.length) {
+    if (p[1] !== '.' && p[1] !== '[') this.fail(`Illegal character at position 1 expected '.' or '['`);
+    for (;;) {
       const c = p[this.pos];
       if (c === '.') {
         if (p[this.pos + 1] === '.') {
           this.tokens.push(new ScanToken());
           this.pos += 2;
-          if (p[this.pos] === '[') continue;
-          this.dotToken();
+        } else if (this.pos + 1 >= p.length) {
+          this.fail("Path must not end with a '.'");
         } else {
           this.pos++;
-          this.dotToken();
         }
-      } else if (c === '[') {
-        // Jayway ignores a lone '[' at the end of a path after a token ("$.c[" reads "$.c").
-        if (this.pos === p.length - 1 && this.tokens.length > 0) break;
-        this.bracketToken();
-      } else {
-        this.fail(`Illegal character at position ${this.pos} expected '.' or '['`);
+        if (p[this.pos] === '.') this.fail(`Character '.' on position ${this.pos} is not valid.`);
+        continue; // the token after the dot(s)
       }
+      if (c === '[') this.bracketToken();
+      else if (c === '*') {
+        this.pos++;
+        this.tokens.push(new WildcardToken());
+      } else this.propertyOrFunction();
+      if (this.atTail()) return this.tokens;
     }
-    return this.tokens;
   }
 
-  dotToken(): void {
+  private propertyOrFunction(): void {
     const p = this.path;
-    if (p[this.pos] === '*') {
-      this.pos++;
+    if (p[this.pos] === ' ' || this.pos >= p.length) this.fail(`Could not parse token starting at position ${this.pos}`);
+    const start = this.pos;
+    let i = start;
+    let fn = false;
+    for (; i < p.length; i++) {
+      const c = p[i];
+      if (c === ' ') this.fail(`Use bracket notion ['my prop'] if your property contains blank characters. position: ${this.pos}`);
+      if (c === '.' || c === '[') break;
+      if (c === '(') {
+        fn = true;
+        break;
+      }
+    }
+    const name = p.slice(start, i);
+    if (!fn) {
+      this.pos = i;
+      this.tokens.push(new PropertyToken([name]));
+      return;
+    }
+    let depth = 1;
+    let close = -1;
+    for (let j = i + 1; j < p.length; j++) {
+      if (p[j] === ')') depth--;
+      else if (p[j] === '(') depth++;
+      if (depth === 0) {
+        close = j;
+        break;
+      }
+    }
+    if (close < 0) this.fail(`Arguments to function: '${name}' are not closed properly.`);
+    const fnImpl = FUNCTIONS[name];
+    if (!fnImpl) this.fail(`Function with name: ${name} does not exist.`);
+    const args = p.slice(i + 1, close).trim();
+    // Literal number arguments only (index(1), sum(1)); other parameters are not supported.
+    const numbers: number[] = [];
+    if (args !== '') {
+      for (const a of args.split(',')) {
+        const t = a.trim();
+        if (!/^-?[0-9]+(\.[0-9]+)?$/.test(t)) this.fail(`Function parameters are not supported: ${name}(${args})`);
+        numbers.push(Number(t));
+      }
+      if (!['index', 'sum', 'avg', 'min', 'max', 'stddev'].includes(name)) {
+        this.fail(`Function parameters are not supported: ${name}(${args})`);
+      }
+    }
+    this.pos = close; // Jayway stops on the ')'; a tail check follows
+    if (close < p.length - 1) this.fail('Function must be the last token of a path');
+    this.tokens.push(new FunctionToken(name, fnImpl, numbers));
+  }
+
+  private bracketToken(): void {
+    const p = this.path;
+    const { ch, at } = this.nextSignificant(this.pos + 1);
+    if (ch === "'" || ch === '"') return this.bracketProperties(ch);
+    if (ch !== undefined && /[-0-9:]/.test(ch) && this.arrayToken()) return;
+    if (ch === '*') {
+      const close = this.nextSignificant(at + 1);
+      if (close.ch !== ']') this.fail(`Expected wildcard token to end with ']' on position ${at + 1}`);
+      this.pos = close.at + 1;
       this.tokens.push(new WildcardToken());
       return;
     }
-    if (p[this.pos] === '[') this.fail(`Could not parse token starting at position ${this.pos}. Expected ?, ', 0-9, * `);
-    const start = this.pos;
-    while (this.pos < p.length && !'.[( '.includes(p[this.pos]!)) this.pos++;
-    if (this.pos === start) this.fail(`Could not parse token starting at position ${this.pos}`);
-    const name = p.slice(start, this.pos);
-    if (p[this.pos] === ' ') this.fail(`Use bracket notion ['my prop'] if your property contains blank characters. position: ${this.pos}`);
-    if (p[this.pos] === '(') {
-      const close = p.indexOf(')', this.pos);
-      if (close < 0) this.fail('Function not closed');
-      const args = p.slice(this.pos + 1, close).trim();
-      this.pos = close + 1;
-      const fn = FUNCTIONS[name];
-      if (!fn) this.fail(`Function of name: ${name} cannot be created`);
-      // Literal number arguments only (index(1)); other parameters are not supported.
-      const numbers: number[] = [];
-      if (args !== '') {
-        for (const a of args.split(',')) {
-          const t = a.trim();
-          if (!/^-?[0-9]+(\.[0-9]+)?$/.test(t)) this.fail(`Function parameters are not supported: ${name}(${args})`);
-          numbers.push(Number(t));
-        }
-        if (!['index', 'sum', 'avg', 'min', 'max', 'stddev'].includes(name)) {
-          this.fail(`Function parameters are not supported: ${name}(${args})`);
+    if (ch === '?') {
+      const open = this.nextSignificant(at + 1);
+      if (open.ch === '(') {
+        const closeParen = this.findFilterEnd(open.at + 1);
+        const end = closeParen < 0 ? { ch: undefined, at: -1 } : this.nextSignificant(closeParen + 1);
+        if (end.ch === ']') {
+          const body = p.slice(open.at + 1, closeParen);
+          this.tokens.push(new FilterToken(new FilterParser(body, p.slice(this.pos, end.at + 1)).parse()));
+          this.pos = end.at + 1;
+          return;
         }
       }
-      if (this.pos < p.length) this.fail('Function must be the last token of a path');
-      this.tokens.push(new FunctionToken(name, fn, numbers));
-      return;
-    }
-    this.tokens.push(new PropertyToken([name]));
-  }
-
-  bracketToken(): void {
-    const p = this.path;
-    const start = this.pos;
-    let i = this.pos + 1;
-    while (p[i] === ' ') i++;
-    const c = p[i];
-    if (c === '?') {
-      // [?(...)]
-      if (p[i + 1] !== '(') this.fail('Filter must start with [?(');
-      const close = this.findFilterEnd(i + 2);
-      const body = p.slice(i + 2, close);
-      let j = close + 1;
-      while (p[j] === ' ') j++;
-      if (p[j] !== ']') this.fail('Filter must end with )]');
-      this.pos = j + 1;
-      this.tokens.push(new FilterToken(new FilterParser(body, p.slice(start, this.pos)).parse()));
-      return;
-    }
-    if (c === '*') {
-      let j = i + 1;
-      while (p[j] === ' ') j++;
-      if (p[j] !== ']') this.fail(`Could not parse token starting at position ${this.pos}`);
-      this.pos = j + 1;
-      this.tokens.push(new WildcardToken());
-      return;
-    }
-    if (c === "'" || c === '"') {
-      const props: string[] = [];
-      let j = i;
-      for (;;) {
-        while (p[j] === ' ') j++;
-        const q = p[j];
-        if (q !== "'" && q !== '"') this.fail(`Could not parse token starting at position ${this.pos}`);
-        let s = '';
-        j++;
-        while (j < p.length && p[j] !== q) {
-          if (p[j] === '\\' && j + 1 < p.length) j++;
-          s += p[j];
-          j++;
-        }
-        if (j >= p.length) this.fail("Property has not been closed - missing closing '");
-        j++;
-        props.push(s);
-        while (p[j] === ' ') j++;
-        if (p[j] === ',') {
-          j++;
-          continue;
-        }
-        if (p[j] === ']') break;
-        this.fail(`Property must be separated by comma or Property must be terminated close square bracket at index ${j}`);
-      }
-      this.pos = j + 1;
-      this.tokens.push(new PropertyToken(props));
-      return;
-    }
-    if (c !== undefined && /[-0-9:]/.test(c)) {
-      const close = p.indexOf(']', i);
-      if (close < 0) this.fail(`Could not parse token starting at position ${this.pos}`);
-      const expr = p.slice(i, close).trim();
-      if (!/^[-0-9,: ]*$/.test(expr)) this.fail(`Could not parse token starting at position ${this.pos}. Expected ?, ', 0-9, * `);
-      this.pos = close + 1;
-      if (expr.includes(':')) {
-        if (!/^[-0-9:]*$/.test(expr)) this.fail(`Failed to parse SliceOperation: ${expr}`);
-        const parts = expr.split(':');
-        const read = (k: number): number | null => (parts.length > k && parts[k] !== '' ? this.int(parts[k]!) : null);
-        const from = read(0);
-        const to = read(1);
-        if (from === null && to === null) this.fail(`Failed to parse SliceOperation: ${expr}`);
-        this.tokens.push(new SliceToken(from, to));
-      } else {
-        const idx = expr.split(',').map((s) => this.int(s.trim()));
-        this.tokens.push(new IndexToken(idx));
-      }
-      return;
+      if (open.ch === ']' || open.ch === ',') this.fail('Not enough predicates supplied for filter');
     }
     this.fail(`Could not parse token starting at position ${this.pos}. Expected ?, ', 0-9, * `);
+  }
+
+  /** [1], [1,2], [1:], [1:2], [:2]; false when the text is not an array expression. */
+  private arrayToken(): boolean {
+    const p = this.path;
+    const close = p.indexOf(']', this.pos + 1);
+    if (close < 0) return false;
+    const expr = p.slice(this.pos + 1, close).trim();
+    if (!/^[-0-9,: ]*$/.test(expr)) return false;
+    if (expr.includes(':')) {
+      if (!/^[-0-9:]*$/.test(expr)) this.fail(`Failed to parse SliceOperation: ${expr}`);
+      const parts = expr.split(':');
+      const read = (k: number): number | null => (parts.length > k && parts[k] !== '' ? this.int(parts[k]!) : null);
+      const from = read(0);
+      const to = read(1);
+      if (from === null && to === null) this.fail(`Failed to parse SliceOperation: ${expr}`);
+      this.tokens.push(new SliceToken(from, to));
+    } else {
+      this.tokens.push(new IndexToken(expr.split(',').map((x) => this.int(x.trim()))));
+    }
+    this.pos = close + 1;
+    return true;
+  }
+
+  /** ['a'], ["a"], ['a','b'] with backslash escapes. */
+  private bracketProperties(quote: string): void {
+    const p = this.path;
+    const props: string[] = [];
+    let start = this.pos + 1;
+    let end = 0;
+    let inProperty = false;
+    let inEscape = false;
+    let lastWasComma = false;
+    let i = this.pos + 1;
+    for (; i < p.length; i++) {
+      const c = p[i];
+      if (inEscape) inEscape = false;
+      else if (c === '\\') inEscape = true;
+      else if (c === ']' && !inProperty) {
+        if (lastWasComma) this.fail(`Found empty property at index ${i}`);
+        break;
+      } else if (c === quote) {
+        if (inProperty) {
+          const next = this.nextSignificant(i + 1).ch;
+          if (next !== ']' && next !== ',') {
+            this.fail(`Property must be separated by comma or Property must be terminated close square bracket at index ${i}`);
+          }
+          end = i;
+          props.push(unescapeProperty(p.slice(start, end)));
+          inProperty = false;
+        } else {
+          start = i + 1;
+          inProperty = true;
+          lastWasComma = false;
+        }
+      } else if (c === ',' && !inProperty) {
+        if (lastWasComma) this.fail(`Found empty property at index ${i}`);
+        lastWasComma = true;
+      }
+    }
+    if (inProperty) this.fail(`Property has not been closed - missing closing ${quote}`);
+    const close = this.nextSignificant(end + 1);
+    if (close.ch !== ']') this.fail('Property has not been closed - missing closing ]');
+    this.pos = close.at + 1;
+    this.tokens.push(new PropertyToken(props));
   }
 
   int(s: string): number {
@@ -958,7 +1038,7 @@ class PathCompiler {
     return n;
   }
 
-  /** Index of the ')' closing a filter that starts at `start` (after "?("). */
+  /** Index of the ')' closing a filter that starts at `start` (after "?("), or -1. */
   findFilterEnd(start: number): number {
     const p = this.path;
     let depth = 1;
@@ -984,7 +1064,7 @@ class PathCompiler {
         if (depth === 0) return j;
       }
     }
-    this.fail('Filter not closed');
+    return -1;
   }
 }
 
@@ -994,10 +1074,12 @@ const cache = new Map<string, CompiledJsonPath>();
 export function compileJsonPath(path: string): CompiledJsonPath {
   let compiled = cache.get(path);
   if (compiled) return compiled;
-  let text = path.trim();
-  if (text === '') throw new InvalidJsonPathError('Path must not be null or empty');
-  // Jayway: a path not starting with $ or @ is read as "$." + path.
-  if (text[0] !== '$' && text[0] !== '@') text = '$.' + text;
+  if (path === '') throw new InvalidJsonPathError('Path must not be null or empty');
+  // Jayway: a path not starting with $ or @ (leading blanks included) is read as "$." + path;
+  // trailing blanks are ignored.
+  let text = path[0] !== '$' && path[0] !== '@' ? '$.' + path : path;
+  text = text.replace(/ +$/, '');
+  if (text.endsWith('.')) throw new InvalidJsonPathError("Path must not end with a '.' or '..'");
   const tokens = new PathCompiler(text).compile();
   let first = tokens[0] ?? null;
   for (let i = 0; i < tokens.length; i++) {
