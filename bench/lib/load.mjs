@@ -3,6 +3,7 @@
 import autocannon from 'autocannon';
 import { request } from 'node:http';
 import { sampleRss } from './proc.mjs';
+import { percentiles } from './stats.mjs';
 
 function assertLoopback(url) {
   const host = new URL(url).hostname;
@@ -19,14 +20,6 @@ function runCannon(opts, latencies) {
     inst.on('error', reject);
     if (latencies) inst.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
-}
-
-function percentiles(values) {
-  const v = Float64Array.from(values).sort();
-  const at = (q) => (v.length ? v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)] : NaN);
-  let sum = 0;
-  for (const x of v) sum += x;
-  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: v.length ? v[v.length - 1] : NaN, mean: v.length ? sum / v.length : NaN, count: v.length };
 }
 
 /**
@@ -84,11 +77,4 @@ export function fetchOnce(url, { method = 'GET', headers = {}, body, timeoutMs =
     req.on('error', reject);
     req.end(body);
   });
-}
-
-export function median(values) {
-  const v = [...values].sort((a, b) => a - b);
-  if (!v.length) return NaN;
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
