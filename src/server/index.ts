@@ -12,7 +12,7 @@ import { createHttpClient } from '../integrations/http-client.js';
 import { handleInvokeApi } from '../lambda/invoke-api.js';
 import { createInvoker } from '../lambda/router.js';
 import type { LambdaInvoker } from '../lambda/types.js';
-import { gatewayResponse } from '../pipeline/gateway-response.js';
+import { REQUEST_TOO_LARGE_BODY, REQUEST_TOO_LARGE_CONTENT_TYPE, gatewayResponse } from '../pipeline/gateway-response.js';
 import { createGateway, type Gateway } from '../pipeline/run.js';
 import { GatewayError, type IncomingRequest } from '../pipeline/types.js';
 import { compressResponse, decompressRequestBody } from './compression.js';
@@ -75,9 +75,9 @@ function plainJsonError(res: ServerResponse, status: number, message: string): v
 
 /** §14: over 10 MB → 413 in plain text, not customisable [KG-10]. */
 function payloadTooLarge(res: ServerResponse): void {
-  const body = Buffer.from('HTTP content length exceeded 10485760 bytes.');
+  const body = Buffer.from(REQUEST_TOO_LARGE_BODY);
   res.writeHead(413, {
-    'Content-Type': 'text; charset=utf-8',
+    'Content-Type': REQUEST_TOO_LARGE_CONTENT_TYPE,
     'Content-Length': String(body.length),
     Connection: 'close',
   });
@@ -92,18 +92,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const config = await loadConfig(baseDir);
   const lambdaEndpoint = options.lambdaEndpoint ?? config.lambdaEndpoint;
   const invoker: LambdaInvoker = createInvoker({ functionsDir, config, lambdaEndpoint, watch: options.watch ?? false, log });
+  const stageVariables = { ...config.stageVariables, ...options.stageVariables };
   let api: ApiDefinition;
   try {
     api = await loadDefinition(definitionPath, {
       stage: options.stage,
+      stageVariables,
       functionExists: (name) => invoker.has(name),
+      describeFunctionLookup: (name) =>
+        `(looked for ${join(functionsDir, name)}.{ts,mts,js,mjs,cjs} or ${join(functionsDir, name, 'index.*')})`,
     });
   } catch (err) {
     await invoker.close();
     throw err;
   }
   const http = createHttpClient();
-  const stageVariables = { ...config.stageVariables, ...options.stageVariables };
   const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log });
 
   const inFlight = new Set<Promise<void>>();

@@ -83,6 +83,20 @@ describe('restgate serve', () => {
     expect(failure?.stderr).toContain('/paths/~1x/get/x-amazon-apigateway-integration/type');
   });
 
+  it('a Lambda integration whose function file is missing fails at load, naming where it looked', () => {
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, [bin, 'serve', join(fixture, 'missing-function.json'), '--port', '0'], { stdio: 'pipe' });
+    } catch (err) {
+      stderr = (err as { stderr: Buffer }).stderr.toString();
+    }
+    const dir = join(fixture, 'functions');
+    expect(stderr).toBe(
+      `restgate: invalid definition\n  ${join(fixture, 'missing-function.json')}: /paths/~1x/get/x-amazon-apigateway-integration/uri: ` +
+        `function nowhere not found (looked for ${dir}/nowhere.{ts,mts,js,mjs,cjs} or ${dir}/nowhere/index.*)\n`,
+    );
+  });
+
   it('usage errors exit 2 and print the usage', () => {
     let status: number | null = null;
     try {
