@@ -61,7 +61,10 @@ export class State {
 
   get(name: string): unknown {
     const f = this.frames[this.frames.length - 1];
-    if (f !== undefined && f.has(name)) return f.get(name);
+    if (f !== undefined && f.has(name)) {
+      const v = f.get(name);
+      return v instanceof Thunk ? v.force(this) : v;
+    }
     const v = this.vars.get(name);
     return v === undefined ? null : v;
   }
@@ -85,6 +88,24 @@ export class State {
   write(s: string): void {
     this.out += s;
     if (this.out.length > LIMITS.outputChars) throw new RenderFailure(`template output exceeded ${LIMITS.outputChars} characters`);
+  }
+}
+
+/** A macro argument: the caller's expression, evaluated in the caller's frame at each use. */
+class Thunk {
+  constructor(
+    readonly fn: (st: State) => unknown,
+    readonly depth: number,
+  ) {}
+  force(st: State): unknown {
+    const saved = st.frames;
+    st.frames = saved.slice(0, this.depth);
+    try {
+      const v = this.fn(st);
+      return v === undefined ? null : v;
+    } finally {
+      st.frames = saved;
+    }
   }
 }
 
@@ -208,7 +229,7 @@ class Compiler {
         };
       }
       case 'call':
-        return this.macroCall(n.name, n.args, n.text);
+        return this.macroCall(n.name, n.args, n.text, n.body ? this.block(n.body) : undefined);
       case 'unsupported': {
         const msg = `#${n.name} is not supported in API Gateway mapping templates (line ${n.line}, column ${n.column})`;
         return () => {
@@ -576,7 +597,7 @@ class Compiler {
     }
   }
 
-  macroCall(name: string, args: Expr[], text: string): Exec {
+  macroCall(name: string, args: Expr[], text: string, body: Exec | undefined): Exec {
     const argFns = args.map((a) => this.expr(a));
     return (st) => {
       st.step();
@@ -588,11 +609,31 @@ class Compiler {
       if (st.macroDepth >= LIMITS.macroDepth) {
         throw new RenderFailure(`macro #${name} exceeded the maximum calling depth of ${LIMITS.macroDepth}`);
       }
+      // Velocity 1.7 passes macro arguments by name: each use re-evaluates the caller's expression
       const frame = new Map<string, unknown>();
+      const depth = st.frames.length;
       const params = m.def.params;
       for (let i = 0; i < params.length; i++) {
-        const v = i < argFns.length ? argFns[i]!(st) : null;
-        frame.set(params[i]!, v);
+        frame.set(params[i]!, i < argFns.length ? new Thunk(argFns[i]!, depth) : null);
+      }
+      if (body) {
+        const callerDepth = depth;
+        frame.set(
+          'bodyContent',
+          new DefinedBlock(() => {
+            const savedOut = st.out;
+            const savedFrames = st.frames;
+            st.out = '';
+            st.frames = savedFrames.slice(0, callerDepth);
+            try {
+              body(st);
+              return st.out;
+            } finally {
+              st.out = savedOut;
+              st.frames = savedFrames;
+            }
+          }),
+        );
       }
       st.frames.push(frame);
       st.macroDepth++;
@@ -631,8 +672,8 @@ function javaClass(v: unknown): string {
 }
 
 function rangeBound(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  // 1.7 ranges take Integer bounds only (a String bound makes the range null)
+  if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
   return undefined;
 }
 

@@ -50,7 +50,7 @@ export type Node =
   | { k: 'break'; scope: Expr | undefined }
   | { k: 'stop' }
   | { k: 'define'; name: string; body: Node[] }
-  | { k: 'call'; name: string; args: Expr[]; text: string; line: number; column: number }
+  | { k: 'call'; name: string; args: Expr[]; text: string; line: number; column: number; body?: Node[] }
   | { k: 'unsupported'; name: string; line: number; column: number };
 
 export interface MacroDef {
@@ -283,8 +283,9 @@ class Parser {
       braced = true;
       i++;
     }
-    if (!isIdStart(src[i])) return undefined;
     const s = i;
+    if (src[i] === '@' && !braced) i++; // #@blockMacro
+    if (!isIdStart(src[i])) return undefined;
     while (isDirChar(src[i])) i++;
     const name = src.slice(s, i);
     if (braced) {
@@ -501,6 +502,15 @@ class Parser {
         this.pos++;
         const text = src.slice(start, this.pos);
         this.eatLineEnd();
+        if (name.startsWith('@')) {
+          // block macro call: the body is $bodyContent inside the macro
+          const res = this.parseBlock(true);
+          if (res.term !== 'end') {
+            if (res.term === 'eof') throw new ParseError(`#${name} without #end`, line, column);
+            throw new ParseError(`#${res.term} inside #${name}`, res.termLine, res.termColumn);
+          }
+          return { k: 'call', name: name.slice(1), args, text, line, column, body: res.nodes };
+        }
         return { k: 'call', name, args, text, line, column };
       }
     }
@@ -869,9 +879,12 @@ class Parser {
     const first = this.parseArg(false);
     this.skipWs();
     if (src.startsWith('..', this.pos)) {
+      if (first.k !== 'int' && first.k !== 'ref') throw this.error('range bounds must be integers or references');
       this.pos += 2;
       this.skipWs();
+      const toPos = this.pos;
       const to = this.parseArg(false);
+      if (to.k !== 'int' && to.k !== 'ref') throw this.error('range bounds must be integers or references', toPos);
       this.skipWs();
       this.expect(']', "']' closing range");
       return { k: 'range', from: first, to };

@@ -93,6 +93,21 @@ describe('directives', () => {
     expect(r('a#foo()b #foo b #{foo}')).toBe('a#foo()b #foo b #{foo}');
   });
 
+  it('macro arguments are passed by name (re-evaluated at each use), as in 1.7', () => {
+    expect(r('#macro(m1 $a)$a $a#end#set($l = [])#m1($l.add(1))$l')).toBe('true true[1, 1]');
+    expect(r('#macro(m2 $a)#set($a = "changed")$a#end#set($v = "orig")#m2($v) $v')).toBe('changed orig');
+    expect(r('#macro(m5 $a)#set($inner = "set-in-macro")#end#m5(1)$inner')).toBe('set-in-macro');
+  });
+
+  it('block macro calls (#@name) expose their body as $bodyContent', () => {
+    expect(r('#macro(m3)[$bodyContent]#end#@m3()body $str#end')).toBe('[body hello]');
+  });
+
+  it('ranges take Integer bounds: a String bound gives null, a decimal literal is a syntax error', () => {
+    expect(r('#set($q = "3")#set($r2 = [1..$q])[$r2]')).toBe('[]');
+    expect(() => compileTemplate('#set($r3 = [1..2.5])')).toThrow(VtlSyntaxError);
+  });
+
   it('#define renders its block lazily', () => {
     expect(r('#define($d)D$str#end$d #set($str = "x")$d')).toBe('DhelloDx'); // the space before #set is eaten
   });
