@@ -574,7 +574,7 @@ async function main() {
   const results = {
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     machine: machineInfo(),
-    options: { quick: o.quick, connections: o.connections, duration: o.duration, warmup: o.warmup, sizesMB: o.sizesMB, binaryConnections: o.binaryConnections, binaryDuration: o.binaryDuration, startupRuns: o.startupRuns, renderMs: o.renderMs, soak: o.soak, soakRequests: o.soakRequests, budgetS: o.budgetS, peer: o.peer, only: o.only ? [...o.only] : undefined },
+    options: { quick: o.quick, connections: o.connections, duration: o.duration, warmup: o.warmup, sizesMB: o.sizesMB, binaryConnections: o.binaryConnections, binaryDuration: o.binaryDuration, startupRuns: o.startupRuns, renderMs: o.renderMs, soak: o.soak, soakRequests: o.soakRequests, budgetS: o.budgetS, peer: o.peer, profile: o.profile, only: o.only ? [...o.only] : undefined },
     notes: [],
   };
   log(`bench: ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}${o.quick ? ' (quick run)' : ''}`);

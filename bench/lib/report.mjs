@@ -90,7 +90,12 @@ function sections(results) {
         ? [r.name, '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${r.skipped}`]
         : [r.name, fmt.int(r.rps), fmt.pct(r.ofCeiling), fmt.ms(r.p50), fmt.ms(r.p99), fmt.x(r.p99xCeiling), fmt.mb(r.peakRss), fmt.cores(r.cpuCores), fmt.int(r.non2xx + r.errors), ''],
     );
-    out.push({ title: `Routes (${results.options.connections} connections, ${results.options.duration} s each)`, headers, align, rows });
+    out.push({
+      title: `Routes (${results.options.connections} connections, ${results.options.duration} s each; ${results.options.profile ? 'a fresh restgate server per route (--profile)' : 'restgate routes share one server, so peak RSS includes function instances started by earlier rows'})`,
+      headers,
+      align,
+      rows,
+    });
   }
   // Binary
   if (results.binary) {
