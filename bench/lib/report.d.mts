@@ -5,3 +5,4 @@ export function markdownReport(results: any): string;
 export function svgChart(results: any): string;
 export function goalLines(results: any): string[];
 export function routeRows(results: any): Array<Record<string, any>>;
+export function headline(results: any): string;

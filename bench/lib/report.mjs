@@ -213,8 +213,32 @@ export function machineLine(results) {
   return `${m.cpuModel}, ${m.cores} cores, ${(m.totalMemBytes / 1024 ** 3).toFixed(0)} GiB RAM, Node ${m.node}, ${m.platform}; ${m.date}${m.commit ? `; restgate ${m.commit}` : ''}`;
 }
 
+/** One line of headline ratios (to the ceiling and to the peer) measured in this run. */
+export function headline(results) {
+  const c = results.ceiling && !results.ceiling.skipped ? results.ceiling : undefined;
+  const parts = [];
+  for (const [k, label] of [
+    ['proxy', 'Lambda proxy'],
+    ['custom', 'custom integration'],
+    ['mock', 'MOCK'],
+    ['http', 'HTTP_PROXY'],
+  ]) {
+    const r = results.routes?.[k];
+    if (!c || !r || r.skipped) continue;
+    let text = `${label} ${fmt.pct(r.reqPerSecTotal / c.reqPerSecTotal)} of ceiling req/s, p99 ${fmt.x(r.latencyMs.p99 / c.latencyMs.p99)}`;
+    const p = results.peer?.[k];
+    if (p && !p.skipped) text += `, ${fmt.x(r.reqPerSecTotal / p.reqPerSecTotal)} serverless-offline`;
+    parts.push(text);
+  }
+  const st = results.startup;
+  if (st && !st.skipped) parts.push(`start-up ${fmt.ms(st.startupMs.median)} ms`);
+  const rd = results.render;
+  if (rd && Number.isFinite(rd.geomeanRatio)) parts.push(`templates ${fmt.x(rd.geomeanRatio)} velocityjs`);
+  return parts.length ? `Headline: ${parts.join('; ')}.` : 'Headline: no restgate route measured in this run.';
+}
+
 export function textReport(results) {
-  const parts = [`restgate benchmark — ${machineLine(results)}`];
+  const parts = [`restgate benchmark — ${machineLine(results)}`, headline(results)];
   for (const s of sections(results).filter((x) => x.rows.length)) parts.push(`\n${s.title}\n${table(s.headers, s.rows, s.align)}`);
   parts.push(`\nGoals (tracked, never failing)\n${goalLines(results).join('\n')}`);
   if (results.notes?.length) parts.push(`\nNotes\n${results.notes.map((n) => `- ${n}`).join('\n')}`);
@@ -228,6 +252,8 @@ export function markdownReport(results) {
     `Machine: ${machineLine(results)}. Load average (1/5/15 min) at start: ${(results.machine.loadavg ?? []).map((n) => n.toFixed(2)).join(' / ')}${results.machine.loadavgAtEnd ? `, at end: ${results.machine.loadavgAtEnd.map((n) => n.toFixed(2)).join(' / ')}` : ''} (other work on the machine skews absolute numbers; ratios within one run are the point).`,
     '',
     `Command: \`${results.command}\` (${results.options.quick ? 'quick smoke run' : 'full run'}, ${(results.elapsedMs / 1000).toFixed(0)} s). Servers under test run in child processes; autocannon runs in the bench process. Headline figures are ratios to the ceiling measured in the same run.`,
+    '',
+    `**${headline(results)}**`,
     '',
     '![req/s and p99 per route](chart.svg)',
   ];

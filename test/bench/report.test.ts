@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGoals } from '../../bench/lib/goals.mjs';
 import { summarizeProfile } from '../../bench/lib/profile.mjs';
-import { markdownReport, svgChart, textReport } from '../../bench/lib/report.mjs';
+import { headline, markdownReport, svgChart, textReport } from '../../bench/lib/report.mjs';
 import { median, percentiles } from '../../bench/lib/stats.mjs';
 
 function run(reqPerSecTotal: number, p99: number, extra: Record<string, unknown> = {}) {
@@ -104,6 +104,9 @@ describe('bench report', () => {
     expect(md).toContain('skipped: probe GET /bench/http answered 500: {"message": "Internal server error"}');
     expect(md).toContain('- **MISSED** custom integration route ≥ 45 % of ceiling req/s: 40 % (4000 vs 10000 req/s)');
     expect(md).toContain('![req/s and p99 per route](chart.svg)');
+    expect(headline(r)).toBe(
+      'Headline: Lambda proxy 70 % of ceiling req/s, p99 1.50x, 10x serverless-offline; custom integration 40 % of ceiling req/s, p99 2.25x, 8.00x serverless-offline; MOCK 90 % of ceiling req/s, p99 2.00x; start-up 250 ms; templates 3.20x velocityjs.',
+    );
     expect(textReport({ ...r, goals: evaluateGoals(r) })).toContain('MET     proxy route ≥ 60 % of ceiling req/s: 70 %');
   });
 
