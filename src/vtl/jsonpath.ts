@@ -8,6 +8,8 @@
 // - indefinite path: a list (possibly empty) of every match;
 // - a trailing function (length(), sum(), keys() ...) is applied to the node it follows.
 
+import { javaRegex } from './java-regex.js';
+import { parseJson } from './json.js';
 import { JavaBigDecimal, JavaDouble, type JavaValue } from './values.js';
 
 export class JsonPathError extends Error {
@@ -367,8 +369,10 @@ class FunctionToken extends Token {
   scanPath: CompiledJsonPath | null = null;
   constructor(
     readonly name: string,
-    readonly fn: Fn,
+    readonly fn: Fn | null,
     readonly args: number[] = [],
+    /** Jayway resolves functions and their parameters when evaluating; so do we. */
+    readonly error: string | null = null,
   ) {
     super();
   }
@@ -378,6 +382,7 @@ class FunctionToken extends Token {
   evaluate(model: JavaValue, ctx: Ctx): void {
     let params: JavaValue[] | null = null;
     if (this.scanPath) params = [this.scanPath.evaluateList(model, ctx.root, false)];
+    if (this.error || !this.fn) throw new InvalidJsonPathError(this.error ?? `Function with name: ${this.name} does not exist.`);
     this.emit(this.fn(model, params, this.args), ctx);
   }
 }
@@ -388,8 +393,9 @@ class FunctionToken extends Token {
 type Predicate = (item: JavaValue, root: JavaValue) => boolean;
 
 type Node =
-  | { kind: 'path'; path: CompiledJsonPath; relative: boolean }
-  | { kind: 'value'; value: FValue };
+  | { kind: 'path'; path: CompiledJsonPath; relative: boolean; shouldExist: boolean }
+  | { kind: 'value'; value: FValue }
+  | { kind: 'lazy'; get: () => FValue };
 
 /** Filter values (Jayway ValueNode kinds). */
 type FValue =
@@ -521,6 +527,7 @@ const OPERATORS: Record<string, (l: FValue, r: FValue) => boolean> = {
 
 function evalNode(node: Node, item: JavaValue, root: JavaValue): FValue {
   if (node.kind === 'value') return node.value;
+  if (node.kind === 'lazy') return node.get();
   try {
     const v = node.path.evaluateValue(node.relative ? item : root, root);
     return toFValue(v);
@@ -531,7 +538,7 @@ function evalNode(node: Node, item: JavaValue, root: JavaValue): FValue {
 }
 
 function exists(node: Node, item: JavaValue, root: JavaValue): boolean {
-  if (node.kind === 'value') return node.value.t === 'bool' ? node.value.b : true;
+  if (node.kind !== 'path') return true;
   try {
     node.path.evaluateValue(node.relative ? item : root, root, true);
     return true;
@@ -541,199 +548,253 @@ function exists(node: Node, item: JavaValue, root: JavaValue): boolean {
   }
 }
 
+const RELATIONAL_CHARS = '<>=~!';
+const WORD_OPERATORS = new Set(['in', 'nin', 'contains', 'size', 'empty', 'subsetof', 'anyof', 'noneof']);
+
+/**
+ * Jayway's FilterCompiler: a stack machine without operator precedence. Within one pair of
+ * parentheses, `a && b || c` groups from the right (`a && (b || c)`); `!` only negates an
+ * existence check written right before a path; paths run until a space, a relational
+ * character or a closing parenthesis; word operators need a following space; JSON literals
+ * are parsed by json-smart (permissive) when first used.
+ */
 class FilterParser {
   pos = 0;
   constructor(
-    readonly text: string,
+    readonly text: string, // "(...)" including the outer parentheses
     readonly whole: string,
   ) {}
 
   fail(msg: string): never {
-    throw new InvalidJsonPathError(`Failed to parse filter: ${this.whole}, ${msg} at position ${this.pos}`);
+    throw new InvalidJsonPathError(`Could not compile inline filter : ${this.whole} (${msg})`);
   }
-  ws(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+  private skipBlanks(): void {
+    while (this.text[this.pos] === ' ') this.pos++;
   }
-  peek(s: string): boolean {
-    return this.text.startsWith(s, this.pos);
+  private nextSignificant(from: number): string | undefined {
+    let i = from;
+    while (this.text[i] === ' ') i++;
+    return this.text[i];
   }
 
   parse(): Predicate {
-    const p = this.or();
-    this.ws();
-    if (this.pos !== this.text.length) this.fail(`unexpected '${this.text[this.pos]}'`);
-    return p;
-  }
-  or(): Predicate {
-    const parts = [this.and()];
+    const t = this.text;
+    const exps: Predicate[] = [];
+    const ops: ('&&' | '||')[] = [];
+    const pop = (): Predicate => {
+      const e = exps.pop();
+      if (!e) this.fail('Expected expression');
+      return e;
+    };
+    let unbalanced = 0;
     for (;;) {
-      this.ws();
-      if (!this.peek('||')) break;
-      this.pos += 2;
-      parts.push(this.and());
+      this.skipBlanks();
+      if (this.pos >= t.length) break;
+      const start = this.pos;
+      const c = t[this.pos];
+      if (c === '(') {
+        unbalanced++;
+        this.pos++;
+      } else if (c === ')') {
+        unbalanced--;
+        this.pos++;
+        let e = pop();
+        if (ops.length) {
+          if (!exps.length) this.fail('Expected expression on right hand side of operator');
+          e = combine(e, ops.pop()!, pop());
+          while (ops.length) e = combine(e, ops.pop()!, pop());
+        }
+        exps.push(e);
+      } else if (c === '!') {
+        this.pos++;
+      } else if (c === '|' || c === '&') {
+        const op = t.slice(this.pos, this.pos + 2);
+        if (op !== '||' && op !== '&&') this.fail('Expected logical operator');
+        this.pos += 2;
+        ops.push(op);
+      } else {
+        exps.push(this.expression());
+      }
+      if (this.pos <= start) this.fail('Failed to parse filter');
     }
-    return parts.length === 1 ? parts[0]! : (i, r) => parts.some((p) => p(i, r));
+    if (unbalanced !== 0) this.fail('Brackets are not balanced');
+    return pop();
   }
-  and(): Predicate {
-    const parts = [this.unary()];
-    for (;;) {
-      this.ws();
-      if (!this.peek('&&')) break;
-      this.pos += 2;
-      parts.push(this.unary());
+
+  private expression(): Predicate {
+    const left = this.value();
+    const c = this.text[this.pos];
+    const next = this.nextSignificant(this.pos + 1);
+    if (c === ')' || c === '&' || c === '|' || next === ')' || next === '&' || next === '|') {
+      if (left.kind !== 'path') this.fail('Expected path node');
+      const shouldExist = left.shouldExist;
+      return (i, r) => exists(left, i, r) === shouldExist;
     }
-    return parts.length === 1 ? parts[0]! : (i, r) => parts.every((p) => p(i, r));
-  }
-  unary(): Predicate {
-    this.ws();
-    if (this.peek('!') && !this.peek('!=')) {
-      this.pos++;
-      const inner = this.unary();
-      return (i, r) => !inner(i, r);
-    }
-    if (this.peek('(')) {
-      this.pos++;
-      const inner = this.or();
-      this.ws();
-      if (!this.peek(')')) this.fail("expected ')'");
-      this.pos++;
-      return inner;
-    }
-    return this.relation();
-  }
-  relation(): Predicate {
-    const left = this.operand();
-    this.ws();
     const op = this.operator();
-    if (op === null) {
-      return (i, r) => exists(left, i, r);
-    }
-    this.ws();
-    const right = this.operand();
+    const right = this.value();
     const f = OPERATORS[op]!;
     return (i, r) => f(evalNode(left, i, r), evalNode(right, i, r));
   }
-  operator(): string | null {
-    for (const op of ['===', '!==', '==', '!=', '<=', '>=', '=~', '<', '>']) {
-      if (this.peek(op)) {
-        this.pos += op.length;
-        return op;
-      }
+
+  private operator(): string {
+    this.skipBlanks();
+    const t = this.text;
+    const start = this.pos;
+    if (RELATIONAL_CHARS.includes(t[this.pos] ?? '')) {
+      while (this.pos < t.length && RELATIONAL_CHARS.includes(t[this.pos]!)) this.pos++;
+    } else {
+      while (this.pos < t.length && t[this.pos] !== ' ') this.pos++;
     }
-    const m = /^(nin|in|contains|size|empty|subsetof|anyof|noneof)\b/.exec(this.text.slice(this.pos));
-    if (m) {
-      this.pos += m[1]!.length;
-      return m[1]!;
-    }
-    return null;
+    const op = t.slice(start, this.pos).trim();
+    const lower = op.toLowerCase();
+    if (OPERATORS[op] && !WORD_OPERATORS.has(op)) return op;
+    if (WORD_OPERATORS.has(lower)) return lower;
+    this.fail(`Filter operator ${op} is not supported!`);
   }
-  operand(): Node {
-    this.ws();
+
+  private value(): Node {
+    this.skipBlanks();
     const t = this.text;
     const c = t[this.pos];
-    if (c === '@' || c === '$') {
-      const start = this.pos;
-      let depth = 0;
-      let quote: string | null = null;
-      while (this.pos < t.length) {
-        const ch = t[this.pos]!;
-        if (quote) {
-          if (ch === '\\') this.pos++;
-          else if (ch === quote) quote = null;
-        } else if (ch === "'" || ch === '"') quote = ch;
-        else if (ch === '[' || ch === '(') depth++;
-        else if (ch === ']' || (ch === ')' && depth > 0)) depth--;
-        else if (depth === 0 && (/\s/.test(ch) || ')=!<>&|'.includes(ch))) break;
-        this.pos++;
-      }
-      const text = t.slice(start, this.pos);
-      return { kind: 'path', path: compileJsonPath(c === '@' ? '$' + text.slice(1) : text), relative: c === '@' };
-    }
+    if (c === '$' || c === '@') return this.path();
     if (c === "'" || c === '"') {
-      let s = '';
-      this.pos++;
-      while (this.pos < t.length && t[this.pos] !== c) {
-        if (t[this.pos] === '\\' && this.pos + 1 < t.length) this.pos++;
-        s += t[this.pos];
-        this.pos++;
-      }
-      if (this.pos >= t.length) this.fail('string not closed');
-      this.pos++;
-      return { kind: 'value', value: { t: 'str', s } };
+      const close = this.nextUnescaped(c, this.pos + 1);
+      if (close < 0) this.fail(`String not closed. Expected ${c}`);
+      const raw = t.slice(this.pos + 1, close);
+      this.pos = close + 1;
+      return { kind: 'value', value: { t: 'str', s: unescapeProperty(raw) } };
     }
-    if (c === '/') {
-      const end = t.indexOf('/', this.pos + 1);
-      if (end < 0) this.fail('regex not closed');
-      const source = t.slice(this.pos + 1, end);
-      this.pos = end + 1;
-      const flagsM = /^[a-z]*/.exec(t.slice(this.pos))!;
-      this.pos += flagsM[0].length;
-      let flags = '';
-      if (flagsM[0].includes('i')) flags += 'i';
-      if (flagsM[0].includes('m')) flags += 'm';
-      if (flagsM[0].includes('s')) flags += 's';
-      // Pattern.matcher(input).matches(): whole-string match.
-      return { kind: 'value', value: { t: 'regex', re: new RegExp(`^(?:${source})$`, flags) } };
+    if (c === 't' || c === 'f') {
+      const word = c === 't' ? 'true' : 'false';
+      if (!t.startsWith(word, this.pos)) this.fail('Expected boolean literal');
+      this.pos += word.length;
+      return { kind: 'value', value: { t: 'bool', b: c === 't' } };
+    }
+    if (c === 'n') {
+      if (!t.startsWith('null', this.pos)) this.fail('Expected <null> value');
+      this.pos += 4;
+      return { kind: 'value', value: { t: 'null' } };
     }
     if (c === '[' || c === '{') {
-      // JSON literal: find the matching bracket.
-      const start = this.pos;
-      let depth = 0;
-      let quote: string | null = null;
-      while (this.pos < t.length) {
-        const ch = t[this.pos]!;
-        if (quote) {
-          if (ch === '\\') this.pos++;
-          else if (ch === quote) quote = null;
-        } else if (ch === "'" || ch === '"') quote = ch;
-        else if (ch === '[' || ch === '{') depth++;
-        else if (ch === ']' || ch === '}') {
-          depth--;
-          if (depth === 0) {
-            this.pos++;
-            break;
-          }
-        }
-        this.pos++;
-      }
-      const literal = t.slice(start, this.pos);
-      let value: JavaValue;
+      const close = this.matchingClose(this.pos, c, c === '[' ? ']' : '}');
+      if (close < 0) this.fail('JSON literal not closed');
+      const literal = t.slice(this.pos, close + 1);
+      this.pos = close + 1;
+      let parsed: FValue | undefined;
+      return {
+        kind: 'lazy',
+        get: () => {
+          parsed ??= { t: 'json', v: parseFilterJson(literal) };
+          return parsed;
+        },
+      };
+    }
+    if (c === '/') {
+      let close = this.nextUnescaped('/', this.pos + 1);
+      if (close < 0) this.fail('Pattern not closed');
+      const source = t.slice(this.pos + 1, close);
+      const ignoreCase = t[close + 1] === 'i';
+      if (ignoreCase) close++;
+      this.pos = close + 1;
+      let re: RegExp;
       try {
-        value = jsonLiteral(literal);
-      } catch {
-        this.fail('invalid JSON literal');
+        re = javaRegex(ignoreCase ? `(?i)${source}` : source, false, true);
+      } catch (e) {
+        this.fail(`Invalid pattern /${source}/: ${(e as Error).message}`);
       }
-      return { kind: 'value', value: { t: 'json', v: value } };
+      return { kind: 'value', value: { t: 'regex', re } };
     }
-    const num = /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(t.slice(this.pos));
-    if (num) {
-      this.pos += num[0].length;
-      return { kind: 'value', value: { t: 'num', n: Number(num[0]) } };
-    }
-    for (const [word, value] of [
-      ['true', { t: 'bool', b: true }],
-      ['false', { t: 'bool', b: false }],
-      ['null', { t: 'null' }],
-    ] as const) {
-      if (this.peek(word)) {
-        this.pos += word.length;
-        return { kind: 'value', value };
+    // number literal (new BigDecimal(text))
+    const start = this.pos;
+    while (this.pos < t.length && /[-0-9.eE]/.test(t[this.pos]!)) this.pos++;
+    const num = t.slice(start, this.pos);
+    if (!/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(num)) this.fail(`Invalid number ${JSON.stringify(num)}`);
+    return { kind: 'value', value: { t: 'num', n: Number(num) } };
+  }
+
+  private path(): Node {
+    const t = this.text;
+    let prev = this.pos - 1;
+    while (prev >= 0 && t[prev] === ' ') prev--;
+    const shouldExist = t[prev] !== '!';
+    const begin = this.pos;
+    this.pos++;
+    while (this.pos < t.length) {
+      if (t[this.pos] === '[') {
+        const close = this.closingSquareBracket(this.pos);
+        if (close < 0) this.fail('Square brackets does not match');
+        this.pos = close + 1;
+        if (this.pos >= t.length) break;
       }
+      const c = t[this.pos]!;
+      const closingFunction = c === ')' && this.closesFunction(begin);
+      if (RELATIONAL_CHARS.includes(c) || c === ' ' || (c === ')' && !closingFunction)) break;
+      this.pos++;
     }
-    this.fail(`unexpected '${c ?? 'end'}'`);
+    const text = t.slice(begin, this.pos);
+    const relative = text[0] === '@';
+    return { kind: 'path', path: compileJsonPath(relative ? '$' + text.slice(1) : text), relative, shouldExist };
+  }
+
+  /** Is the ')' at pos the end of a function call "x.fn()" inside the path begun at lowerBound? */
+  private closesFunction(lowerBound: number): boolean {
+    const t = this.text;
+    let idx = this.pos - 1;
+    while (idx >= 0 && t[idx] === ' ') idx--;
+    if (idx < 0 || t[idx] !== '(') return false;
+    for (idx--; idx > lowerBound; idx--) if (t[idx] === '.') return true;
+    return false;
+  }
+
+  private nextUnescaped(ch: string, from: number): number {
+    const t = this.text;
+    for (let i = from; i < t.length; i++) {
+      if (t[i] === '\\') i++;
+      else if (t[i] === ch) return i;
+    }
+    return -1;
+  }
+
+  private closingSquareBracket(open: number): number {
+    const t = this.text;
+    for (let i = open + 1; i < t.length; i++) {
+      const c = t[i]!;
+      if (c === "'" || c === '"') {
+        const q = this.nextUnescaped(c, i + 1);
+        if (q < 0) return -1;
+        i = q;
+      } else if (c === ']') return i;
+    }
+    return -1;
+  }
+
+  private matchingClose(open: number, openCh: string, closeCh: string): number {
+    const t = this.text;
+    let depth = 0;
+    for (let i = open; i < t.length; i++) {
+      const c = t[i]!;
+      if (c === "'" || c === '"') {
+        const q = this.nextUnescaped(c, i + 1);
+        if (q < 0) this.fail(`Could not find matching close quote for ${c}`);
+        i = q;
+      } else if (c === openCh) depth++;
+      else if (c === closeCh && --depth === 0) return i;
+    }
+    return -1;
   }
 }
 
-/** JSON literal inside a filter ('single quotes' allowed). */
-function jsonLiteral(text: string): JavaValue {
-  const normalised = text.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, s: string) => JSON.stringify(s.replace(/\\'/g, "'")));
-  const toJava = (v: unknown): JavaValue => {
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-    if (typeof v === 'number') return Number.isInteger(v) ? v : new JavaDouble(v);
-    if (Array.isArray(v)) return v.map(toJava);
-    return new Map(Object.entries(v as object).map(([k, x]) => [k, toJava(x)]));
-  };
-  return toJava(JSON.parse(normalised));
+function combine(left: Predicate, op: '&&' | '||', right: Predicate): Predicate {
+  return op === '&&' ? (i, r) => left(i, r) && right(i, r) : (i, r) => left(i, r) || right(i, r);
+}
+
+/** JSON literal inside a filter: json-smart (permissive) parses it, as Jayway's JsonNode does. */
+function parseFilterJson(text: string): JavaValue {
+  try {
+    return parseJson(text);
+  } catch (e) {
+    throw new InvalidJsonPathError(`Invalid JSON in filter: ${text} (${(e as Error).message})`);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -917,24 +978,24 @@ class PathCompiler {
       }
     }
     if (close < 0) this.fail(`Arguments to function: '${name}' are not closed properly.`);
-    const fnImpl = FUNCTIONS[name];
-    if (!fnImpl) this.fail(`Function with name: ${name} does not exist.`);
+    const fnImpl: Fn | null = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name]! : null;
     const args = p.slice(i + 1, close).trim();
     // Literal number arguments only (index(1), sum(1)); other parameters are not supported.
     const numbers: number[] = [];
-    if (args !== '') {
+    let error: string | null = fnImpl ? null : `Function with name: ${name} does not exist.`;
+    if (args !== '' && !error) {
       for (const a of args.split(',')) {
         const t = a.trim();
-        if (!/^-?[0-9]+(\.[0-9]+)?$/.test(t)) this.fail(`Function parameters are not supported: ${name}(${args})`);
-        numbers.push(Number(t));
+        if (/^-?[0-9]+(\.[0-9]+)?$/.test(t)) numbers.push(Number(t));
+        else error = `Function parameters are not supported by restgate: ${name}(${args})`;
       }
       if (!['index', 'sum', 'avg', 'min', 'max', 'stddev'].includes(name)) {
-        this.fail(`Function parameters are not supported: ${name}(${args})`);
+        error = `Function parameters are not supported by restgate: ${name}(${args})`;
       }
     }
-    this.pos = close; // Jayway stops on the ')'; a tail check follows
-    if (close < p.length - 1) this.fail('Function must be the last token of a path');
-    this.tokens.push(new FunctionToken(name, fnImpl, numbers));
+    // Jayway stops on the ')' of "fn()" and after it for "fn(args)"; a tail check follows.
+    this.pos = args === '' ? close : close + 1;
+    this.tokens.push(new FunctionToken(name, fnImpl, numbers, error));
   }
 
   private bracketToken(): void {
@@ -955,7 +1016,7 @@ class PathCompiler {
         const closeParen = this.findFilterEnd(open.at + 1);
         const end = closeParen < 0 ? { ch: undefined, at: -1 } : this.nextSignificant(closeParen + 1);
         if (end.ch === ']') {
-          const body = p.slice(open.at + 1, closeParen);
+          const body = p.slice(open.at, closeParen + 1);
           this.tokens.push(new FilterToken(new FilterParser(body, p.slice(this.pos, end.at + 1)).parse()));
           this.pos = end.at + 1;
           return;
@@ -1057,8 +1118,13 @@ class PathCompiler {
         continue;
       }
       if (ch === "'" || ch === '"') quote = ch;
-      else if (ch === '/' && /=~\s*$/.test(p.slice(start, j))) regex = true;
-      else if (ch === '(') depth++;
+      else if (ch === '/') {
+        // Any '/' starts a regex for Jayway's bracket matching.
+        if (!/(?<!\\)\//.test(p.slice(j + 1))) {
+          this.fail(`Could not find matching close for / when parsing regex in : ${p}`);
+        }
+        regex = true;
+      } else if (ch === '(') depth++;
       else if (ch === ')') {
         depth--;
         if (depth === 0) return j;
