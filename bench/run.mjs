@@ -373,16 +373,17 @@ async function runStartup(o, results) {
       gw = await startRestgate(tmpDef, { functionsDir: join(benchDir, 'functions') });
       // First answered request: the MOCK route (no function involved).
       let answered;
+      let lastAnswer = 'no answer from GET /mock';
       for (let tries = 0; tries < 400 && !answered; tries++) {
         try {
           const r = await fetchOnce(`${gw.base}/mock`, { headers: { accept: 'application/json' } });
           if (r.status === 200) answered = performance.now();
-          else failure = `GET /mock answered ${r.status}`;
+          else lastAnswer = `GET /mock answered ${r.status}`;
         } catch {
           await new Promise((res) => setTimeout(res, 5));
         }
       }
-      if (!answered) throw new Error(failure ?? 'no answer from GET /mock');
+      if (!answered) throw new Error(lastAnswer);
       startup.push(answered - t0);
       // Cold start of a fresh function, then warm sequential requests.
       const first = await fetchOnce(`${gw.base}/proxy/1`);
