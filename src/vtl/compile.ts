@@ -52,35 +52,51 @@ export class State {
   out = '';
   steps = 0;
   macroDepth = 0;
-  frames: Array<Map<string, unknown>> = [];
+  /** Macro call frames (argument slots → value or Thunk). */
+  frames: Array<Map<number, unknown>> = [];
+  /** Variables by slot (names are resolved to slots at compile time). */
+  readonly vars: unknown[];
   constructor(
-    readonly vars: Map<string, unknown>,
-    readonly macros: Map<string, CompiledMacro>,
+    slotCount: number,
     readonly nullAsLiteral: boolean,
-  ) {}
+  ) {
+    this.vars = new Array<unknown>(slotCount).fill(undefined);
+  }
 
-  get(name: string): unknown {
-    const f = this.frames[this.frames.length - 1];
-    if (f !== undefined && f.has(name)) {
-      const v = f.get(name);
-      return v instanceof Thunk ? v.force(this) : v;
+  get(slot: number): unknown {
+    if (this.frames.length !== 0) {
+      const f = this.frames[this.frames.length - 1]!;
+      if (f.has(slot)) {
+        const v = f.get(slot);
+        return v instanceof Thunk ? v.force(this) : v;
+      }
     }
-    const v = this.vars.get(name);
+    const v = this.vars[slot];
     return v === undefined ? null : v;
   }
-  has(name: string): boolean {
-    const f = this.frames[this.frames.length - 1];
-    return (f !== undefined && f.has(name)) || this.vars.has(name);
+  has(slot: number): boolean {
+    if (this.frames.length !== 0 && this.frames[this.frames.length - 1]!.has(slot)) return true;
+    return this.vars[slot] !== undefined;
   }
-  set(name: string, v: unknown): void {
-    const f = this.frames[this.frames.length - 1];
-    if (f !== undefined && f.has(name)) f.set(name, v);
-    else this.vars.set(name, v);
+  set(slot: number, v: unknown): void {
+    if (this.frames.length !== 0) {
+      const f = this.frames[this.frames.length - 1]!;
+      if (f.has(slot)) {
+        f.set(slot, v);
+        return;
+      }
+    }
+    this.vars[slot] = v;
   }
-  remove(name: string): void {
-    const f = this.frames[this.frames.length - 1];
-    if (f !== undefined && f.has(name)) f.delete(name);
-    else this.vars.delete(name);
+  remove(slot: number): void {
+    if (this.frames.length !== 0) {
+      const f = this.frames[this.frames.length - 1]!;
+      if (f.has(slot)) {
+        f.delete(slot);
+        return;
+      }
+    }
+    this.vars[slot] = undefined;
   }
   step(): void {
     if (++this.steps > LIMITS.steps) throw new RenderFailure(`template exceeded the evaluation budget of ${LIMITS.steps} steps`);
@@ -114,6 +130,8 @@ type Eval = (st: State) => unknown;
 
 export interface CompiledMacro {
   def: MacroDef;
+  /** Slots of the parameters. */
+  params: number[];
   body: Exec;
 }
 
@@ -124,12 +142,17 @@ export interface Program {
 export function compileAst(ast: Ast): Program {
   const macros = new Map<string, CompiledMacro>();
   const c = new Compiler(macros);
-  for (const [name, def] of ast.macros) macros.set(name, { def, body: () => undefined });
+  for (const [name, def] of ast.macros) macros.set(name, { def, params: def.params.map((p) => c.slot(p)), body: () => undefined });
   for (const [name, def] of ast.macros) macros.get(name)!.body = c.block(def.body);
   const main = c.block(ast.nodes);
+  const slots = c.slots;
   return {
     run(vars, options) {
-      const st = new State(vars, macros, options.nullAsLiteral === true);
+      const st = new State(slots.size, options.nullAsLiteral === true);
+      for (const [name, value] of vars) {
+        const slot = slots.get(name);
+        if (slot !== undefined) st.vars[slot] = value;
+      }
       try {
         main(st);
       } catch (e) {
@@ -161,7 +184,18 @@ function javaFailure(e: unknown, what: string): never {
 class Compiler {
   /** Root names the template references; loop bookkeeping variables nobody reads are skipped. */
   readonly used = { velocityCount: false, velocityHasNext: false, foreach: false };
+  /** Variable name → slot index. */
+  readonly slots = new Map<string, number>();
   constructor(readonly macros: Map<string, CompiledMacro>) {}
+
+  slot(name: string): number {
+    let s = this.slots.get(name);
+    if (s === undefined) {
+      s = this.slots.size;
+      this.slots.set(name, s);
+    }
+    return s;
+  }
 
   block(nodes: Node[]): Exec {
     const fns = nodes.map((n) => this.node(n));
@@ -211,7 +245,7 @@ class Compiler {
         };
       case 'define': {
         const body = this.block(n.body);
-        const name = n.name;
+        const name = this.slot(n.name);
         return (st) => {
           st.set(
             name,
@@ -391,7 +425,8 @@ class Compiler {
   refEval(ref: RefExpr): Eval {
     const root = ref.root;
     if (root === 'velocityCount' || root === 'velocityHasNext' || root === 'foreach') this.used[root] = true;
-    let f: Eval = (st) => st.get(root);
+    const rootSlot = this.slot(root);
+    let f: Eval = (st) => st.get(rootSlot);
     for (const part of ref.parts) {
       const prev = f;
       switch (part.k) {
@@ -480,7 +515,7 @@ class Compiler {
   setNode(ref: RefExpr, value: Expr): Exec {
     const rhs = this.expr(value);
     if (ref.parts.length === 0) {
-      const name = ref.root;
+      const name = this.slot(ref.root);
       return (st) => {
         st.step();
         const v = nn(rhs(st));
@@ -512,8 +547,12 @@ class Compiler {
     };
   }
 
-  foreachNode(name: string, iter: Eval, body: Exec): Exec {
+  foreachNode(varName: string, iter: Eval, body: Exec): Exec {
     const used = this.used;
+    const name = this.slot(varName);
+    const countSlot = this.slot('velocityCount');
+    const nextSlot = this.slot('velocityHasNext');
+    const scopeSlot = this.slot('foreach');
     return (st) => {
       if (!used.velocityCount && !used.velocityHasNext && !used.foreach) return this.simpleLoop(st, name, iter, body);
       st.step();
@@ -527,14 +566,14 @@ class Compiler {
       const n = snapshot.length;
       const hadVar = st.has(name);
       const oldVar = st.get(name);
-      const hadCount = st.has('velocityCount');
-      const oldCount = st.get('velocityCount');
-      const hadNext = st.has('velocityHasNext');
-      const oldNext = st.get('velocityHasNext');
-      const hadScope = st.has('foreach');
-      const oldScope = st.get('foreach');
+      const hadCount = st.has(countSlot);
+      const oldCount = st.get(countSlot);
+      const hadNext = st.has(nextSlot);
+      const oldNext = st.get(nextSlot);
+      const hadScope = st.has(scopeSlot);
+      const oldScope = st.get(scopeSlot);
       const scope = new ForeachScope(oldScope, n);
-      st.set('foreach', scope);
+      st.set(scopeSlot, scope);
       try {
         for (let i = 0; live ? i !== snapshot.length : i < n; i++) {
           if (live && snapshot.length !== n) {
@@ -546,8 +585,8 @@ class Compiler {
           st.step();
           scope.index = i;
           st.set(name, snapshot[i]);
-          st.set('velocityCount', i + 1);
-          st.set('velocityHasNext', i + 1 < n);
+          st.set(countSlot, i + 1);
+          st.set(nextSlot, i + 1 < n);
           try {
             body(st);
           } catch (e) {
@@ -557,15 +596,15 @@ class Compiler {
         }
       } finally {
         restore(st, name, hadVar, oldVar);
-        restore(st, 'velocityCount', hadCount, oldCount);
-        restore(st, 'velocityHasNext', hadNext, oldNext);
-        restore(st, 'foreach', hadScope, oldScope);
+        restore(st, countSlot, hadCount, oldCount);
+        restore(st, nextSlot, hadNext, oldNext);
+        restore(st, scopeSlot, hadScope, oldScope);
       }
     };
   }
 
   /** #foreach when nothing reads $foreach / $velocityCount / $velocityHasNext. */
-  simpleLoop(st: State, name: string, iter: Eval, body: Exec): void {
+  simpleLoop(st: State, name: number, iter: Eval, body: Exec): void {
     st.step();
     const src = iter(st);
     const items = iterable(src);
@@ -599,6 +638,7 @@ class Compiler {
 
   macroCall(name: string, args: Expr[], text: string, body: Exec | undefined): Exec {
     const argFns = args.map((a) => this.expr(a));
+    const bodySlot = this.slot('bodyContent');
     return (st) => {
       st.step();
       const m = this.macros.get(name);
@@ -610,16 +650,16 @@ class Compiler {
         throw new RenderFailure(`macro #${name} exceeded the maximum calling depth of ${LIMITS.macroDepth}`);
       }
       // Velocity 1.7 passes macro arguments by name: each use re-evaluates the caller's expression
-      const frame = new Map<string, unknown>();
+      const frame = new Map<number, unknown>();
       const depth = st.frames.length;
-      const params = m.def.params;
+      const params = m.params;
       for (let i = 0; i < params.length; i++) {
         frame.set(params[i]!, i < argFns.length ? new Thunk(argFns[i]!, depth) : null);
       }
       if (body) {
         const callerDepth = depth;
         frame.set(
-          'bodyContent',
+          bodySlot,
           new DefinedBlock(() => {
             const savedOut = st.out;
             const savedFrames = st.frames;
@@ -654,7 +694,7 @@ function literalOf(e: Expr): string {
   return 'null';
 }
 
-function restore(st: State, name: string, had: boolean, old: unknown): void {
+function restore(st: State, name: number, had: boolean, old: unknown): void {
   if (had) st.set(name, old);
   else st.remove(name);
 }

@@ -79,6 +79,11 @@ const KNOWN = new Set([
   'set', 'if', 'elseif', 'else', 'end', 'foreach', 'break', 'stop', 'macro', 'define', 'include', 'parse', 'evaluate',
 ]);
 
+/** Internalised copy of a name (fast Map lookups; source slices are not internalised). */
+export function intern(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
+}
+
 function isIdStart(c: string | undefined): boolean {
   return c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_');
 }
@@ -565,7 +570,7 @@ class Parser {
     const { line, column } = this.lineCol(start);
     let i = this.pos;
     while (isIdChar(src[i])) i++;
-    const root = src.slice(this.pos, i);
+    const root = intern(src.slice(this.pos, i));
     this.pos = i;
     const parts: RefPart[] = [];
     for (;;) {
@@ -573,7 +578,7 @@ class Parser {
       if (c === '.' && isIdStart(src[this.pos + 1])) {
         let j = this.pos + 1;
         while (isIdChar(src[j])) j++;
-        const name = src.slice(this.pos + 1, j);
+        const name = intern(src.slice(this.pos + 1, j));
         if (src[j] === '(') {
           this.pos = j + 1;
           const args = this.parseCallArgs();
