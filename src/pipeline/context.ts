@@ -14,6 +14,8 @@ export interface Deployment {
   readonly region: string;
   readonly deploymentId: string;
   readonly stage: string;
+  /** `$context.resourceId` per resource path, computed once at load. */
+  readonly resourceIds: ReadonlyMap<string, string>;
 }
 
 /** Stable pseudo ids derived from a seed, shaped like AWS's (lower-case alphanumerics). */
@@ -31,12 +33,14 @@ export function createDeployment(api: ApiDefinition): Deployment {
     .flatMap((r) => Object.values(r.methods))
     .map((m) => m?.integration?.lambda?.region)
     .find((r): r is string => typeof r === 'string');
+  const apiId = pseudoId(seed, 10);
   return {
-    apiId: pseudoId(seed, 10),
+    apiId,
     accountId: '123456789012',
     region: lambdaRegion ?? 'us-east-1',
     deploymentId: pseudoId(`${seed}|deployment`, 6),
     stage: api.stage,
+    resourceIds: new Map(api.resources.map((r) => [r.path, pseudoId(`${apiId}|${r.path}`, 6)])),
   };
 }
 
@@ -99,7 +103,7 @@ export function buildContext(input: ContextInput): Record<string, unknown> {
     requestId: request.requestId,
     requestTime: clfTime(request.startTime),
     requestTimeEpoch: request.startTime,
-    resourceId: input.resourcePath === undefined ? null : pseudoId(`${deployment.apiId}|${input.resourcePath}`, 6),
+    resourceId: input.resourcePath === undefined ? null : (deployment.resourceIds.get(input.resourcePath) ?? null),
     resourcePath: input.resourcePath ?? null,
     stage: deployment.stage,
   };
