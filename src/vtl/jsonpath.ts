@@ -508,6 +508,11 @@ const OPERATORS: Record<string, (l: FValue, r: FValue) => boolean> = {
     if (l.t === 'json') return (Array.isArray(l.v) ? l.v.length === 0 : isMap(l.v) ? l.v.size === 0 : false) === r.b;
     return false;
   },
+  all: (l, r) => {
+    const a = listOf(l);
+    const b = listOf(r);
+    return !!a && !!b && b.every((y) => a.some((x) => fEquals(x, y)));
+  },
   subsetof: (l, r) => {
     const a = listOf(l);
     const b = listOf(r);
@@ -549,14 +554,16 @@ function exists(node: Node, item: JavaValue, root: JavaValue): boolean {
 }
 
 const RELATIONAL_CHARS = '<>=~!';
-const WORD_OPERATORS = new Set(['in', 'nin', 'contains', 'size', 'empty', 'subsetof', 'anyof', 'noneof']);
+const WORD_OPERATORS = new Set(['in', 'nin', 'contains', 'size', 'empty', 'subsetof', 'anyof', 'noneof', 'all']);
 
 /**
- * Jayway's FilterCompiler: a stack machine without operator precedence. Within one pair of
- * parentheses, `a && b || c` groups from the right (`a && (b || c)`); `!` only negates an
- * existence check written right before a path; paths run until a space, a relational
- * character or a closing parenthesis; word operators need a following space; JSON literals
- * are parsed by json-smart (permissive) when first used.
+ * Jayway 2.x FilterCompiler (recursive descent):
+ *   LogicalOR = LogicalAND { '||' LogicalAND }
+ *   LogicalAND = Operand { '&&' Operand }
+ *   Operand = '!' Operand (not before a path) | '(' LogicalOR ')' | Value [ Operator Value ]
+ * A value without a (valid) operator is an existence check of a path; `!@.x` negates it.
+ * Paths run until a space, `< > = ~ !` or a closing parenthesis; word operators are read up to
+ * the next space; JSON literals are parsed by json-smart (permissive) when first used.
  */
 class FilterParser {
   pos = 0;
@@ -566,74 +573,93 @@ class FilterParser {
   ) {}
 
   fail(msg: string): never {
-    throw new InvalidJsonPathError(`Could not compile inline filter : ${this.whole} (${msg})`);
+    throw new InvalidJsonPathError(`Failed to parse filter: ${this.whole} (${msg})`);
   }
   private skipBlanks(): void {
     while (this.text[this.pos] === ' ') this.pos++;
   }
-  private nextSignificant(from: number): string | undefined {
-    let i = from;
-    while (this.text[i] === ' ') i++;
-    return this.text[i];
+  private readChar(c: string): void {
+    this.skipBlanks();
+    if (this.text[this.pos] !== c) this.fail(`Expected character: ${c}`);
+    this.pos++;
+  }
+  private accept(op: string): boolean {
+    this.skipBlanks();
+    if (this.text.startsWith(op, this.pos)) {
+      this.pos += op.length;
+      return true;
+    }
+    return false;
   }
 
   parse(): Predicate {
-    const t = this.text;
-    const exps: Predicate[] = [];
-    const ops: ('&&' | '||')[] = [];
-    const pop = (): Predicate => {
-      const e = exps.pop();
-      if (!e) this.fail('Expected expression');
-      return e;
-    };
-    let unbalanced = 0;
+    const p = this.or();
+    this.skipBlanks();
+    if (this.pos < this.text.length) this.fail(`Expected end of filter expression instead of: ${this.text.slice(this.pos)}`);
+    return p;
+  }
+  private or(): Predicate {
+    const parts = [this.and()];
     for (;;) {
-      this.skipBlanks();
-      if (this.pos >= t.length) break;
-      const start = this.pos;
-      const c = t[this.pos];
-      if (c === '(') {
-        unbalanced++;
-        this.pos++;
-      } else if (c === ')') {
-        unbalanced--;
-        this.pos++;
-        let e = pop();
-        if (ops.length) {
-          if (!exps.length) this.fail('Expected expression on right hand side of operator');
-          e = combine(e, ops.pop()!, pop());
-          while (ops.length) e = combine(e, ops.pop()!, pop());
-        }
-        exps.push(e);
-      } else if (c === '!') {
-        this.pos++;
-      } else if (c === '|' || c === '&') {
-        const op = t.slice(this.pos, this.pos + 2);
-        if (op !== '||' && op !== '&&') this.fail('Expected logical operator');
-        this.pos += 2;
-        ops.push(op);
-      } else {
-        exps.push(this.expression());
+      const save = this.pos;
+      if (!this.accept('||')) {
+        this.pos = save;
+        break;
       }
-      if (this.pos <= start) this.fail('Failed to parse filter');
+      parts.push(this.and());
     }
-    if (unbalanced !== 0) this.fail('Brackets are not balanced');
-    return pop();
+    return parts.length === 1 ? parts[0]! : (i, r) => parts.some((q) => q(i, r));
+  }
+  private and(): Predicate {
+    const parts = [this.operand()];
+    for (;;) {
+      const save = this.pos;
+      if (!this.accept('&&')) {
+        this.pos = save;
+        break;
+      }
+      parts.push(this.operand());
+    }
+    return parts.length === 1 ? parts[0]! : (i, r) => parts.every((q) => q(i, r));
+  }
+  private operand(): Predicate {
+    this.skipBlanks();
+    const save = this.pos;
+    if (this.text[this.pos] === '!') {
+      this.pos++;
+      this.skipBlanks();
+      const c = this.text[this.pos];
+      if (c !== '$' && c !== '@') {
+        const inner = this.operand();
+        return (i, r) => !inner(i, r);
+      }
+      this.pos = save;
+    }
+    this.skipBlanks();
+    if (this.text[this.pos] === '(') {
+      this.pos++;
+      const inner = this.or();
+      this.readChar(')');
+      return inner;
+    }
+    return this.expression();
   }
 
   private expression(): Predicate {
     const left = this.value();
-    const c = this.text[this.pos];
-    const next = this.nextSignificant(this.pos + 1);
-    if (c === ')' || c === '&' || c === '|' || next === ')' || next === '&' || next === '|') {
-      if (left.kind !== 'path') this.fail('Expected path node');
-      const shouldExist = left.shouldExist;
-      return (i, r) => exists(left, i, r) === shouldExist;
+    const save = this.pos;
+    try {
+      const op = this.operator();
+      const right = this.value();
+      const f = OPERATORS[op]!;
+      return (i, r) => f(evalNode(left, i, r), evalNode(right, i, r));
+    } catch (e) {
+      if (!(e instanceof InvalidJsonPathError)) throw e;
+      this.pos = save;
     }
-    const op = this.operator();
-    const right = this.value();
-    const f = OPERATORS[op]!;
-    return (i, r) => f(evalNode(left, i, r), evalNode(right, i, r));
+    if (left.kind !== 'path') this.fail('Expected path node');
+    const shouldExist = left.shouldExist;
+    return (i, r) => exists(left, i, r) === shouldExist;
   }
 
   private operator(): string {
@@ -645,7 +671,7 @@ class FilterParser {
     } else {
       while (this.pos < t.length && t[this.pos] !== ' ') this.pos++;
     }
-    const op = t.slice(start, this.pos).trim();
+    const op = t.slice(start, this.pos);
     const lower = op.toLowerCase();
     if (OPERATORS[op] && !WORD_OPERATORS.has(op)) return op;
     if (WORD_OPERATORS.has(lower)) return lower;
@@ -655,7 +681,13 @@ class FilterParser {
   private value(): Node {
     this.skipBlanks();
     const t = this.text;
-    const c = t[this.pos];
+    let c = t[this.pos];
+    if (c === '!') {
+      this.pos++;
+      this.skipBlanks();
+      c = t[this.pos];
+      if (c !== '$' && c !== '@') this.fail('Unexpected character: !');
+    }
     if (c === '$' || c === '@') return this.path();
     if (c === "'" || c === '"') {
       const close = this.nextUnescaped(c, this.pos + 1);
@@ -690,15 +722,21 @@ class FilterParser {
       };
     }
     if (c === '/') {
-      let close = this.nextUnescaped('/', this.pos + 1);
+      const close = this.nextUnescaped('/', this.pos + 1);
       if (close < 0) this.fail('Pattern not closed');
       const source = t.slice(this.pos + 1, close);
-      const ignoreCase = t[close + 1] === 'i';
-      if (ignoreCase) close++;
-      this.pos = close + 1;
+      let flags = '';
+      if (close + 1 < t.length) {
+        // Jayway reads flags up to the next '=' or the next ')'.
+        const eq = t.indexOf('=', this.pos);
+        const end = eq > close ? eq : this.nextUnescaped(')', this.pos);
+        flags = t.slice(close + 1, end < 0 ? t.length : end);
+      }
+      this.pos = close + 1 + flags.length;
+      const embedded = [...new Set(flags.replace(/[^imsxud]/g, ''))].join('');
       let re: RegExp;
       try {
-        re = javaRegex(ignoreCase ? `(?i)${source}` : source, false, true);
+        re = javaRegex(embedded ? `(?${embedded})${source}` : source, false, true);
       } catch (e) {
         this.fail(`Invalid pattern /${source}/: ${(e as Error).message}`);
       }
@@ -721,7 +759,7 @@ class FilterParser {
     this.pos++;
     while (this.pos < t.length) {
       if (t[this.pos] === '[') {
-        const close = this.closingSquareBracket(this.pos);
+        const close = this.matchingClose(this.pos, '[', ']');
         if (close < 0) this.fail('Square brackets does not match');
         this.pos = close + 1;
         if (this.pos >= t.length) break;
@@ -755,19 +793,6 @@ class FilterParser {
     return -1;
   }
 
-  private closingSquareBracket(open: number): number {
-    const t = this.text;
-    for (let i = open + 1; i < t.length; i++) {
-      const c = t[i]!;
-      if (c === "'" || c === '"') {
-        const q = this.nextUnescaped(c, i + 1);
-        if (q < 0) return -1;
-        i = q;
-      } else if (c === ']') return i;
-    }
-    return -1;
-  }
-
   private matchingClose(open: number, openCh: string, closeCh: string): number {
     const t = this.text;
     let depth = 0;
@@ -782,10 +807,6 @@ class FilterParser {
     }
     return -1;
   }
-}
-
-function combine(left: Predicate, op: '&&' | '||', right: Predicate): Predicate {
-  return op === '&&' ? (i, r) => left(i, r) && right(i, r) : (i, r) => left(i, r) || right(i, r);
 }
 
 /** JSON literal inside a filter: json-smart (permissive) parses it, as Jayway's JsonNode does. */

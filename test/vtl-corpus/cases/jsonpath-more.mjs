@@ -84,3 +84,16 @@ const oddPaths = [
   '$.list[?(@.sub empty true)].k', '$.list[?(@.k size 1)].k', '$.list[3]', '$.list[4]', '$.list[5]', '$.list[5].x', '$.list[*].x',
 ];
 jsonpath.push(...oddPaths.map((path, i) => ({ name: `jpodd-${String(i).padStart(2, '0')}`, document: oddDoc, path })));
+
+// Jayway filter grouping and negation rules
+const groupPaths = [
+  '$.items[?(@.id == 1 && @.id == 2 || @.id == 3)].id', '$.items[?(@.id == 3 || @.id == 1 && @.id == 2)].id',
+  '$.items[?((@.id == 1 && @.id == 2) || @.id == 3)].id', '$.items[?(@.id == 1 || @.id == 2 && @.active)].id',
+  '$.items[?(!(@.id == 1))].id', '$.items[?(!@.qty)].id', '$.items[?(! @.qty)].id', '$.items[?(@.id != 1 && !@.qty)].id',
+  '$.items[?(@.id IN [1,2])].id', '$.items[?(@.id in[1,2])].id', '$.items[?(@.name =~ /APP.*/i)].id', '$.items[?(@.name =~ /app.*/m)].id',
+  "$.items[?(@.tags contains 'fruit' && @.price < 1)].id", '$.items[?(@.meta.color == "red" || @.meta.color == "green" && @.qty < 0)].id',
+  '$.items[?(@.price > 1 && @.price < 10 || @.id == 2)].id', '$.items[?(@.id == 1.0)].id', '$.items[?(@.id == 1e0)].id',
+  '$.items[?(@.id == -1)].id', "$.items[?(@.name == 'apple' )].id", '$.items[?( @.id == 2 )].id', '$.items[?(@.id==2)].id',
+  '$.items[?(@.tags.length() == 2 && @.id > 1)].id', '$.items[?(@.id === "1")].id', '$.items[?(@.id !== 1)].id',
+];
+jsonpath.push(...groupPaths.map((path, i) => ({ name: `jpgroup-${String(i).padStart(2, '0')}`, document: doc, path })));
