@@ -725,15 +725,12 @@ class FilterParser {
       const close = this.nextUnescaped('/', this.pos + 1);
       if (close < 0) this.fail('Pattern not closed');
       const source = t.slice(this.pos + 1, close);
-      let flags = '';
-      if (close + 1 < t.length) {
-        // Jayway reads flags up to the next '=' or the next ')'.
-        const eq = t.indexOf('=', this.pos);
-        const end = eq > close ? eq : this.nextUnescaped(')', this.pos);
-        flags = t.slice(close + 1, end < 0 ? t.length : end);
-      }
-      this.pos = close + 1 + flags.length;
-      const embedded = [...new Set(flags.replace(/[^imsxud]/g, ''))].join('');
+      // Flags: the Java Pattern flag letters that follow (d i x m s u U).
+      let end = close + 1;
+      while (end < t.length && 'dixmsuU'.includes(t[end]!)) end++;
+      const flags = t.slice(close + 1, end);
+      this.pos = end;
+      const embedded = [...new Set(flags)].join('');
       let re: RegExp;
       try {
         re = javaRegex(embedded ? `(?${embedded})${source}` : source, false, true);

@@ -51,3 +51,26 @@ while (more.size < 200) {
   more.add(t);
 }
 jsonpath.push(...[...more].map((path, i) => ({ name: `jpfuzz2-${String(i).padStart(3, '0')}`, document: doc, path })));
+
+// a third batch: filters with grouping, negation, literals
+seed = 31337;
+const logicBases = [
+  '$.a.b[?(@.c == 1 || @.c == 3 && @.d)].c', '$.a.b[?(!(@.c > 1) || @.d == "y")].c', "$.a.b[?(@.d =~ /X/i && !@.e)].c",
+  "$.a.b[?(@.c in [1, 2] && @.d nin ['x'])].c", '$.list[?(@ >= 6 || @ == 5)]', "$.a.b[?(@.d == 'x' || (@.c == 3))].c",
+  '$.a.b[?(@.c != 2 && @.c != 3)].d', '$..[?(@.c == 2)].d', "$.a.b[?(@['c'] == 3)].c", '$.a.b[?(@.c == $.list[0] - 4)].c',
+];
+const logicAlphabet = ['(', ')', '!', ' ', '&', '|', '=', '<', '>', '@', '$', '.', "'", '"', '[', ']', ',', '1', '-', 'i'];
+const logic = new Set();
+while (logic.size < 250) {
+  let t = logicBases[rand(logicBases.length)];
+  const edits = 1 + rand(2);
+  for (let i = 0; i < edits; i++) {
+    const pos = rand(t.length + 1);
+    const op = rand(3);
+    if (op === 0) t = t.slice(0, pos) + t.slice(pos + 1);
+    else if (op === 1) t = t.slice(0, pos) + logicAlphabet[rand(logicAlphabet.length)] + t.slice(pos);
+    else t = t.slice(0, pos) + logicAlphabet[rand(logicAlphabet.length)] + t.slice(pos + 1);
+  }
+  logic.add(t);
+}
+jsonpath.push(...[...logic].map((path, i) => ({ name: `jpfuzz3-${String(i).padStart(3, '0')}`, document: doc, path })));
