@@ -12,6 +12,7 @@ import {
   HostObject,
   iterable,
   JavaException,
+  MAX_COLLECTION,
   NO_METHOD,
   relational,
   setIndex,
@@ -360,7 +361,7 @@ class Compiler {
           const b = rangeBound(to(st));
           if (a === undefined || b === undefined) return null;
           const n = Math.abs(b - a) + 1;
-          if (n > LIMITS.outputChars) throw new RenderFailure(`range [${a}..${b}] is too large`);
+          if (n > MAX_COLLECTION) throw new RenderFailure(`range [${a}..${b}] is too large`);
           for (let i = 0; i < n; i += 1000) st.step();
           const out: number[] = new Array(n);
           const dir = b >= a ? 1 : -1;
@@ -462,6 +463,9 @@ class Compiler {
             }
             if (r === NO_METHOD) return null;
             if (r === undefined) return ''; // void method
+            if (typeof r === 'string' && r.length > LIMITS.outputChars) {
+              throw new RenderFailure(`string returned by ${name}() exceeds ${LIMITS.outputChars} characters`);
+            }
             return r;
           };
           break;

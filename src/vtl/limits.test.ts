@@ -39,6 +39,12 @@ describe('hostile templates end with VtlRenderError', () => {
     expect(() => r(t)).toThrow(VtlRenderError);
   });
 
+  it('lists doubling themselves and strings growing through methods hit the caps', () => {
+    expect(() => r('#set($l = [1])#foreach($i in [1..40])#set($d = $l.addAll($l))#end')).toThrow(/beyond 1000000 elements/);
+    expect(() => r('#set($s = "ab")#foreach($i in [1..40])#set($s = $s.replaceAll(".", "$0$0"))#end')).toThrow(VtlRenderError);
+    expect(() => r('#set($s = "ab")#foreach($i in [1..40])#set($s = $s.concat($s))#end')).toThrow(/exceeds/);
+  });
+
   it('huge ranges and String.repeat are refused', () => {
     expect(() => r('#set($r = [1..100000000])$r.size()')).toThrow(VtlRenderError);
     expect(() => r('#set($s = "abc")$s.repeat(100000000)')).toThrow(VtlRenderError);

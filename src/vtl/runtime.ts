@@ -18,6 +18,13 @@ export class JavaException extends Error {
 /** Thrown by the engine when a resource budget is exhausted. */
 export class BudgetError extends Error {}
 
+/** Largest list a template may build (hostile templates doubling a list must not exhaust memory). */
+export const MAX_COLLECTION = 1_000_000;
+
+function checkSize(l: unknown[]): void {
+  if (l.length > MAX_COLLECTION) throw new BudgetError(`list grew beyond ${MAX_COLLECTION} elements`);
+}
+
 /** Returned by callMethod when no such method exists (the reference then prints literally). */
 export const NO_METHOD: unique symbol = Symbol('no-method');
 export type CallResult = unknown | typeof NO_METHOD;
@@ -661,20 +668,27 @@ function listMethod(l: unknown[], name: string, args: unknown[]): CallResult {
     case 'lastIndexOf': if (n === 1) { for (let i = l.length - 1; i >= 0; i--) if (javaEquals(l[i], a0)) return i; return -1; } break;
     case 'equals': if (n === 1) return javaEquals(l, a0); break;
     case 'add':
-      if (n === 1) { l.push(a0); return true; }
+      if (n === 1) { l.push(a0); checkSize(l); return true; }
       if (n === 2 && asInt(a0) !== undefined) {
         const i = asInt(a0)!;
         if (i < 0 || i > l.length) outOfBounds('IndexOutOfBoundsException', `Index: ${i}, Size: ${l.length}`);
         l.splice(i, 0, a1);
+        checkSize(l);
         return undefined;
       }
       break;
     case 'addAll':
-      if (n === 1 && Array.isArray(a0)) { const c = a0.slice(); l.push(...c); return c.length > 0; }
+      if (n === 1 && Array.isArray(a0)) {
+        if (l.length + a0.length > MAX_COLLECTION) throw new BudgetError(`list grew beyond ${MAX_COLLECTION} elements`);
+        const c = a0.slice();
+        for (const x of c) l.push(x);
+        return c.length > 0;
+      }
       if (n === 1 && a0 instanceof Map) return NO_METHOD;
       if (n === 2 && asInt(a0) !== undefined && Array.isArray(a1)) {
         const i = asInt(a0)!;
         if (i < 0 || i > l.length) outOfBounds('IndexOutOfBoundsException', `Index: ${i}, Size: ${l.length}`);
+        if (l.length + a1.length > MAX_COLLECTION) throw new BudgetError(`list grew beyond ${MAX_COLLECTION} elements`);
         l.splice(i, 0, ...a1.slice());
         return a1.length > 0;
       }
