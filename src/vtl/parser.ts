@@ -590,19 +590,12 @@ class Parser {
         continue;
       }
       if (c === '[') {
-        const save = this.pos;
+        // index notation: 1.7 reports a lexical error when the brackets do not hold an index
         this.pos++;
         this.skipWs();
-        let idx: Expr;
-        try {
-          idx = this.parseArg(false);
-          this.skipWs();
-          if (src[this.pos] !== ']') throw this.error('expected ]');
-          this.pos++;
-        } catch {
-          this.pos = save;
-          break;
-        }
+        const idx = this.parseArg(false);
+        this.skipWs();
+        this.expect(']', "']' closing the index");
         parts.push({ k: 'index', index: idx });
         continue;
       }
