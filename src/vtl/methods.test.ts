@@ -39,6 +39,10 @@ describe('java.lang.String', () => {
     expect(() => r('$str.format("%s")')).toThrow(/MissingFormatArgumentException/);
   });
 
+  it('replace with an empty target inserts everywhere', () => {
+    expect(r('#set($s="abc")$s.replace("", "-")|#set($e="")|$e.replace("", "-")|')).toBe('-a-b-c-||-|');
+  });
+
   it('out-of-range arguments throw like Java', () => {
     expect(() => r('$str.substring(-1)')).toThrow(/StringIndexOutOfBoundsException/);
     expect(() => r('$str.charAt(10)')).toThrow(VtlRenderError);

@@ -583,7 +583,11 @@ function stringMethod(s: string, name: string, args: unknown[]): CallResult {
       if (n === 1 && typeof a0 === 'string') return compareStrings(javaLower(javaUpper(s)), javaLower(javaUpper(a0)));
       break;
     case 'replace':
-      if (n === 2 && typeof a0 === 'string' && typeof a1 === 'string') return s.split(a0).join(a1);
+      if (n === 2 && typeof a0 === 'string' && typeof a1 === 'string') {
+        // an empty target matches before every char and at the end ("abc" → "-a-b-c-")
+        if (a0 === '') return a1 + Array.from({ length: s.length }, (_, i) => s[i]).join(a1) + (s.length ? a1 : '');
+        return s.split(a0).join(a1);
+      }
       break;
     case 'replaceAll':
     case 'replaceFirst':
