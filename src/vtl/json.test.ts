@@ -75,3 +75,20 @@ describe('deep nesting', () => {
     expect(() => parseJson(tooDeep)).toThrow(JsonSyntaxError);
   });
 });
+
+describe('javaDoubleToString vs JDK 17 Double.toString (oracle fixtures)', () => {
+  const doubles: { name: string; bits: string; expected: string }[] = JSON.parse(
+    readFileSync(new URL('../../test/vtl-corpus/double-fixtures.json', import.meta.url), 'utf8'),
+  );
+  const view = new DataView(new ArrayBuffer(8));
+  it('matches every fixture (incl. the long-integer path of FloatingDecimal)', () => {
+    expect(doubles.length).toBeGreaterThan(400);
+    const wrong: string[] = [];
+    for (const d of doubles) {
+      view.setBigInt64(0, BigInt(d.bits));
+      const actual = javaDoubleToString(view.getFloat64(0));
+      if (actual !== d.expected) wrong.push(`${d.name}: expected ${d.expected}, got ${actual}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});

@@ -330,7 +330,37 @@ export function parseJson(text: string): JavaValue {
 // ---------------------------------------------------------------------------
 // Serialisation (json-smart JSONValue.toJSONString with JSONStyle.LT_COMPRESS)
 
-/** java.lang.Double.toString */
+// FloatingDecimal's table of decimal digits that are not significant for 2^p (JDK <= 18).
+const INSIGNIFICANT_DIGITS = [
+  0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 11, 11,
+  11, 12, 12, 12, 12, 13, 13, 13, 14, 14, 14, 15, 15, 15, 15, 16, 16, 16, 17, 17, 17, 18, 18, 18, 19,
+];
+const f64 = new DataView(new ArrayBuffer(8));
+
+/**
+ * JDK <= 18 prints integral doubles in [2^53, 2^63) through a long: every digit of the exact
+ * value except a few "insignificant" low ones (7.8861450344780626E18 where the shortest
+ * round-trip form is 7.886145034478063E18). Returns undefined outside that case.
+ */
+function longPathDigits(abs: number): { digits: string; pointPos: number } | undefined {
+  if (!Number.isInteger(abs) || abs < 2 ** 53 || abs >= 2 ** 63) return undefined;
+  f64.setFloat64(0, abs);
+  const binExp = Number((f64.getBigUint64(0) >> 52n) & 0x7ffn) - 1023;
+  // FloatingDecimal: insignificantDigitsForPow2(binExp - nSignificantBits - 1), 53 significant bits.
+  const p2 = binExp - 53 - 1;
+  const insignificant = binExp > 53 && p2 > 1 && p2 < INSIGNIFICANT_DIGITS.length ? INSIGNIFICANT_DIGITS[p2]! : 0;
+  let value = BigInt(abs);
+  if (insignificant > 0) {
+    const pow10 = 10n ** BigInt(insignificant);
+    const residue = value % pow10;
+    value /= pow10;
+    if (residue >= pow10 >> 1n) value++;
+  }
+  const text = value.toString();
+  return { digits: text.replace(/0+$/, '') || '0', pointPos: text.length + insignificant };
+}
+
+/** java.lang.Double.toString (JDK 17, the oracle's runtime) */
 export function javaDoubleToString(d: number): string {
   if (Number.isNaN(d)) return 'NaN';
   if (d === Infinity) return 'Infinity';
@@ -342,6 +372,13 @@ export function javaDoubleToString(d: number): string {
   if (abs >= 1e-3 && abs < 1e7) {
     const s = String(d);
     return s.includes('.') ? s : s + '.0';
+  }
+  // JDK-4511638: FloatingDecimal's best-known non-shortest output.
+  if (abs === 1e23) return d < 0 ? '-9.999999999999999E22' : '9.999999999999999E22';
+  const long = longPathDigits(abs);
+  if (long) {
+    const rest = long.digits.slice(1) || '0';
+    return (d < 0 ? '-' : '') + long.digits[0] + '.' + rest + 'E' + (long.pointPos - 1);
   }
   const [mant, exp] = d.toExponential().split('e') as [string, string];
   return (mant.includes('.') ? mant : mant + '.0') + 'E' + (exp[0] === '+' ? exp.slice(1) : exp);

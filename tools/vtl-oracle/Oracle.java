@@ -237,6 +237,16 @@ public class Oracle {
     }
     out.put("jsonpath", pathResults);
 
+    List<Object> doubleResults = new ArrayList<>();
+    for (Object o : (List<Object>) cases.getOrDefault("doubles", new ArrayList<>())) {
+      Map<String, Object> c = (Map<String, Object>) o;
+      double d = Double.longBitsToDouble(Long.parseLong((String) c.get("bits")));
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("string", Double.toString(d));
+      doubleResults.add(r);
+    }
+    out.put("doubles", doubleResults);
+
     List<Object> vtlResults = new ArrayList<>();
     List<Object> vtlCases = (List<Object>) cases.getOrDefault("vtl", new ArrayList<>());
     if (!vtlCases.isEmpty()) {

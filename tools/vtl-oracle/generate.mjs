@@ -9,6 +9,7 @@
 //   json:     [{ name, text }]                      → test/vtl-corpus/json-fixtures.json
 //   jsonpath: [{ name, document, path }]            → test/vtl-corpus/jsonpath-fixtures.json
 //   vtl:      [{ name, template, input? }]          → test/vtl-corpus/fixtures/<source>.json
+//   doubles:  [{ name, bits }] (IEEE bits as a decimal string) → test/vtl-corpus/double-fixtures.json
 // Set ORACLE_JAVA_LIB to use another jar directory.
 
 import { execFileSync } from 'node:child_process';
@@ -72,13 +73,13 @@ function fullInput(input = {}) {
 const sources = readdirSync(casesDir)
   .filter((f) => f.endsWith('.mjs'))
   .sort();
-const all = { json: [], jsonpath: [], vtl: [] };
+const all = { json: [], jsonpath: [], vtl: [], doubles: [] };
 const vtlGroups = new Map();
 const names = new Set();
 for (const file of sources) {
   const mod = await import(pathToFileURL(join(casesDir, file)).href);
   const group = basename(file, '.mjs');
-  for (const kind of ['json', 'jsonpath', 'vtl']) {
+  for (const kind of ['json', 'jsonpath', 'vtl', 'doubles']) {
     for (const c of mod[kind] ?? []) {
       const key = `${kind}:${c.name}`;
       if (names.has(key)) throw new Error(`duplicate case name ${key} in ${file}`);
@@ -113,6 +114,9 @@ try {
   const pathFixtures = all.jsonpath.map((c, i) => ({ ...c, expected: results.jsonpath[i] }));
   writeFileSync(join(corpusDir, 'jsonpath-fixtures.json'), dump(pathFixtures));
 
+  const doubleFixtures = all.doubles.map((c, i) => ({ ...c, expected: results.doubles[i].string }));
+  writeFileSync(join(corpusDir, 'double-fixtures.json'), dump(doubleFixtures));
+
   const byName = new Map(all.vtl.map((c, i) => [c.name, results.vtl[i]]));
   const fixturesDir = join(corpusDir, 'fixtures');
   mkdirSync(fixturesDir, { recursive: true });
@@ -130,7 +134,7 @@ try {
     writeFileSync(join(fixturesDir, `${group}.json`), dump(fixtures));
   }
   console.log(
-    `json ${jsonFixtures.length}, jsonpath ${pathFixtures.length}, vtl ${count} (${errors} expected errors) in ${vtlGroups.size} files`,
+    `json ${jsonFixtures.length}, jsonpath ${pathFixtures.length}, doubles ${doubleFixtures.length}, vtl ${count} (${errors} expected errors) in ${vtlGroups.size} files`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });
