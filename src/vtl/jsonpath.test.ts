@@ -14,14 +14,15 @@ import {
 
 interface Fixture {
   name: string;
-  document: string;
+  doc: number;
   path: string;
   expected: { value: Tagged; json: string } | { error: string; message: string };
 }
 
-const fixtures: Fixture[] = JSON.parse(
+const stored: { documents: string[]; cases: Fixture[] } = JSON.parse(
   readFileSync(new URL('../../test/vtl-corpus/jsonpath-fixtures.json', import.meta.url), 'utf8'),
 );
+const fixtures = stored.cases.map((c) => ({ ...c, document: stored.documents[c.doc]! }));
 
 /** keys() returns a LinkedHashMap key set; restgate returns a list of the same strings. */
 function normalise(t: Tagged): unknown {

@@ -7,7 +7,7 @@
 //
 // Case sources: test/vtl-corpus/cases/*.mjs, each exporting any of
 //   json:     [{ name, text }]                      → test/vtl-corpus/json-fixtures.json
-//   jsonpath: [{ name, document, path }]            → test/vtl-corpus/jsonpath-fixtures.json
+//   jsonpath: [{ name, document, path }]            → test/vtl-corpus/jsonpath-fixtures.json ({documents, cases})
 //   vtl:      [{ name, template, input? }]          → test/vtl-corpus/fixtures/<source>.json
 //   doubles:  [{ name, bits }] (IEEE bits as a decimal string) → test/vtl-corpus/double-fixtures.json
 // Set ORACLE_JAVA_LIB to use another jar directory.
@@ -111,8 +111,14 @@ try {
 
   const jsonFixtures = all.json.map((c, i) => ({ ...c, expected: results.json[i] }));
   writeFileSync(join(corpusDir, 'json-fixtures.json'), dump(jsonFixtures));
-  const pathFixtures = all.jsonpath.map((c, i) => ({ ...c, expected: results.jsonpath[i] }));
-  writeFileSync(join(corpusDir, 'jsonpath-fixtures.json'), dump(pathFixtures));
+  // Documents are shared by many cases: stored once, referenced by index.
+  const documents = [...new Set(all.jsonpath.map((c) => c.document))];
+  const docIndex = new Map(documents.map((d, i) => [d, i]));
+  const pathFixtures = all.jsonpath.map((c, i) => ({ name: c.name, doc: docIndex.get(c.document), path: c.path, expected: results.jsonpath[i] }));
+  writeFileSync(
+    join(corpusDir, 'jsonpath-fixtures.json'),
+    `{"documents":${JSON.stringify(documents)},\n"cases":${dump(pathFixtures)}}\n`,
+  );
 
   const doubleFixtures = all.doubles.map((c, i) => ({ ...c, expected: results.doubles[i].string }));
   writeFileSync(join(corpusDir, 'double-fixtures.json'), dump(doubleFixtures));
