@@ -92,3 +92,24 @@ describe('javaDoubleToString vs JDK 17 Double.toString (oracle fixtures)', () =>
     expect(wrong).toEqual([]);
   });
 });
+
+describe('never crashes', () => {
+  it('random input either parses or throws JsonSyntaxError, and what parses prints', () => {
+    let seed = 99;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = ['{', '}', '[', ']', ',', ':', '"', "'", '\\', 'u', '0', '9', '-', '.', 'e', 'true', 'null', ' ', '\n', 'é', '\u0000', '😀', 'x'];
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      const len = rand(24);
+      for (let j = 0; j < len; j++) text += pieces[rand(pieces.length)];
+      try {
+        expect(typeof toJson(parseJson(text))).toBe('string');
+      } catch (e) {
+        expect(e, JSON.stringify(text)).toBeInstanceOf(JsonSyntaxError);
+      }
+    }
+  });
+});

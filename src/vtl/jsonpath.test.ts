@@ -94,3 +94,25 @@ describe('robustness', () => {
     expect(() => readJsonPath(null, '$')).toThrow(JsonPathError);
   });
 });
+
+describe('never crashes (random paths)', () => {
+  it('random path text either evaluates or throws a JsonPathError', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const doc = parseJson('{"a":{"b":[{"c":1},{"c":"x"}]},"l":[1,2,3],"s":"str"}');
+    const pieces = ['$', '@', '.', '..', '[', ']', '*', '?', '(', ')', "'", '"', ',', ':', '-', '1', 'a', 'b', 'c', 'l', ' ', '=', '<', '!', '&&', '||', '/', 'length()', '~'];
+    for (let i = 0; i < 3000; i++) {
+      let path = '$';
+      const len = 1 + rand(12);
+      for (let j = 0; j < len; j++) path += pieces[rand(pieces.length)];
+      try {
+        readJsonPath(doc, path);
+      } catch (e) {
+        expect(e, path).toBeInstanceOf(JsonPathError);
+      }
+    }
+  });
+});
