@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
+/** How a local function instance runs: a worker thread in the gateway's process, or a child process. */
+export type Isolation = 'worker' | 'process';
+
 export interface FunctionConfig {
   /** Lambda-style `file.export` (e.g. `src/app.handler`), relative to the function's code root. */
   handler?: string;
@@ -20,6 +23,8 @@ export interface FunctionConfig {
   lambdaEndpoint?: string;
   /** Maximum concurrent instances (0 = always throttled, like Lambda). Default 10 locally. */
   reservedConcurrency?: number;
+  /** Local runtime only: 'worker' (default) or 'process' (own TZ, cwd, native-crash containment). */
+  isolation?: Isolation;
 }
 
 export interface RestgateConfig {
@@ -27,6 +32,8 @@ export interface RestgateConfig {
   stageVariables: Record<string, string>;
   /** Default Invoke API endpoint for functions that are not found locally. */
   lambdaEndpoint?: string;
+  /** Default isolation of local function instances (each function may override it). */
+  isolation?: Isolation;
 }
 
 export const CONFIG_FILE_NAMES = ['restgate.config.json', 'restgate.config.yaml', 'restgate.config.yml'] as const;
@@ -62,11 +69,13 @@ const schema = {
           environment: stringMap,
           lambdaEndpoint: { type: 'string', pattern: '^https?://' },
           reservedConcurrency: { type: 'integer', minimum: 0, maximum: 1000 },
+          isolation: { type: 'string', enum: ['worker', 'process'] },
         },
       },
     },
     stageVariables: stringMap,
     lambdaEndpoint: { type: 'string', pattern: '^https?://' },
+    isolation: { type: 'string', enum: ['worker', 'process'] },
   },
 } as const;
 
@@ -112,6 +121,7 @@ export function validateConfig(value: unknown, file: string): RestgateConfig {
   const v = value as Partial<RestgateConfig> & { $schema?: string };
   const config: RestgateConfig = { functions: v.functions ?? {}, stageVariables: v.stageVariables ?? {} };
   if (v.lambdaEndpoint !== undefined) config.lambdaEndpoint = v.lambdaEndpoint;
+  if (v.isolation !== undefined) config.isolation = v.isolation;
   return config;
 }
 

@@ -1,13 +1,19 @@
-// Entry point of one Lambda function instance (a child process). It plays the
-// part of the Node.js runtime interface client: loads the handler once (init),
-// then serves invocations one at a time, with Lambda's context object,
-// callback semantics, console format and error shapes.
+// Entry point of one Lambda function instance: a worker thread (the default)
+// or a child process (`isolation: 'process'`). It plays the part of the
+// Node.js runtime interface client: loads the handler once (init), then serves
+// invocations one at a time, with Lambda's context object, callback semantics,
+// console format and error shapes.
 //
 // Self-contained on purpose (node built-ins only): it runs from dist/ as a
 // plain .js file, or transpiled to a temp .mjs when restgate runs from source.
 //
-// Protocol: the gateway sends `{t:'invoke', ...}` over the IPC channel; this
-// process answers with frames on stdout (`FRAME_MARK + JSON + \n`), written
+// Protocol, worker thread: invocations and answers travel over the worker's
+// parentPort (payload bytes as Uint8Array, the answer's bytes transferred, not
+// copied); console lines travel on the same port, so they stay ordered with the
+// answer and survive process.exit.
+// Protocol, child process: the gateway sends `{t:'invoke', ...}` over the IPC
+// channel (advanced serialization, payload as bytes); this process answers with
+// frames on stdout (`FRAME_MARK + JSON [+ GS + result JSON] + \n`), written
 // synchronously so they stay ordered with console output and survive
 // process.exit. Other stdout/stderr bytes are the function's own output.
 
@@ -15,8 +21,14 @@ import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
+import { isMainThread, parentPort } from 'node:worker_threads';
 
 const FRAME_MARK = '\u001eRGF';
+/** Separates a result frame's header from the result JSON (JSON text never contains a raw U+001D). */
+const FRAME_SEP = '\u001d';
+/** The worker's channel to the gateway; null in a child process. */
+const port = isMainThread ? null : parentPort;
 
 interface BootConfig {
   /** Function code root (Lambda's /var/task). */
@@ -30,7 +42,8 @@ interface BootConfig {
 interface InvokeMessage {
   t: 'invoke';
   id: string;
-  payload: string;
+  /** The event's JSON bytes (a string from older gateways). */
+  payload: Uint8Array | string;
   deadlineMs: number;
   arn: string;
   traceId: string;
@@ -43,7 +56,27 @@ interface ErrorPayload {
 }
 
 function writeFrame(frame: Record<string, unknown>): void {
-  process.stdout.write(`${FRAME_MARK}${JSON.stringify(frame)}\n`);
+  if (port) port.postMessage(frame);
+  else process.stdout.write(`${FRAME_MARK}${JSON.stringify(frame)}\n`);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A successful result: the JSON text travels as bytes (transferred) or after the frame header, never re-escaped. */
+function writeResult(header: Record<string, unknown>, json: string): void {
+  if (port) {
+    const bytes = encoder.encode(json);
+    port.postMessage({ ...header, payload: bytes }, [bytes.buffer]);
+  } else {
+    process.stdout.write(`${FRAME_MARK}${JSON.stringify(header)}${FRAME_SEP}${json}\n`);
+  }
+}
+
+/** One console line (already in the runtime's format, without the newline). */
+function writeLine(line: string): void {
+  if (port) port.postMessage({ t: 'log', line });
+  else process.stdout.write(line + '\n');
 }
 
 // ---- errors, as the Node.js runtime reports them ---------------------------
@@ -108,7 +141,7 @@ function patchConsole(): void {
     (level: string) =>
     (...args: unknown[]): void => {
       const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}`;
-      process.stdout.write(line.replace(/\n/g, '\r') + '\n');
+      writeLine(line.replace(/\n/g, '\r'));
     };
   console.trace = log('TRACE');
   console.debug = log('DEBUG');
@@ -196,22 +229,46 @@ interface Current {
 let current: Current | undefined;
 
 function channelRef(on: boolean): void {
+  if (port) {
+    if (on) port.ref();
+    else port.unref();
+    return;
+  }
   const ch = (process as unknown as { channel?: { ref(): void; unref(): void } }).channel;
   if (!ch) return;
   if (on) ch.ref();
   else ch.unref();
 }
 
+// Max Memory Used: the largest sample so far, sampled at most every 100 ms (reading
+// the RSS is a system call). A child process reports its RSS; a worker, which
+// shares the gateway's process, reports its own V8 heap plus external memory.
+let maxMemMb = 0;
+let memSampledAt = -Infinity;
 function memoryMb(): number {
-  return Math.round(process.memoryUsage.rss() / (1024 * 1024));
+  const now = performance.now();
+  if (now - memSampledAt >= 100) {
+    memSampledAt = now;
+    let bytes: number;
+    if (port) {
+      const h = getHeapStatistics();
+      bytes = h.total_heap_size + h.external_memory;
+    } else {
+      bytes = process.memoryUsage.rss();
+    }
+    maxMemMb = Math.max(maxMemMb, Math.round(bytes / (1024 * 1024)));
+  }
+  return maxMemMb;
 }
 
-function finish(frame: Record<string, unknown>): void {
+function finish(frame: Record<string, unknown>, resultJson?: string): void {
   const c = current;
   if (!c || c.finished) return;
   c.finished = true;
   c.onEmptyLoop = undefined;
-  writeFrame({ ...frame, id: c.id, mem: memoryMb() });
+  const header = { ...frame, id: c.id, mem: memoryMb() };
+  if (resultJson === undefined) writeFrame(header);
+  else writeResult(header, resultJson);
   current = undefined;
   channelRef(true);
 }
@@ -225,7 +282,7 @@ function succeed(result: unknown): void {
     fail(new RuntimeError('Runtime.JSONStringifyError', 'Unable to stringify response body'));
     return;
   }
-  finish({ t: 'result', ok: true, payload });
+  finish({ t: 'result', ok: true }, payload);
 }
 
 function fail(err: unknown): void {
@@ -300,7 +357,8 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
 
   let event: unknown;
   try {
-    event = JSON.parse(msg.payload === '' ? '{}' : msg.payload);
+    const text = typeof msg.payload === 'string' ? msg.payload : decoder.decode(msg.payload);
+    event = JSON.parse(text === '' ? '{}' : text);
   } catch (e) {
     fail(e);
     return;
@@ -357,11 +415,16 @@ async function main(): Promise<void> {
     process.exit(129);
   }
   const isAsync = handler.constructor?.name === 'AsyncFunction';
-  process.on('message', (msg: InvokeMessage) => {
+  const onMessage = (msg: InvokeMessage): void => {
     if (msg && msg.t === 'invoke') invoke(handler, isAsync, msg);
-  });
-  // A disconnected gateway means this instance is orphaned.
-  process.on('disconnect', () => process.exit(0));
+  };
+  if (port) {
+    port.on('message', onMessage);
+  } else {
+    process.on('message', onMessage);
+    // A disconnected gateway means this instance is orphaned.
+    process.on('disconnect', () => process.exit(0));
+  }
   writeFrame({ t: 'ready', initMs: performance.now() - start, mem: memoryMb() });
 }
 

@@ -7,13 +7,14 @@
 // gateway down.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FunctionConfig, RestgateConfig } from '../config.js';
+import type { FunctionConfig, Isolation, RestgateConfig } from '../config.js';
 import {
   MAX_RESPONSE_PAYLOAD,
   checkJsonPayload,
@@ -42,6 +43,11 @@ export interface LocalRuntimeOptions {
   idleTimeoutMs?: number;
   /** Concurrent instances per function when the config sets no reservedConcurrency (default 10). */
   maxConcurrency?: number;
+  /**
+   * How instances run when neither the function's config nor the config's top level says:
+   * 'worker' (default: a worker thread in the gateway's process) or 'process' (a child process each).
+   */
+  isolation?: Isolation;
 }
 
 export interface FunctionStats {
@@ -149,6 +155,7 @@ interface FunctionSpec {
   readonly memorySize: number;
   readonly environment: Readonly<Record<string, string>>;
   readonly concurrency: number;
+  readonly isolation: Isolation;
 }
 
 function nodeRuntimeName(): string {
@@ -163,7 +170,8 @@ function logStreamName(): string {
 
 function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0;Lineage=1:${randomBytes(4).toString('hex')}:0`;
+  const hex = randomBytes(24).toString('hex');
+  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40, 48)}:0`;
 }
 
 // ---- instances ---------------------------------------------------------------
@@ -177,114 +185,137 @@ interface ErrorPayload {
 type Frame =
   | { t: 'ready'; initMs: number; mem: number }
   | { t: 'init-error'; error: ErrorPayload }
-  | { t: 'result'; id: string; ok: true; payload: string; mem: number }
+  | { t: 'log'; line: string }
+  | { t: 'result'; id: string; ok: true; payload: Uint8Array; mem: number }
   | { t: 'result'; id: string; ok: false; error: ErrorPayload; mem: number; exit?: number };
 
 type Outcome =
-  | { kind: 'ok'; payload: string; mem: number }
+  | { kind: 'ok'; payload: Buffer; mem: number }
   | { kind: 'error'; error: ErrorPayload; mem: number | undefined }
   | { kind: 'timeout' }
   | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null; oom: boolean };
 
-class Instance {
+interface InvokeMessage {
+  t: 'invoke';
+  id: string;
+  payload: Uint8Array;
+  deadlineMs: number;
+  arn: string;
+  traceId: string;
+}
+
+const OOM_TEXT = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/;
+const NEWLINE = 0x0a;
+const MARK_BYTES = Buffer.from(FRAME_MARK, 'latin1');
+const SEP_BYTE = 0x1d;
+
+/**
+ * Splits a byte stream into lines without decoding what it does not need to:
+ * chunks are kept as Buffers until a newline arrives, so a multi-byte character
+ * split across chunks is never mangled and a large frame is joined only once.
+ */
+class LineSplitter {
+  private parts: Buffer[] = [];
+
+  constructor(private readonly onLine: (line: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    let nl: number;
+    while ((nl = chunk.indexOf(NEWLINE, start)) !== -1) {
+      const piece = chunk.subarray(start, nl);
+      if (this.parts.length > 0) {
+        this.parts.push(piece);
+        const line = Buffer.concat(this.parts);
+        this.parts = [];
+        this.onLine(line);
+      } else {
+        this.onLine(piece);
+      }
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.parts.push(chunk.subarray(start));
+  }
+
+  /** What is left without a final newline (at exit). */
+  flush(): void {
+    if (this.parts.length > 0) {
+      const line = Buffer.concat(this.parts);
+      this.parts = [];
+      this.onLine(line);
+    }
+  }
+}
+
+/**
+ * One function instance. The pool and the invocation logic see only this
+ * class; how the code runs (worker thread or child process) and how messages
+ * travel is up to the subclass, which reports frames, output lines and the end.
+ */
+abstract class Instance {
   state: 'starting' | 'idle' | 'busy' | 'dead' = 'starting';
   stale = false;
   idleTimer: NodeJS.Timeout | undefined;
   initMs: number | undefined;
   initReported = false;
-  /** Init failed or an uncaught error was reported: the process is about to exit. */
+  /** Init failed or an uncaught error was reported: the instance is about to exit. */
   doomed = false;
   mem = 0;
-  private readonly child: ChildProcess;
-  private readonly spawnedAt = performance.now();
-  private out = '';
-  private err = '';
-  private stderrTail = '';
+  protected readonly spawnedAt = performance.now();
+  /** The last bytes of stderr (out-of-memory detection). */
+  protected stderrTail = '';
   private readyWaiters: Array<(f: Frame | Outcome) => void> = [];
   private readyState: Frame | Outcome | undefined;
   private resultWaiter: ((o: Outcome) => void) | undefined;
   private sink: ((line: string) => void) | undefined;
+  private closed = false;
+  private closedWaiters: Array<() => void> = [];
 
   constructor(
-    bootstrap: string,
-    spec: FunctionSpec,
-    env: NodeJS.ProcessEnv,
+    protected readonly spec: FunctionSpec,
     private readonly log: (line: string) => void,
     private readonly onDead: (inst: Instance) => void,
-  ) {
-    this.child = fork(bootstrap, [], {
-      cwd: spec.codeRoot,
-      env,
-      execArgv: [`--max-old-space-size=${Math.max(16, Math.floor(spec.memorySize * 0.9))}`],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
-    this.child.stdout!.setEncoding('utf8');
-    this.child.stderr!.setEncoding('utf8');
-    this.child.stdout!.on('data', (chunk: string) => this.onStdout(chunk));
-    this.child.stderr!.on('data', (chunk: string) => this.onStderr(chunk));
-    this.child.on('error', (e) => this.line(`restgate: could not start ${spec.name}: ${e.message}`));
-    this.child.on('close', (code, signal) => this.onClose(code, signal));
-  }
+  ) {}
 
-  private line(text: string): void {
+  protected abstract send(message: InvokeMessage): void;
+  protected abstract terminate(): void;
+
+  protected line(text: string): void {
     this.log(text);
     this.sink?.(text);
   }
 
-  private onStdout(chunk: string): void {
-    this.out += chunk;
-    let nl: number;
-    while ((nl = this.out.indexOf('\n')) !== -1) {
-      const line = this.out.slice(0, nl);
-      this.out = this.out.slice(nl + 1);
-      const mark = line.indexOf(FRAME_MARK);
-      if (mark === -1) {
-        this.line(line);
-        continue;
-      }
-      if (mark > 0) this.line(line.slice(0, mark));
-      let frame: Frame;
-      try {
-        frame = JSON.parse(line.slice(mark + FRAME_MARK.length)) as Frame;
-      } catch {
-        continue;
-      }
-      this.onFrame(frame);
-    }
-  }
-
-  private onStderr(chunk: string): void {
-    this.stderrTail = (this.stderrTail + chunk).slice(-2048);
-    this.err += chunk;
-    let nl: number;
-    while ((nl = this.err.indexOf('\n')) !== -1) {
-      const line = this.err.slice(0, nl);
-      this.err = this.err.slice(nl + 1);
-      this.line(line);
-    }
-  }
-
-  private onFrame(frame: Frame): void {
-    if (frame.t === 'init-error' || (frame.t === 'result' && !frame.ok && frame.exit !== undefined)) this.doomed = true;
-    if (frame.t === 'ready' || frame.t === 'init-error') {
-      if (frame.t === 'ready') {
-        // Like Lambda's Init Duration: runtime start-up plus the handler module's init.
-        this.initMs = performance.now() - this.spawnedAt;
+  protected onFrame(frame: Frame): void {
+    switch (frame.t) {
+      case 'log':
+        this.line(frame.line);
+        return;
+      case 'ready':
+      case 'init-error':
+        if (frame.t === 'init-error') this.doomed = true;
+        if (frame.t === 'ready') {
+          // Like Lambda's Init Duration: runtime start-up plus the handler module's init.
+          this.initMs = performance.now() - this.spawnedAt;
+          this.mem = frame.mem;
+        }
+        if (this.readyState === undefined) {
+          this.readyState = frame;
+          for (const w of this.readyWaiters.splice(0)) w(frame);
+        } else if (frame.t === 'init-error' && this.resultWaiter) {
+          // A process-level failure outside an invocation's own frame.
+          this.settle({ kind: 'error', error: frame.error, mem: undefined });
+        }
+        return;
+      case 'result':
         this.mem = frame.mem;
-      }
-      if (this.readyState === undefined) {
-        this.readyState = frame;
-        for (const w of this.readyWaiters.splice(0)) w(frame);
-      } else if (frame.t === 'init-error' && this.resultWaiter) {
-        // A process-level failure outside an invocation's own frame.
-        this.settle({ kind: 'error', error: frame.error, mem: undefined });
-      }
-      return;
-    }
-    if (frame.t === 'result') {
-      this.mem = frame.mem;
-      this.settle(frame.ok ? { kind: 'ok', payload: frame.payload, mem: frame.mem } : { kind: 'error', error: frame.error, mem: frame.mem });
+        if (frame.ok) {
+          const p = frame.payload;
+          this.settle({ kind: 'ok', payload: Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength), mem: frame.mem });
+        } else {
+          if (frame.exit !== undefined) this.doomed = true;
+          this.settle({ kind: 'error', error: frame.error, mem: frame.mem });
+        }
+        return;
     }
   }
 
@@ -294,48 +325,41 @@ class Instance {
     w?.(o);
   }
 
-  private onClose(code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.out) this.line(this.out);
-    if (this.err) this.line(this.err);
-    this.out = this.err = '';
+  /** The subclass reports the end of the instance (exit code or signal, and whether it ran out of memory). */
+  protected ended(code: number | null, signal: NodeJS.Signals | null, oom: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
     const wasDead = this.state === 'dead';
     this.state = 'dead';
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    const oom =
-      /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/.test(this.stderrTail) ||
-      (signal === 'SIGABRT' && /heap/i.test(this.stderrTail));
-    const outcome: Outcome = { kind: 'exit', code, signal, oom };
+    const outcome: Outcome = { kind: 'exit', code, signal, oom: oom || OOM_TEXT.test(this.stderrTail) || (signal === 'SIGABRT' && /heap/i.test(this.stderrTail)) };
     if (this.readyState === undefined) {
       this.readyState = outcome;
       for (const w of this.readyWaiters.splice(0)) w(outcome);
     }
     this.settle(outcome);
     if (!wasDead) this.onDead(this);
+    for (const w of this.closedWaiters.splice(0)) w();
   }
 
-  /** Resolves once init finished (ready frame), failed (init-error) or the process ended. */
+  /** Resolves once init finished (ready frame), failed (init-error) or the instance ended. */
   whenReady(): Promise<Frame | Outcome> {
     if (this.readyState !== undefined) return Promise.resolve(this.readyState);
     return new Promise((res) => this.readyWaiters.push(res));
   }
 
-  invoke(message: Record<string, unknown>, sink: (line: string) => void): Promise<Outcome> {
-    this.sink = sink;
+  invoke(message: InvokeMessage): Promise<Outcome> {
     return new Promise<Outcome>((res) => {
       this.resultWaiter = res;
       try {
-        this.child.send(message, (err) => {
-          if (err) this.settle({ kind: 'exit', code: null, signal: null, oom: false });
-        });
+        this.send(message);
       } catch {
         this.settle({ kind: 'exit', code: null, signal: null, oom: false });
       }
-    }).finally(() => {
-      this.sink = undefined;
     });
   }
 
-  /** Attach a sink for lines printed while starting (init phase of a cold start). */
+  /** Where the function's output lines go besides the gateway log (the current call's tail), if anywhere. */
   attach(sink: ((line: string) => void) | undefined): void {
     this.sink = sink;
   }
@@ -346,13 +370,122 @@ class Instance {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.onDead(this);
     }
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (!this.closed) this.terminate();
   }
 
   get exited(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
-    return new Promise((res) => this.child.once('close', () => res()));
+    if (this.closed) return Promise.resolve();
+    return new Promise((res) => this.closedWaiters.push(res));
   }
+}
+
+/** `isolation: 'process'`: a child process of its own (own env, TZ, cwd; native crashes contained). */
+class ProcessInstance extends Instance {
+  private readonly child: ChildProcess;
+  private readonly stdout = new LineSplitter((l) => this.onStdoutLine(l));
+  private readonly stderr = new LineSplitter((l) => this.line(l.toString('utf8')));
+
+  constructor(bootstrap: string, spec: FunctionSpec, env: NodeJS.ProcessEnv, log: (line: string) => void, onDead: (inst: Instance) => void) {
+    super(spec, log, onDead);
+    this.child = fork(bootstrap, [], {
+      cwd: spec.codeRoot,
+      env,
+      execArgv: [`--max-old-space-size=${heapLimitMb(spec)}`],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Structured clone over the channel: the event travels as bytes, not re-escaped inside JSON.
+      serialization: 'advanced',
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => this.stdout.push(chunk));
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('latin1')).slice(-2048);
+      this.stderr.push(chunk);
+    });
+    this.child.on('error', (e) => this.line(`restgate: could not start ${spec.name}: ${e.message}`));
+    this.child.on('close', (code, signal) => {
+      this.stdout.flush();
+      this.stderr.flush();
+      this.ended(code, signal, false);
+    });
+  }
+
+  private onStdoutLine(line: Buffer): void {
+    const mark = line.indexOf(MARK_BYTES);
+    if (mark === -1) {
+      this.line(line.toString('utf8'));
+      return;
+    }
+    if (mark > 0) this.line(line.subarray(0, mark).toString('utf8'));
+    const body = line.subarray(mark + MARK_BYTES.length);
+    const sep = body.indexOf(SEP_BYTE);
+    let frame: Frame;
+    try {
+      frame = JSON.parse(body.subarray(0, sep === -1 ? body.length : sep).toString('utf8')) as Frame;
+    } catch {
+      return;
+    }
+    // A successful result's JSON follows the header as raw bytes: used as is, no copy.
+    if (sep !== -1 && frame.t === 'result' && frame.ok) frame.payload = body.subarray(sep + 1);
+    this.onFrame(frame);
+  }
+
+  protected send(message: InvokeMessage): void {
+    this.child.send(message, (err) => {
+      if (err) this.kill();
+    });
+  }
+
+  protected terminate(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** The default: a worker thread in the gateway's process (own env object, heap limit and event loop). */
+class WorkerInstance extends Instance {
+  private readonly worker: Worker;
+  private readonly stdout = new LineSplitter((l) => this.line(l.toString('utf8')));
+  private readonly stderr = new LineSplitter((l) => this.line(l.toString('utf8')));
+  private oom = false;
+
+  constructor(bootstrap: string, spec: FunctionSpec, env: NodeJS.ProcessEnv, log: (line: string) => void, onDead: (inst: Instance) => void) {
+    super(spec, log, onDead);
+    this.worker = new Worker(bootstrap, {
+      env,
+      execArgv: [],
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(spec) },
+    });
+    this.worker.stdout.on('data', (chunk: Buffer) => this.stdout.push(chunk));
+    this.worker.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+    this.worker.on('message', (frame: Frame) => this.onFrame(frame));
+    this.worker.on('error', (e: Error & { code?: string }) => {
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') this.oom = true;
+      else this.line(`restgate: instance of ${spec.name} failed: ${e.stack ?? String(e)}`);
+    });
+    this.worker.on('exit', (code) => {
+      // Output the worker wrote just before exiting may still be on its way.
+      setImmediate(() => {
+        this.stdout.flush();
+        this.stderr.flush();
+        this.ended(code, null, this.oom);
+      });
+    });
+  }
+
+  protected send(message: InvokeMessage): void {
+    // A structured clone of a Buffer view would copy its whole backing store (the
+    // pool, or a larger request buffer): copy exactly the bytes once and transfer them.
+    const bytes = new Uint8Array(message.payload);
+    this.worker.postMessage({ ...message, payload: bytes }, [bytes.buffer]);
+  }
+
+  protected terminate(): void {
+    void this.worker.terminate();
+  }
+}
+
+function heapLimitMb(spec: FunctionSpec): number {
+  return Math.max(16, Math.floor(spec.memorySize * 0.9));
 }
 
 // ---- per-function pool -----------------------------------------------------
@@ -468,6 +601,7 @@ class LocalRuntime implements LocalInvoker {
   private readonly region: string;
   private readonly accountId: string;
   private readonly maxConcurrency: number;
+  private readonly isolation: Isolation;
   private readonly pools = new Map<string, Pool>();
   private readonly log: (line: string) => void;
   private watcher: FSWatcher | undefined;
@@ -482,6 +616,7 @@ class LocalRuntime implements LocalInvoker {
     this.accountId = options.accountId ?? '123456789012';
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
     this.maxConcurrency = options.maxConcurrency ?? 10;
+    this.isolation = options.isolation ?? this.config.isolation ?? 'worker';
     this.log = options.log ?? ((line) => process.stdout.write(line + '\n'));
     if (options.watch) this.startWatching();
   }
@@ -526,6 +661,7 @@ class LocalRuntime implements LocalInvoker {
       memorySize: fc.memorySize ?? DEFAULT_MEMORY_MB,
       environment: fc.environment ?? {},
       concurrency: fc.reservedConcurrency ?? this.maxConcurrency,
+      isolation: fc.isolation ?? this.isolation,
     };
   }
 
@@ -586,7 +722,8 @@ class LocalRuntime implements LocalInvoker {
 
   async startInstance(spec: FunctionSpec, onDead: (inst: Instance) => void): Promise<Instance> {
     const bootstrap = await bootstrapFile();
-    return new Instance(bootstrap, spec, this.environment(spec), this.log, onDead);
+    const Kind = spec.isolation === 'process' ? ProcessInstance : WorkerInstance;
+    return new Kind(bootstrap, spec, this.environment(spec), this.log, onDead);
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
@@ -616,13 +753,12 @@ class LocalRuntime implements LocalInvoker {
   private async run(pool: Pool, request: InvokeRequest, arn: string): Promise<InvokeResult> {
     const spec = pool.spec;
     const requestId = request.requestId ?? randomUUID();
-    const lines: string[] = [];
-    const sink = (line: string): void => {
-      lines.push(line);
-    };
+    // Lines are kept for the caller only when it asked for the log tail.
+    const lines: string[] | undefined = request.logType === 'Tail' ? [] : undefined;
+    const sink = lines && ((line: string): void => void lines.push(line));
     const emit = (line: string): void => {
       this.log(line);
-      lines.push(line);
+      lines?.push(line);
     };
 
     const { inst, cold } = await pool.acquire();
@@ -647,7 +783,7 @@ class LocalRuntime implements LocalInvoker {
           inst.initReported = true;
           started = performance.now();
           outcome = await Promise.race([
-            inst.invoke({ t: 'invoke', id: requestId, payload: request.payload.toString('utf8'), deadlineMs: deadline, arn, traceId: traceId() }, sink),
+            inst.invoke({ t: 'invoke', id: requestId, payload: request.payload, deadlineMs: deadline, arn, traceId: traceId() }),
             timedOut,
           ]);
         }
@@ -665,7 +801,7 @@ class LocalRuntime implements LocalInvoker {
     let status = '';
     switch (outcome.kind) {
       case 'ok':
-        payload = Buffer.from(outcome.payload, 'utf8');
+        payload = outcome.payload;
         if (payload.length > MAX_RESPONSE_PAYLOAD) {
           payload = Buffer.from(JSON.stringify(responseTooLargePayload()));
           functionError = 'Unhandled';
@@ -702,7 +838,7 @@ class LocalRuntime implements LocalInvoker {
       emit(`${new Date().toISOString()} ${requestId} Task timed out after ${spec.timeoutS.toFixed(2)} seconds`);
     }
     let logResult: string | undefined;
-    if (request.logType === 'Tail') {
+    if (lines) {
       const all = Buffer.from(lines.join('\n') + '\n', 'utf8');
       logResult = all.subarray(Math.max(0, all.length - TAIL_BYTES)).toString('base64');
     }

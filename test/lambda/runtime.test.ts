@@ -13,140 +13,357 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalInvoker, resolveFunctionFile, type LocalInvoker } from '../../src/lambda/local.js';
 import { LambdaServiceError, type InvokeResult } from '../../src/lambda/types.js';
+import { validateConfig, type Isolation, type RestgateConfig } from '../../src/config.js';
 
 const FUNCTIONS = resolve(import.meta.dirname, '../fixtures/functions');
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 const body = (r: InvokeResult) => JSON.parse(r.payload.toString('utf8')) as Record<string, unknown>;
 const tail = (r: InvokeResult) => Buffer.from(r.logResult ?? '', 'base64').toString('utf8');
 
+const CONFIG: RestgateConfig = {
+  functions: {
+    echo: { environment: { GREETING: 'hi' }, memorySize: 256 },
+    loops: { timeout: 1 },
+    hog: { memorySize: 128, timeout: 20 },
+    custom: { handler: 'custom.api.main' },
+    throttled: { handler: 'echo.handler', reservedConcurrency: 0 },
+    slow: { reservedConcurrency: 2 },
+    'echo-in-process': { handler: 'echo.handler', isolation: 'process' },
+  },
+  stageVariables: {},
+};
+
+/** A runtime over the fixtures; without `isolation` it uses the default (worker threads). */
+function createRuntime(isolation: Isolation | undefined, log: string[]): LocalInvoker {
+  return createLocalInvoker({
+    functionsDir: FUNCTIONS,
+    log: (line) => log.push(line),
+    config: CONFIG,
+    ...(isolation ? { isolation } : {}),
+  });
+}
+
 let invoker: LocalInvoker;
 const gatewayLog: string[] = [];
 
 beforeAll(() => {
-  invoker = createLocalInvoker({
-    functionsDir: FUNCTIONS,
-    log: (line) => gatewayLog.push(line),
-    config: {
-      functions: {
-        echo: { environment: { GREETING: 'hi' }, memorySize: 256 },
-        loops: { timeout: 1 },
-        hog: { memorySize: 128, timeout: 20 },
-        custom: { handler: 'custom.api.main' },
-        throttled: { handler: 'echo.handler', reservedConcurrency: 0 },
-        slow: { reservedConcurrency: 2 },
-      },
-      stageVariables: {},
-    },
-  });
+  invoker = createRuntime(undefined, gatewayLog);
 });
 afterAll(async () => {
   await invoker.close();
 });
 
-describe('function files', () => {
-  it('resolves DIR/NAME.ext before DIR/NAME/index.ext and rejects invalid names', () => {
-    expect(resolveFunctionFile(FUNCTIONS, 'typed')).toBe(join(FUNCTIONS, 'typed.ts'));
-    expect(resolveFunctionFile(FUNCTIONS, 'counter')).toBe(join(FUNCTIONS, 'counter.cjs'));
-    expect(resolveFunctionFile(FUNCTIONS, 'dirfn')).toBe(join(FUNCTIONS, 'dirfn', 'index.mjs'));
-    expect(resolveFunctionFile(FUNCTIONS, 'missing')).toBeUndefined();
-    expect(resolveFunctionFile(FUNCTIONS, '../functions/echo')).toBeUndefined();
-    expect(invoker.has('echo')).toBe(true);
-    expect(invoker.has('custom')).toBe(true);
-    expect(invoker.has('missing')).toBe(false);
+// Everything a function can observe or break runs in both isolation modes.
+describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
+  let invoker: LocalInvoker;
+  const gatewayLog: string[] = [];
+
+  beforeAll(() => {
+    invoker = createRuntime(isolation, gatewayLog);
+  });
+  afterAll(async () => {
+    await invoker.close();
   });
 
-  it('runs DIR/NAME/index.* with its own directory as code root', async () => {
-    const r = await invoker.invoke({ functionName: 'dirfn', payload: json({}) });
-    expect(body(r)).toEqual({ from: 'dirfn/index.mjs' });
+  describe('function files', () => {
+    it('resolves DIR/NAME.ext before DIR/NAME/index.ext and rejects invalid names', () => {
+      expect(resolveFunctionFile(FUNCTIONS, 'typed')).toBe(join(FUNCTIONS, 'typed.ts'));
+      expect(resolveFunctionFile(FUNCTIONS, 'counter')).toBe(join(FUNCTIONS, 'counter.cjs'));
+      expect(resolveFunctionFile(FUNCTIONS, 'dirfn')).toBe(join(FUNCTIONS, 'dirfn', 'index.mjs'));
+      expect(resolveFunctionFile(FUNCTIONS, 'missing')).toBeUndefined();
+      expect(resolveFunctionFile(FUNCTIONS, '../functions/echo')).toBeUndefined();
+      expect(invoker.has('echo')).toBe(true);
+      expect(invoker.has('custom')).toBe(true);
+      expect(invoker.has('missing')).toBe(false);
+    });
+
+    it('runs DIR/NAME/index.* with its own directory as code root', async () => {
+      const r = await invoker.invoke({ functionName: 'dirfn', payload: json({}) });
+      expect(body(r)).toEqual({ from: 'dirfn/index.mjs' });
+    });
+
+    it('uses the config handler (file.export.nested)', async () => {
+      const r = await invoker.invoke({ functionName: 'custom', payload: json({}) });
+      expect(r.functionError).toBeUndefined();
+      expect(body(r)).toEqual({ custom: true });
+    });
+
+    it('runs TypeScript handlers without a build step', async () => {
+      const r = await invoker.invoke({ functionName: 'typed', payload: json({ name: 'ts' }) });
+      expect(r.functionError).toBeUndefined();
+      expect(body(r)).toEqual({ greeting: 'hello ts' });
+    });
+
+    it('TypeScript function directories import sibling modules NodeNext-style', async () => {
+      const r = await invoker.invoke({ functionName: 'tsdir', payload: json({ word: 'hey' }) });
+      expect(r.functionError).toBeUndefined();
+      expect(body(r) as unknown).toBe('HEY!');
+    });
   });
 
-  it('uses the config handler (file.export.nested)', async () => {
-    const r = await invoker.invoke({ functionName: 'custom', payload: json({}) });
-    expect(r.functionError).toBeUndefined();
-    expect(body(r)).toEqual({ custom: true });
+  describe('context and environment', () => {
+    it('passes the event and a Lambda-shaped context', async () => {
+      const r = await invoker.invoke({ functionName: 'echo', payload: json({ a: [1, 'x'] }), requestId: 'req-1' });
+      expect(r.statusCode).toBe(200);
+      expect(r.executedVersion).toBe('$LATEST');
+      const out = body(r) as { event: unknown; context: Record<string, unknown>; env: Record<string, string | null> };
+      expect(out.event).toEqual({ a: [1, 'x'] });
+      const { remaining, logStreamName, ...ctx } = out.context;
+      expect(ctx).toEqual({
+        awsRequestId: 'req-1',
+        functionName: 'echo',
+        functionVersion: '$LATEST',
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:echo',
+        memoryLimitInMB: '256', // a string in the Node.js runtime (RIC InvokeContext reads the env var)
+        logGroupName: '/aws/lambda/echo',
+        callbackWaitsForEmptyEventLoop: true,
+        hasDone: true,
+      });
+      expect(logStreamName).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+      expect(remaining).toBeGreaterThan(0);
+      expect(remaining).toBeLessThanOrEqual(3000);
+    });
+
+    it('sets the Lambda environment variables (TZ=:UTC); a process also gets cwd = code root and a UTC clock', async () => {
+      const r = await invoker.invoke({ functionName: 'echo', payload: json({}) });
+      const out = body(r) as { env: Record<string, string | null>; cwd: string; timezoneOffset: number; context: { logStreamName: string } };
+      const { _X_AMZN_TRACE_ID, AWS_EXECUTION_ENV, LAMBDA_RUNTIME_DIR, ...env } = out.env;
+      expect(env).toEqual({
+        AWS_LAMBDA_FUNCTION_NAME: 'echo',
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+        AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/echo',
+        AWS_LAMBDA_LOG_STREAM_NAME: out.context.logStreamName,
+        AWS_REGION: 'us-east-1',
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        LAMBDA_TASK_ROOT: FUNCTIONS,
+        TZ: ':UTC',
+        LANG: 'en_US.UTF-8',
+        _HANDLER: 'echo.handler',
+        GREETING: 'hi',
+        NODE_OPTIONS: null,
+      });
+      expect(AWS_EXECUTION_ENV).toBe(`AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`);
+      expect(LAMBDA_RUNTIME_DIR).toBeTruthy();
+      expect(_X_AMZN_TRACE_ID).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0/);
+      if (isolation === 'process') {
+        expect([out.cwd, out.timezoneOffset]).toEqual([FUNCTIONS, 0]);
+      } else {
+        // Documented difference (fidelity.md): cwd and time zone are process-wide, a worker shares the gateway's.
+        expect([out.cwd, out.timezoneOffset]).toEqual([process.cwd(), new Date(2024, 6, 1).getTimezoneOffset()]);
+      }
+    });
+
+    it(`the function's clock when the gateway runs in another time zone: ${isolation === 'process' ? 'UTC' : "the gateway's zone"}`, async () => {
+      const saved = process.env['TZ'];
+      process.env['TZ'] = 'America/New_York';
+      const other = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {}, isolation });
+      try {
+        expect(new Date(2024, 6, 1).getTimezoneOffset()).toBe(240); // the gateway's own zone changed
+        const out = body(await other.invoke({ functionName: 'echo', payload: json({}) })) as { timezoneOffset: number; env: { TZ: string } };
+        expect([out.env.TZ, out.timezoneOffset]).toEqual([':UTC', isolation === 'process' ? 0 : 240]);
+      } finally {
+        await other.close();
+        if (saved === undefined) delete process.env['TZ'];
+        else process.env['TZ'] = saved;
+      }
+    });
+
+    it('an empty payload is the event {}', async () => {
+      const r = await invoker.invoke({ functionName: 'echo', payload: Buffer.alloc(0) });
+      expect((body(r) as { event: unknown }).event).toEqual({});
+    });
   });
 
-  it('runs TypeScript handlers without a build step', async () => {
-    const r = await invoker.invoke({ functionName: 'typed', payload: json({ name: 'ts' }) });
-    expect(r.functionError).toBeUndefined();
-    expect(body(r)).toEqual({ greeting: 'hello ts' });
+  describe('function errors (RIC toRapidResponse shape)', () => {
+    it('a thrown Error → {errorType: name, errorMessage, trace: stack lines}', async () => {
+      const r = await invoker.invoke({ functionName: 'throws', payload: json({ message: 'out of coins' }) });
+      expect(r.functionError).toBe('Unhandled');
+      const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
+      expect(Object.keys(e)).toEqual(['errorType', 'errorMessage', 'trace']);
+      expect(e.errorType).toBe('BudgetExhausted');
+      expect(e.errorMessage).toBe('out of coins');
+      expect(e.trace[0]).toBe('BudgetExhausted: out of coins');
+      expect(e.trace[1]).toMatch(/^ {4}at handler \(file:\/\/.*throws\.mjs:\d+:\d+\)$/);
+    });
+
+    it('a thrown string → errorType "string", empty trace', async () => {
+      const r = await invoker.invoke({ functionName: 'throws', payload: json({ plain: true }), logType: 'Tail' });
+      expect(body(r)).toEqual({ errorType: 'string', errorMessage: 'a plain string', trace: [] });
+      // the runtime logs it wrapped in an Error (RIC intoError + toFormatted)
+      expect(tail(r)).toMatch(/\tERROR\tInvoke Error \t\{"errorType":"Error","errorMessage":"a plain string","stack":\["Error: a plain string",/);
+    });
+
+    it('context.succeed / context.fail', async () => {
+      expect(body(await invoker.invoke({ functionName: 'legacy', payload: json({}) }))).toEqual({ legacy: true });
+      const r = await invoker.invoke({ functionName: 'legacy', payload: json({ fail: true }) });
+      expect(r.functionError).toBe('Unhandled');
+      expect(body(r)).toMatchObject({ errorType: 'Error', errorMessage: 'legacy failure' });
+    });
+
+    it('an import-time throw reports the error itself, and every call re-runs init', async () => {
+      for (let i = 0; i < 2; i++) {
+        const r = await invoker.invoke({ functionName: 'import-throws', payload: json({}) });
+        expect(r.functionError).toBe('Unhandled');
+        const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
+        expect(e.errorType).toBe('TypeError');
+        expect(e.errorMessage).toBe('broken at import');
+        expect(e.trace[0]).toBe('TypeError: broken at import');
+      }
+    });
+
+    it('a missing package → Runtime.ImportModuleError', async () => {
+      const e = body(await invoker.invoke({ functionName: 'missing-dep', payload: json({}) }));
+      expect(e['errorType']).toBe('Runtime.ImportModuleError');
+      // As on Lambda (the well-known Node 18 "aws-sdk" case): String(error) keeps Node's [code].
+      expect(e['errorMessage']).toBe(
+        `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'restgate-no-such-package' imported from ${join(FUNCTIONS, 'missing-dep.mjs')}`,
+      );
+    });
+
+    it('a syntax error → Runtime.UserCodeSyntaxError', async () => {
+      const e = body(await invoker.invoke({ functionName: 'syntax', payload: json({}) }));
+      expect(e['errorType']).toBe('Runtime.UserCodeSyntaxError');
+      expect(e['errorMessage']).toBe("SyntaxError: Unexpected token ';'");
+    });
+
+    it('a missing export → Runtime.HandlerNotFound', async () => {
+      const e = body(await invoker.invoke({ functionName: 'noexport', payload: json({}) }));
+      expect(e['errorType']).toBe('Runtime.HandlerNotFound');
+      expect(e['errorMessage']).toBe('noexport.handler is undefined or not exported');
+    });
+
+    it('an exception thrown outside the handler (timer) fails the call and recycles the instance', async () => {
+      const r = await invoker.invoke({ functionName: 'uncaught', payload: json({}) });
+      const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
+      expect([e.errorType, e.errorMessage, e.trace[0]]).toEqual(['RangeError', 'thrown from a timer', 'RangeError: thrown from a timer']);
+    });
+
+    it('an empty event loop ends the call: null for a callback handler that never calls back, Runtime.NodeJsExit for a never-settling promise', async () => {
+      const forgot = await invoker.invoke({ functionName: 'forgets', payload: json({}) });
+      expect([forgot.functionError, forgot.payload.toString()]).toEqual([undefined, 'null']);
+      const never = await invoker.invoke({ functionName: 'never', payload: json({}) });
+      expect(never.functionError).toBe('Unhandled');
+      expect(body(never)['errorType']).toBe('Runtime.NodeJsExit');
+      // the instance is still usable afterwards
+      const again = await invoker.invoke({ functionName: 'forgets', payload: json({}) });
+      expect(again.payload.toString()).toBe('null');
+      expect(invoker.stats('forgets').instances).toBe(1);
+    });
+
+    it('an unhandled rejection → Runtime.UnhandledPromiseRejection', async () => {
+      const r = await invoker.invoke({ functionName: 'rejects', payload: json({}) });
+      const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
+      expect(e.errorType).toBe('Runtime.UnhandledPromiseRejection');
+      expect(e.errorMessage).toBe('Error: nobody catches me');
+      expect(e.trace[0]).toBe('Runtime.UnhandledPromiseRejection: Error: nobody catches me');
+    });
   });
 
-  it('TypeScript function directories import sibling modules NodeNext-style', async () => {
-    const r = await invoker.invoke({ functionName: 'tsdir', payload: json({ word: 'hey' }) });
-    expect(r.functionError).toBeUndefined();
-    expect(body(r) as unknown).toBe('HEY!');
+  describe('process failures never reach the gateway', () => {
+    it('process.exit → Runtime.ExitError; the next call gets a fresh instance', async () => {
+      const r = await invoker.invoke({ functionName: 'exits', payload: json({ code: 3 }), requestId: 'exit-1', logType: 'Tail' });
+      expect(r.functionError).toBe('Unhandled');
+      expect(body(r)).toEqual({
+        errorType: 'Runtime.ExitError',
+        errorMessage: 'RequestId: exit-1 Error: Runtime exited with error: exit status 3',
+      });
+      expect(tail(r)).toContain('\tINFO\tabout to exit\n'); // console output before the exit is kept
+      expect(tail(r)).toMatch(/\tStatus: error\tError Type: Runtime\.ExitError\t\n$/);
+      const next = await invoker.invoke({ functionName: 'exits', payload: json({ code: 0 }), requestId: 'exit-2' });
+      expect(body(next)).toEqual({
+        errorType: 'Runtime.ExitError',
+        errorMessage: 'RequestId: exit-2 Error: Runtime exited without providing a reason',
+      });
+      expect(body(await invoker.invoke({ functionName: 'dirfn', payload: json({}) }))).toEqual({ from: 'dirfn/index.mjs' });
+    });
+
+    it('an infinite loop is killed at the function timeout → Sandbox.Timedout', async () => {
+      const r = await invoker.invoke({ functionName: 'loops', payload: json({}), requestId: 'loop-1', logType: 'Tail' });
+      expect(r.functionError).toBe('Unhandled');
+      expect(body(r)).toEqual({
+        errorType: 'Sandbox.Timedout',
+        errorMessage: 'RequestId: loop-1 Error: Task timed out after 1.00 seconds',
+      });
+      expect(tail(r)).toMatch(/REPORT RequestId: loop-1\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t(Init Duration: [\d.]+ ms\t)?Status: timeout\t\n/);
+      expect(tail(r)).toMatch(/Z loop-1 Task timed out after 1\.00 seconds\n$/);
+      expect(invoker.stats('loops').instances).toBe(0);
+      const ok = await invoker.invoke({ functionName: 'counter', payload: json({}) });
+      expect(ok.functionError).toBeUndefined();
+    });
+
+    it('runaway memory → Runtime.OutOfMemory; the gateway keeps serving', async () => {
+      const r = await invoker.invoke({ functionName: 'hog', payload: json({}), requestId: 'oom-1' });
+      expect(r.functionError).toBe('Unhandled');
+      expect(body(r)).toEqual({
+        errorType: 'Runtime.OutOfMemory',
+        errorMessage: 'RequestId: oom-1 Error: Runtime exited with error: signal: killed',
+      });
+      expect(body(await invoker.invoke({ functionName: 'dirfn', payload: json({}) }))).toEqual({ from: 'dirfn/index.mjs' });
+    });
+  });
+
+  describe('logs', () => {
+    it('prefixes console output like the Node.js runtime and returns the tail (START/END/REPORT)', async () => {
+      const before = gatewayLog.length;
+      const r = await invoker.invoke({ functionName: 'logger', payload: json({}), requestId: 'log-1', logType: 'Tail' });
+      expect(body(r) as unknown).toBe('logged');
+      const lines = tail(r).split('\n');
+      expect(lines[0]).toBe('START RequestId: log-1 Version: $LATEST');
+      const ts = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
+      expect(lines[1]).toMatch(new RegExp(`^${ts}\\tlog-1\\tINFO\\tplain line$`));
+      expect(lines[2]).toMatch(new RegExp(`^${ts}\\tlog-1\\tWARN\\twarned 42$`));
+      expect(lines[3]).toMatch(new RegExp(`^${ts}\\tlog-1\\tERROR\\ttwo\\rlines$`)); // newlines become \r
+      expect(lines[4]).toMatch(new RegExp(`^${ts}\\tlog-1\\tINFO\\t\\{ a: 1 \\}$`));
+      expect(lines[5]).toBe('END RequestId: log-1');
+      expect(lines[6]).toMatch(/^REPORT RequestId: log-1\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/);
+      expect(lines[7]).toBe('');
+      expect(gatewayLog.slice(before)).toEqual(lines.slice(0, 7));
+    });
+
+    it('the tail is the last 4 KB only', async () => {
+      const r = await invoker.invoke({ functionName: 'echo', payload: json({}), logType: 'Tail' });
+      expect(Buffer.from(r.logResult!, 'base64').length).toBeLessThanOrEqual(4096);
+      const none = await invoker.invoke({ functionName: 'echo', payload: json({}) });
+      expect(none.logResult).toBeUndefined();
+    });
+
+    it('callback style waits for the empty event loop unless callbackWaitsForEmptyEventLoop = false', async () => {
+      const waited = await invoker.invoke({ functionName: 'waits', payload: json({ wait: true }), logType: 'Tail' });
+      expect(body(waited) as unknown).toBe('answered');
+      expect(tail(waited)).toMatch(/\tINFO\ttimer fired\nEND RequestId/);
+      const eager = await invoker.invoke({ functionName: 'waits', payload: json({ wait: false }), logType: 'Tail' });
+      expect(body(eager) as unknown).toBe('answered');
+      expect(tail(eager)).not.toContain('timer fired');
+    });
   });
 });
 
-describe('context and environment', () => {
-  it('passes the event and a Lambda-shaped context', async () => {
-    const r = await invoker.invoke({ functionName: 'echo', payload: json({ a: [1, 'x'] }), requestId: 'req-1' });
-    expect(r.statusCode).toBe(200);
-    expect(r.executedVersion).toBe('$LATEST');
-    const out = body(r) as { event: unknown; context: Record<string, unknown>; env: Record<string, string | null> };
-    expect(out.event).toEqual({ a: [1, 'x'] });
-    const { remaining, logStreamName, ...ctx } = out.context;
-    expect(ctx).toEqual({
-      awsRequestId: 'req-1',
-      functionName: 'echo',
-      functionVersion: '$LATEST',
-      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:echo',
-      memoryLimitInMB: '256', // a string in the Node.js runtime (RIC InvokeContext reads the env var)
-      logGroupName: '/aws/lambda/echo',
-      callbackWaitsForEmptyEventLoop: true,
-      hasDone: true,
-    });
-    expect(logStreamName).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
-    expect(remaining).toBeGreaterThan(0);
-    expect(remaining).toBeLessThanOrEqual(3000);
+// Pool behaviour, service errors and --watch in the default mode (worker threads).
+describe('isolation settings', () => {
+  it('worker threads by default; a function config with isolation: process gets a child process', async () => {
+    const inWorker = body(await invoker.invoke({ functionName: 'echo', payload: json({}) })) as { cwd: string };
+    const inProcess = body(await invoker.invoke({ functionName: 'echo-in-process', payload: json({}) })) as { cwd: string; env: Record<string, string> };
+    expect(inWorker.cwd).toBe(process.cwd());
+    expect([inProcess.cwd, inProcess.env['_HANDLER']]).toEqual([FUNCTIONS, 'echo.handler']);
   });
 
-  it('sets the Lambda environment variables, TZ=:UTC and cwd = code root', async () => {
-    const r = await invoker.invoke({ functionName: 'echo', payload: json({}) });
-    const out = body(r) as { env: Record<string, string | null>; cwd: string; timezoneOffset: number; context: { logStreamName: string } };
-    const { _X_AMZN_TRACE_ID, AWS_EXECUTION_ENV, LAMBDA_RUNTIME_DIR, ...env } = out.env;
-    expect(env).toEqual({
-      AWS_LAMBDA_FUNCTION_NAME: 'echo',
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-      AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/echo',
-      AWS_LAMBDA_LOG_STREAM_NAME: out.context.logStreamName,
-      AWS_REGION: 'us-east-1',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      LAMBDA_TASK_ROOT: FUNCTIONS,
-      TZ: ':UTC',
-      LANG: 'en_US.UTF-8',
-      _HANDLER: 'echo.handler',
-      GREETING: 'hi',
-      NODE_OPTIONS: null,
-    });
-    expect(AWS_EXECUTION_ENV).toBe(`AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`);
-    expect(LAMBDA_RUNTIME_DIR).toBeTruthy();
-    expect(_X_AMZN_TRACE_ID).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0/);
-    expect(out.cwd).toBe(FUNCTIONS);
-    expect(out.timezoneOffset).toBe(0);
+  it('restgate.config accepts isolation per function and at the top level, and nothing else', () => {
+    const config = validateConfig({ isolation: 'process', functions: { a: { isolation: 'worker' } } }, 'restgate.config.json');
+    expect([config.isolation, config.functions['a']?.isolation]).toEqual(['process', 'worker']);
+    expect(() => validateConfig({ functions: { a: { isolation: 'thread' } } }, 'restgate.config.json')).toThrow(
+      'restgate.config.json: /functions/a/isolation: must be equal to one of the allowed values',
+    );
   });
 
-  it('TZ is UTC even when the gateway runs in another time zone', async () => {
-    const saved = process.env['TZ'];
-    process.env['TZ'] = 'America/New_York';
-    const other = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {} });
+  it('the config top-level isolation is the default for every function', async () => {
+    const procs = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {}, config: { functions: {}, stageVariables: {}, isolation: 'process' } });
     try {
-      expect(new Date(2024, 6, 1).getTimezoneOffset()).toBe(240); // the gateway's own zone changed
-      const out = body(await other.invoke({ functionName: 'echo', payload: json({}) })) as { timezoneOffset: number; env: { TZ: string } };
-      expect([out.env.TZ, out.timezoneOffset]).toEqual([':UTC', 0]);
+      expect((body(await procs.invoke({ functionName: 'echo', payload: json({}) })) as { cwd: string }).cwd).toBe(FUNCTIONS);
     } finally {
-      await other.close();
-      if (saved === undefined) delete process.env['TZ'];
-      else process.env['TZ'] = saved;
+      await procs.close();
     }
-  });
-
-  it('an empty payload is the event {}', async () => {
-    const r = await invoker.invoke({ functionName: 'echo', payload: Buffer.alloc(0) });
-    expect((body(r) as { event: unknown }).event).toEqual({});
   });
 });
 
@@ -170,7 +387,7 @@ describe('warm instances and concurrency', () => {
   it('queues calls beyond the concurrency limit instead of starting more instances', async () => {
     const results = await Promise.all([0, 1, 2, 3].map(() => invoker.invoke({ functionName: 'slow', payload: json({ ms: 150 }) })));
     for (const r of results) expect(r.functionError).toBeUndefined();
-    expect(new Set(results.map((r) => body(r)['pid'])).size).toBe(2);
+    expect(new Set(results.map((r) => body(r)['instance'])).size).toBe(2);
     expect(invoker.stats('slow')).toEqual({ instances: 2, busy: 0, queued: 0 });
   });
 
@@ -191,169 +408,6 @@ describe('warm instances and concurrency', () => {
     } finally {
       await quick.close();
     }
-  });
-});
-
-describe('function errors (RIC toRapidResponse shape)', () => {
-  it('a thrown Error → {errorType: name, errorMessage, trace: stack lines}', async () => {
-    const r = await invoker.invoke({ functionName: 'throws', payload: json({ message: 'out of coins' }) });
-    expect(r.functionError).toBe('Unhandled');
-    const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
-    expect(Object.keys(e)).toEqual(['errorType', 'errorMessage', 'trace']);
-    expect(e.errorType).toBe('BudgetExhausted');
-    expect(e.errorMessage).toBe('out of coins');
-    expect(e.trace[0]).toBe('BudgetExhausted: out of coins');
-    expect(e.trace[1]).toMatch(/^ {4}at handler \(file:\/\/.*throws\.mjs:\d+:\d+\)$/);
-  });
-
-  it('a thrown string → errorType "string", empty trace', async () => {
-    const r = await invoker.invoke({ functionName: 'throws', payload: json({ plain: true }), logType: 'Tail' });
-    expect(body(r)).toEqual({ errorType: 'string', errorMessage: 'a plain string', trace: [] });
-    // the runtime logs it wrapped in an Error (RIC intoError + toFormatted)
-    expect(tail(r)).toMatch(/\tERROR\tInvoke Error \t\{"errorType":"Error","errorMessage":"a plain string","stack":\["Error: a plain string",/);
-  });
-
-  it('context.succeed / context.fail', async () => {
-    expect(body(await invoker.invoke({ functionName: 'legacy', payload: json({}) }))).toEqual({ legacy: true });
-    const r = await invoker.invoke({ functionName: 'legacy', payload: json({ fail: true }) });
-    expect(r.functionError).toBe('Unhandled');
-    expect(body(r)).toMatchObject({ errorType: 'Error', errorMessage: 'legacy failure' });
-  });
-
-  it('an import-time throw reports the error itself, and every call re-runs init', async () => {
-    for (let i = 0; i < 2; i++) {
-      const r = await invoker.invoke({ functionName: 'import-throws', payload: json({}) });
-      expect(r.functionError).toBe('Unhandled');
-      const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
-      expect(e.errorType).toBe('TypeError');
-      expect(e.errorMessage).toBe('broken at import');
-      expect(e.trace[0]).toBe('TypeError: broken at import');
-    }
-  });
-
-  it('a missing package → Runtime.ImportModuleError', async () => {
-    const e = body(await invoker.invoke({ functionName: 'missing-dep', payload: json({}) }));
-    expect(e['errorType']).toBe('Runtime.ImportModuleError');
-    // As on Lambda (the well-known Node 18 "aws-sdk" case): String(error) keeps Node's [code].
-    expect(e['errorMessage']).toBe(
-      `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'restgate-no-such-package' imported from ${join(FUNCTIONS, 'missing-dep.mjs')}`,
-    );
-  });
-
-  it('a syntax error → Runtime.UserCodeSyntaxError', async () => {
-    const e = body(await invoker.invoke({ functionName: 'syntax', payload: json({}) }));
-    expect(e['errorType']).toBe('Runtime.UserCodeSyntaxError');
-    expect(e['errorMessage']).toBe("SyntaxError: Unexpected token ';'");
-  });
-
-  it('a missing export → Runtime.HandlerNotFound', async () => {
-    const e = body(await invoker.invoke({ functionName: 'noexport', payload: json({}) }));
-    expect(e['errorType']).toBe('Runtime.HandlerNotFound');
-    expect(e['errorMessage']).toBe('noexport.handler is undefined or not exported');
-  });
-
-  it('an exception thrown outside the handler (timer) fails the call and recycles the instance', async () => {
-    const r = await invoker.invoke({ functionName: 'uncaught', payload: json({}) });
-    const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
-    expect([e.errorType, e.errorMessage, e.trace[0]]).toEqual(['RangeError', 'thrown from a timer', 'RangeError: thrown from a timer']);
-  });
-
-  it('an empty event loop ends the call: null for a callback handler that never calls back, Runtime.NodeJsExit for a never-settling promise', async () => {
-    const forgot = await invoker.invoke({ functionName: 'forgets', payload: json({}) });
-    expect([forgot.functionError, forgot.payload.toString()]).toEqual([undefined, 'null']);
-    const never = await invoker.invoke({ functionName: 'never', payload: json({}) });
-    expect(never.functionError).toBe('Unhandled');
-    expect(body(never)['errorType']).toBe('Runtime.NodeJsExit');
-    // the instance is still usable afterwards
-    const again = await invoker.invoke({ functionName: 'forgets', payload: json({}) });
-    expect(again.payload.toString()).toBe('null');
-    expect(invoker.stats('forgets').instances).toBe(1);
-  });
-
-  it('an unhandled rejection → Runtime.UnhandledPromiseRejection', async () => {
-    const r = await invoker.invoke({ functionName: 'rejects', payload: json({}) });
-    const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
-    expect(e.errorType).toBe('Runtime.UnhandledPromiseRejection');
-    expect(e.errorMessage).toBe('Error: nobody catches me');
-    expect(e.trace[0]).toBe('Runtime.UnhandledPromiseRejection: Error: nobody catches me');
-  });
-});
-
-describe('process failures never reach the gateway', () => {
-  it('process.exit → Runtime.ExitError; the next call gets a fresh instance', async () => {
-    const r = await invoker.invoke({ functionName: 'exits', payload: json({ code: 3 }), requestId: 'exit-1', logType: 'Tail' });
-    expect(r.functionError).toBe('Unhandled');
-    expect(body(r)).toEqual({
-      errorType: 'Runtime.ExitError',
-      errorMessage: 'RequestId: exit-1 Error: Runtime exited with error: exit status 3',
-    });
-    expect(tail(r)).toContain('\tINFO\tabout to exit\n'); // console output before the exit is kept
-    expect(tail(r)).toMatch(/\tStatus: error\tError Type: Runtime\.ExitError\t\n$/);
-    const next = await invoker.invoke({ functionName: 'exits', payload: json({ code: 0 }), requestId: 'exit-2' });
-    expect(body(next)).toEqual({
-      errorType: 'Runtime.ExitError',
-      errorMessage: 'RequestId: exit-2 Error: Runtime exited without providing a reason',
-    });
-    expect(body(await invoker.invoke({ functionName: 'dirfn', payload: json({}) }))).toEqual({ from: 'dirfn/index.mjs' });
-  });
-
-  it('an infinite loop is killed at the function timeout → Sandbox.Timedout', async () => {
-    const r = await invoker.invoke({ functionName: 'loops', payload: json({}), requestId: 'loop-1', logType: 'Tail' });
-    expect(r.functionError).toBe('Unhandled');
-    expect(body(r)).toEqual({
-      errorType: 'Sandbox.Timedout',
-      errorMessage: 'RequestId: loop-1 Error: Task timed out after 1.00 seconds',
-    });
-    expect(tail(r)).toMatch(/REPORT RequestId: loop-1\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t(Init Duration: [\d.]+ ms\t)?Status: timeout\t\n/);
-    expect(tail(r)).toMatch(/Z loop-1 Task timed out after 1\.00 seconds\n$/);
-    expect(invoker.stats('loops').instances).toBe(0);
-    const ok = await invoker.invoke({ functionName: 'counter', payload: json({}) });
-    expect(ok.functionError).toBeUndefined();
-  });
-
-  it('runaway memory → Runtime.OutOfMemory; the gateway keeps serving', async () => {
-    const r = await invoker.invoke({ functionName: 'hog', payload: json({}), requestId: 'oom-1' });
-    expect(r.functionError).toBe('Unhandled');
-    expect(body(r)).toEqual({
-      errorType: 'Runtime.OutOfMemory',
-      errorMessage: 'RequestId: oom-1 Error: Runtime exited with error: signal: killed',
-    });
-    expect(body(await invoker.invoke({ functionName: 'dirfn', payload: json({}) }))).toEqual({ from: 'dirfn/index.mjs' });
-  });
-});
-
-describe('logs', () => {
-  it('prefixes console output like the Node.js runtime and returns the tail (START/END/REPORT)', async () => {
-    const before = gatewayLog.length;
-    const r = await invoker.invoke({ functionName: 'logger', payload: json({}), requestId: 'log-1', logType: 'Tail' });
-    expect(body(r) as unknown).toBe('logged');
-    const lines = tail(r).split('\n');
-    expect(lines[0]).toBe('START RequestId: log-1 Version: $LATEST');
-    const ts = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
-    expect(lines[1]).toMatch(new RegExp(`^${ts}\\tlog-1\\tINFO\\tplain line$`));
-    expect(lines[2]).toMatch(new RegExp(`^${ts}\\tlog-1\\tWARN\\twarned 42$`));
-    expect(lines[3]).toMatch(new RegExp(`^${ts}\\tlog-1\\tERROR\\ttwo\\rlines$`)); // newlines become \r
-    expect(lines[4]).toMatch(new RegExp(`^${ts}\\tlog-1\\tINFO\\t\\{ a: 1 \\}$`));
-    expect(lines[5]).toBe('END RequestId: log-1');
-    expect(lines[6]).toMatch(/^REPORT RequestId: log-1\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/);
-    expect(lines[7]).toBe('');
-    expect(gatewayLog.slice(before)).toEqual(lines.slice(0, 7));
-  });
-
-  it('the tail is the last 4 KB only', async () => {
-    const r = await invoker.invoke({ functionName: 'echo', payload: json({}), logType: 'Tail' });
-    expect(Buffer.from(r.logResult!, 'base64').length).toBeLessThanOrEqual(4096);
-    const none = await invoker.invoke({ functionName: 'echo', payload: json({}) });
-    expect(none.logResult).toBeUndefined();
-  });
-
-  it('callback style waits for the empty event loop unless callbackWaitsForEmptyEventLoop = false', async () => {
-    const waited = await invoker.invoke({ functionName: 'waits', payload: json({ wait: true }), logType: 'Tail' });
-    expect(body(waited) as unknown).toBe('answered');
-    expect(tail(waited)).toMatch(/\tINFO\ttimer fired\nEND RequestId/);
-    const eager = await invoker.invoke({ functionName: 'waits', payload: json({ wait: false }), logType: 'Tail' });
-    expect(body(eager) as unknown).toBe('answered');
-    expect(tail(eager)).not.toContain('timer fired');
   });
 });
 
