@@ -13,6 +13,7 @@ import {
   iterable,
   JavaException,
   MAX_COLLECTION,
+  mapOfView,
   NO_METHOD,
   relational,
   setIndex,
@@ -307,6 +308,10 @@ class Compiler {
           const r = this.condition(e.r);
           return (st) => l(st) || r(st);
         }
+        if (e.op === '+' || e.op === '-' || e.op === '*' || e.op === '/' || e.op === '%') {
+          // 1.7 math nodes do not override SimpleNode.evaluate(): as a condition they are false
+          return () => false;
+        }
         const f = this.expr(e);
         return (st) => truthy(f(st));
       }
@@ -565,9 +570,11 @@ class Compiler {
       if (items === null) return;
       // a java.util.List is iterated live: a size change makes the next step throw
       // ConcurrentModificationException, as ArrayList's iterator does
-      const live = Array.isArray(src);
+      const map = mapOfView(items);
+      const live = Array.isArray(src) && map === undefined;
       const snapshot = live ? items : items.slice();
       const n = snapshot.length;
+      const mapSize = map ? map.size : 0;
       const hadVar = st.has(name);
       const oldVar = st.get(name);
       const hadCount = st.has(countSlot);
@@ -580,8 +587,8 @@ class Compiler {
       st.set(scopeSlot, scope);
       try {
         for (let i = 0; live ? i !== snapshot.length : i < n; i++) {
-          if (live && snapshot.length !== n) {
-            throw new RenderFailure('#foreach: java.util.ConcurrentModificationException (the list changed size during the loop)');
+          if ((live && snapshot.length !== n) || (map !== undefined && map.size !== mapSize)) {
+            throw new RenderFailure('#foreach: java.util.ConcurrentModificationException (the collection changed size during the loop)');
           }
           if (i >= LIMITS.foreachIterations) {
             throw new RenderFailure(`#foreach exceeded the limit of ${LIMITS.foreachIterations} iterations`);
@@ -613,15 +620,17 @@ class Compiler {
     const src = iter(st);
     const items = iterable(src);
     if (items === null) return;
-    const live = Array.isArray(src);
+    const map = mapOfView(items);
+    const live = Array.isArray(src) && map === undefined;
     const list = live ? items : items.slice();
     const n = list.length;
+    const mapSize = map ? map.size : 0;
     const hadVar = st.has(name);
     const oldVar = st.get(name);
     try {
       for (let i = 0; live ? i !== list.length : i < n; i++) {
-        if (live && list.length !== n) {
-          throw new RenderFailure('#foreach: java.util.ConcurrentModificationException (the list changed size during the loop)');
+        if ((live && list.length !== n) || (map !== undefined && map.size !== mapSize)) {
+          throw new RenderFailure('#foreach: java.util.ConcurrentModificationException (the collection changed size during the loop)');
         }
         if (i >= LIMITS.foreachIterations) {
           throw new RenderFailure(`#foreach exceeded the limit of ${LIMITS.foreachIterations} iterations`);

@@ -75,6 +75,8 @@ export class ParseError extends Error {
 }
 
 const BLOCK_DIRECTIVES = new Set(['if', 'foreach', 'macro', 'define']);
+/** Directives the 1.7 lexer itself recognises (a '$' right before them disappears). */
+const LEXER_DIRECTIVES = new Set(['if', 'elseif', 'else', 'end', 'set']);
 const KNOWN = new Set([
   'set', 'if', 'elseif', 'else', 'end', 'foreach', 'break', 'stop', 'macro', 'define', 'include', 'parse', 'evaluate',
 ]);
@@ -170,8 +172,24 @@ class Parser {
         } else {
           if (start === src.length - 1 && this.topLevel) throw this.error('lexical error: template ends with \'$\'', start + 1);
           this.pos = start + 1;
-          text += '$';
-                  }
+          // 1.7 drops a '$' that directly precedes a directive or a block comment (`$#end`, `$#*c*#`)
+          if (/^[ \t]*#(?:set|\{set\})[ \t]*\(/.test(src.slice(start + 1, start + 40))) {
+            // a lone '$' before a #set on the same line is dropped with the blanks between (1.7)
+            this.boundary = text.length;
+          } else if (src[start + 1] === '#' && !this.beforeDirective(start + 1) && this.peekDirectiveName(start + 1)) {
+            // `$#foreach`, `$#stop`, `$#macroName`: plain text in 1.7 (only lexer-level directives follow a '$')
+            const dn = this.peekDirectiveName(start + 1)!;
+            text += src.slice(start, dn.end);
+            this.pos = dn.end;
+          } else if (!this.beforeDirective(start + 1)) {
+            text += '$';
+            // backslashes right after a lone '$' are plain text, not escapes (1.7: `$\$x` prints `$\` + $x)
+            while (src[this.pos] === '\\') {
+              text += '\\';
+              this.pos++;
+            }
+          }
+        }
         continue;
       }
       if (c === '\\') {
@@ -206,6 +224,7 @@ class Parser {
         }
         text += '\\'.repeat(n);
         this.pos = start + n;
+        this.boundary = text.length; // a lone backslash is a token of its own in 1.7
         continue;
       }
       if (c === '#') {
@@ -259,6 +278,12 @@ class Parser {
           this.pos = dpos;
         }
         if (this.pos === src.length - 1 && this.topLevel) throw this.error("lexical error: template ends with '#'");
+        if (/^#[ \t]*#(?:set|\{set\})[ \t]*\(/.test(src.slice(this.pos, this.pos + 40))) {
+          // 1.7 drops a lone '#' that precedes a #set on the same line (with the blanks between)
+          this.pos++;
+          this.boundary = text.length;
+          continue;
+        }
         text += '#';
         this.pos++;
         continue;
@@ -276,6 +301,20 @@ class Parser {
     flush();
     if (inBlock) return { nodes, term: 'eof', termLine: 0, termColumn: 0 };
     return { nodes, term: 'eof', termLine: 0, termColumn: 0 };
+  }
+
+  /** Does a directive (or `#*` comment) start at pos? */
+  beforeDirective(pos: number): boolean {
+    const src = this.src;
+    if (src[pos] === '\\') {
+      let i = pos;
+      while (src[i] === '\\') i++;
+      return src[i] === '#';
+    }
+    if (src[pos] !== '#') return false;
+    if (src[pos + 1] === '*') return true;
+    const dn = this.peekDirectiveName(pos);
+    return dn !== undefined && LEXER_DIRECTIVES.has(dn.name);
   }
 
   /** After `#`: directive name, plain or braced. */

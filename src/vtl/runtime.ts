@@ -723,9 +723,9 @@ function mapMethod(m: Map<unknown, unknown>, name: string, args: unknown[]): Cal
     case 'hashCode': if (n === 0) return javaHashCode(m); break;
     case 'getClass': if (n === 0) return new JavaClassRef('java.util.LinkedHashMap'); break;
     case 'clear': if (n === 0) { m.clear(); return undefined; } break;
-    case 'keySet': if (n === 0) return Array.from(m.keys()); break;
-    case 'values': if (n === 0) return Array.from(m.values()); break;
-    case 'entrySet': if (n === 0) return Array.from(m.keys(), (k) => new MapEntry(m, k)); break;
+    case 'keySet': if (n === 0) return view(m, Array.from(m.keys())); break;
+    case 'values': if (n === 0) return view(m, Array.from(m.values())); break;
+    case 'entrySet': if (n === 0) return view(m, Array.from(m.keys(), (k) => new MapEntry(m, k))); break;
     case 'get': if (n === 1) return m.get(mapKey(m, a0)) ?? null; break;
     case 'getOrDefault': if (n === 2) { const k = mapKey(m, a0); return m.has(k) ? (m.get(k) ?? null) : a1; } break;
     case 'containsKey': if (n === 1) return m.has(mapKey(m, a0)); break;
@@ -871,10 +871,21 @@ export function setIndex(target: unknown, index: unknown, value: unknown): boole
   return false;
 }
 
+/** keySet() / values() / entrySet() snapshots → their map (Java views are live: see mapOfView). */
+const mapViews = new WeakMap<unknown[], Map<unknown, unknown>>();
+function view<T extends unknown[]>(m: Map<unknown, unknown>, items: T): T {
+  mapViews.set(items, m);
+  return items;
+}
+/** The map behind a keySet()/values()/entrySet() result, for ConcurrentModificationException checks. */
+export function mapOfView(items: unknown[]): Map<unknown, unknown> | undefined {
+  return mapViews.get(items);
+}
+
 /** Items #foreach iterates over (null when not iterable: the loop is skipped). */
 export function iterable(v: unknown): unknown[] | null {
   if (Array.isArray(v)) return v;
-  if (v instanceof Map) return Array.from(v.values());
+  if (v instanceof Map) return view(v, Array.from(v.values()));
   if (v instanceof HostObject) {
     const it = v.call('iterator', []);
     if (Array.isArray(it)) return it;
