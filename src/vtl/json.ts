@@ -16,10 +16,6 @@ export class JsonSyntaxError extends Error {
 // ---------------------------------------------------------------------------
 // Parsing
 
-const INT_MIN = -2147483648;
-const INT_MAX = 2147483647;
-const LONG_MIN = -(2n ** 63n);
-const LONG_MAX = 2n ** 63n - 1n;
 
 // Stop sets of json-smart's non-quoted-string reader (a char code → true).
 const enum Stop {
@@ -48,9 +44,35 @@ function skipDigits(t: string, from: number): number {
   return p;
 }
 
-/** Characters json-smart trims around a non-quoted string (String.trim: <= U+0020). */
-function isSpace(code: number): boolean {
+/** Structural whitespace between tokens (json-smart readMain / readArray / readObject). */
+function isStructuralSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** json-smart skipSpace(): any char <= U+0020 (used after keys, object values and numbers). */
+function isLooseSpace(code: number): boolean {
   return code <= 32;
+}
+
+/** java.lang.Character.isWhitespace */
+function javaIsWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13) || (code >= 28 && code <= 31);
+  if (code < 0x1680) return false;
+  return (
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a && code !== 0x2007) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
+
+/** json-smart extractStringTrim: Character.isWhitespace at both ends, keeping at least one char. */
+function extractTrim(t: string, start: number, stop: number): string {
+  while (start < stop - 1 && javaIsWhitespace(t.charCodeAt(start))) start++;
+  while (stop - 1 > start && javaIsWhitespace(t.charCodeAt(stop - 1))) stop--;
+  return t.slice(start, stop);
 }
 
 class Parser {
@@ -63,7 +85,12 @@ class Parser {
 
   skipSpace(): void {
     const t = this.text;
-    while (this.pos < t.length && isSpace(t.charCodeAt(this.pos))) this.pos++;
+    while (this.pos < t.length && isStructuralSpace(t.charCodeAt(this.pos))) this.pos++;
+  }
+
+  skipLooseSpace(): void {
+    const t = this.text;
+    while (this.pos < t.length && isLooseSpace(t.charCodeAt(this.pos))) this.pos++;
   }
 
   /** Reads a value; `stop` says which characters may follow it. */
@@ -91,9 +118,7 @@ class Parser {
     const t = this.text;
     const start = this.pos;
     while (this.pos < t.length && !isStop(t.charCodeAt(this.pos), stop)) this.pos++;
-    let end = this.pos;
-    while (end > start && isSpace(t.charCodeAt(end - 1))) end--;
-    return t.slice(start, end);
+    return extractTrim(t, start, this.pos);
   }
 
   readWord(stop: Stop): JavaValue {
@@ -129,22 +154,18 @@ class Parser {
         }
       }
     }
-    // What follows must be (spaces and) a stop character, the end, or a non-ASCII char.
+    // What follows must be (chars <= U+0020 and) a stop character, the end, or a char >= U+007E.
     let q = p;
-    while (q < t.length && isSpace(t.charCodeAt(q))) q++;
+    while (q < t.length && isLooseSpace(t.charCodeAt(q))) q++;
     if (q < t.length) {
       const d = t.charCodeAt(q);
       if (d < 126 && !isStop(d, stop)) return this.readUnquoted(stop);
     }
-    const token = t.slice(start, p);
-    this.pos = p;
-    if (!float) return numberFromToken(token);
-    // Double.parseDouble / new BigDecimal reject a float without mantissa or exponent digits.
-    if (!/^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(token)) {
-      this.pos = start;
-      this.fail(`Unexpected token ${token}`);
-    }
-    return numberFromToken(token);
+    // The token keeps the skipped chars that Character.isWhitespace does not trim (e.g. U+0000).
+    const token = q === p ? t.slice(start, p) : extractTrim(t, start, q);
+    this.pos = q;
+    if (!float) return parseInteger(token, this);
+    return parseFloatToken(token, this);
   }
 
   readQuoted(quote: number): string {
@@ -224,7 +245,7 @@ class Parser {
       if (c === 34 || c === 39) key = this.readQuoted(c);
       else if (c === 58 || c === 91 || c === 93 || c === 123) this.fail(`Unexpected character (${t[this.pos]})`);
       else key = this.readUnquoted(Stop.Key);
-      this.skipSpace();
+      this.skipLooseSpace();
       if (this.pos >= t.length) this.fail('Unexpected End Of File');
       if (t.charCodeAt(this.pos) !== 58) this.fail(`Unexpected character (${t[this.pos]})`);
       this.pos++;
@@ -233,7 +254,7 @@ class Parser {
       const value = this.readValue(Stop.Value);
       // LinkedHashMap.put keeps the first position of a repeated key; so does Map.set.
       map.set(key, value);
-      this.skipSpace();
+      this.skipLooseSpace();
       if (this.pos >= t.length) this.fail('Unexpected End Of File');
       const d = t.charCodeAt(this.pos);
       if (d === 44) this.pos++;
@@ -267,27 +288,64 @@ class Parser {
   }
 }
 
+const SAFE_MAX = 2n ** 53n - 1n;
+
+function javaInteger(v: bigint): JavaValue {
+  return v >= -SAFE_MAX && v <= SAFE_MAX ? Number(v) : v;
+}
+
 /**
- * A numeric token as json-smart types it: integers become Integer, Long or BigInteger by
- * range; decimals become Double, or BigDecimal when the token is longer than 18 characters.
+ * json-smart parseNumber: Integer, Long or BigInteger by range. It accumulates digit values
+ * without checking them, so junk kept in the token (a U+0000 after "1") yields junk numbers,
+ * exactly as json-smart does ("1\u0000" → -38).
  */
-function numberFromToken(token: string): JavaValue {
-  const isFloat = /[.eE]/.test(token);
-  if (!isFloat) {
-    const digits = token.replace(/^-/, '');
-    if (digits === '') return 0; // "-" alone reads as 0
-    if (token.length < 16) {
-      const n = Number(token);
-      return n === 0 ? 0 : n;
-    }
-    const big = BigInt(token);
-    if (big >= BigInt(INT_MIN) && big <= BigInt(INT_MAX)) return Number(big);
-    if (big >= -(2n ** 53n - 1n) && big <= 2n ** 53n - 1n) return Number(big);
-    if (big >= LONG_MIN && big <= LONG_MAX) return big;
-    return big;
+function parseInteger(s: string, parser: Parser): JavaValue {
+  if (s.length < 16 && /^-?[0-9]+$/.test(s)) {
+    const n = Number(s);
+    return n === 0 ? 0 : n;
   }
-  if (token.length > 18) return new JavaBigDecimal(bigDecimalToString(token));
-  return new JavaDouble(Number(token));
+  let p = 0;
+  const l = s.length;
+  let max = 19;
+  const neg = s.charCodeAt(0) === 45;
+  if (neg) {
+    p++;
+    max++;
+  }
+  let mustCheck = false;
+  if (l < max) max = l;
+  else if (l > max) return bigInteger(s, parser);
+  else {
+    max = l - 1;
+    mustCheck = true;
+  }
+  let r = 0n;
+  while (p < max) r = r * 10n + BigInt(48 - s.charCodeAt(p++));
+  if (mustCheck) {
+    const limit = -922337203685477580n;
+    const isBig = r > limit ? false : r < limit ? true : s.charCodeAt(p) > (neg ? 56 : 55);
+    if (isBig) return bigInteger(s, parser);
+    r = r * 10n + BigInt(48 - s.charCodeAt(p));
+  }
+  return javaInteger(neg ? r : -r);
+}
+
+function bigInteger(s: string, parser: Parser): JavaValue {
+  if (!/^[+-]?[0-9]+$/.test(s)) parser.fail(`Unexpected token ${s}`);
+  return javaInteger(BigInt(s));
+}
+
+/** json-smart extractFloat: BigDecimal when longer than 18 chars, else Double.parseDouble. */
+function parseFloatToken(s: string, parser: Parser): JavaValue {
+  const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+  if (s.length > 18) {
+    if (!DECIMAL.test(s)) parser.fail(`Unexpected token ${s}`);
+    return new JavaBigDecimal(bigDecimalToString(s));
+  }
+  // Double.parseDouble trims chars <= U+0020 first.
+  const trimmed = s.replace(/^[\u0000- ]+|[\u0000- ]+$/g, '');
+  if (!DECIMAL.test(trimmed)) parser.fail(`Unexpected token ${s}`);
+  return new JavaDouble(Number(trimmed));
 }
 
 /** java.math.BigDecimal(String).toString() for a decimal literal. */

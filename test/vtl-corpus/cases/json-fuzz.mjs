@@ -59,3 +59,15 @@ json.push(...[...more].map((text, i) => ({ name: `jnum-${String(i).padStart(3, '
 const numEdge = ['[-.]', '[-.,1]', '[1.5e-]', '[1.5e]', '[1.5e,2]', '[-E-2]', '[-E]', '[-x,1]', '[-.5]', '[1e+]', '[1.e5]', '[.e5]',
   '[00-,1]', '[0-]', '[-2-2]', '[1a,2]', '-a', '-.', '1.5e-', '[1é]', '[1 é]', '{"a":1é}', '12é', '[1\u00a0]', '[-0.0e0]', '[1E400]'];
 json.push(...numEdge.map((text, i) => ({ name: `jnumedge-${String(i).padStart(2, '0')}`, text })));
+
+const whitespace = ['\ufeff{"a":1}', '\u00a0{"a":1}', '\t{"a":\t1}\r\n', '{"a":1}\u0000', '\u0000{"a":1}', '{"a"\u00a0:1}', '[1,\u00a02]',
+  '{"a":\u2028"x"}', '{ "a" : [ 1 , { "b" : null } ] }', '\u000b[1]', '{"a":"line1\nline2"}', '["tab\there"]'];
+json.push(...whitespace.map((text, i) => ({ name: `jws-${String(i).padStart(2, '0')}`, text })));
+
+// whitespace-like characters in every position (json-smart: structural space is only
+// space/tab/CR/LF, skipSpace() takes any char <= U+0020, trimming uses Character.isWhitespace)
+const wsChars = ['\u0000', '\u0001', '\u000b', '\u000c', '\u001f', '\u00a0', '\u2028', '\u3000', '\u0085', '\u2007', '\u1680'];
+const wsTemplates = ['%s[1]', '[%s1]', '[1%s]', '[1%s,2]', '{%s"a":1}', '{"a"%s:1}', '{"a":%s1}', '{"a":%s"x"}', '{"a":1%s}', '["x"%s]',
+  '[a%s]', '[%sa]', '%sabc%s', '{"a":"x"%s}', '[1.5%s]', '[-%s]', '[12345678901234567890%s]', '{"a":%s%s}'];
+let wsi = 0;
+for (const w of wsChars) for (const tpl of wsTemplates) json.push({ name: `jwsc-${String(wsi++).padStart(3, '0')}`, text: tpl.replaceAll('%s', w) });
