@@ -59,6 +59,7 @@ describe('java.util.List and Map', () => {
     );
     expect(() => r('$list.get(10)')).toThrow(/IndexOutOfBoundsException/);
     expect(r('#set($l = ["a", "b"])$l.iterator().next()')).toBe('a');
+    expect(r('#set($it = $list.iterator())$it.next()#foreach($x in $it)[$x]#end#foreach($x in $it)again#end')).toBe('1[2][3]');
   });
 
   it('Map methods, entrySet entries with setValue', () => {

@@ -886,6 +886,7 @@ export function mapOfView(items: unknown[]): Map<unknown, unknown> | undefined {
 export function iterable(v: unknown): unknown[] | null {
   if (Array.isArray(v)) return v;
   if (v instanceof Map) return view(v, Array.from(v.values()));
+  if (v instanceof JavaIterator) return v.drain();
   if (v instanceof HostObject) {
     const it = v.call('iterator', []);
     if (Array.isArray(it)) return it;
@@ -911,6 +912,12 @@ class JavaIterator extends HostObject {
     }
     if (name === 'toString') return this.toJavaString();
     return NO_METHOD;
+  }
+  /** #foreach over an Iterator consumes what is left of it. */
+  drain(): unknown[] {
+    const rest = this.items.slice(this.i);
+    this.i = this.items.length;
+    return rest;
   }
   toJavaString(): string {
     return 'java.util.ArrayList$Itr@' + (this.items.length >>> 0).toString(16);
