@@ -17,6 +17,15 @@ describe('#foreach iteration limit (AWS: 1000, §14 / D-limits)', () => {
   });
 });
 
+describe('large templates', () => {
+  it('a 300 KB template with thousands of directives compiles and renders', () => {
+    const unit = '#set($x = $a + 1)"$x": "$m.x",\n#if($x > 3)big#end\n';
+    const t = compileTemplate(unit.repeat(Math.floor((300 * 1024) / unit.length)));
+    const out = renderTemplate(t, { a: 5, m: { x: 'y' } });
+    expect(out.startsWith('"6": "y",\nbig"6"')).toBe(true);
+  });
+});
+
 describe('hostile templates end with VtlRenderError', () => {
   it('nested loops run out of the evaluation budget', () => {
     const t = '#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])#set($x = 1)#end#end#end';

@@ -131,16 +131,25 @@ class Parser {
   ) {}
 
   // ---------- positions ----------
+  private lineStarts: number[] | undefined;
+
   lineCol(pos: number): { line: number; column: number } {
-    let line = this.lineBase;
-    let col = this.colBase;
-    for (let i = this.baseOffset; i < pos && i < this.src.length; i++) {
-      if (this.src[i] === '\n') {
-        line++;
-        col = 1;
-      } else col++;
+    if (!this.lineStarts) {
+      const starts = [this.baseOffset];
+      for (let i = this.src.indexOf('\n', this.baseOffset); i >= 0; i = this.src.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
     }
-    return { line, column: col };
+    const starts = this.lineStarts;
+    const p = Math.min(Math.max(pos, this.baseOffset), this.src.length);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= p) lo = mid;
+      else hi = mid - 1;
+    }
+    const column = p - starts[lo]! + (lo === 0 ? this.colBase : 1);
+    return { line: this.lineBase + lo, column };
   }
   error(reason: string, pos = this.pos): ParseError {
     const { line, column } = this.lineCol(pos);
