@@ -704,6 +704,8 @@ class Compiler {
 function literalOf(e: Expr): string {
   if (e.k === 'ref') return e.ref.text;
   if (e.k === 'paren') return literalOf(e.e);
+  // a math node's literal() in 1.7 is the source after its operator (`$undef - 7` → " 7")
+  if (e.k === 'bin' && e.text !== undefined) return e.text;
   return 'null';
 }
 

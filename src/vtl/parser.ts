@@ -21,7 +21,7 @@ export type Expr =
   | { k: 'map'; entries: Array<[Expr, Expr]> }
   | { k: 'ref'; ref: RefExpr }
   | { k: 'not'; e: Expr }
-  | { k: 'bin'; op: BinOp; l: Expr; r: Expr }
+  | { k: 'bin'; op: BinOp; l: Expr; r: Expr; /** source after the operator (1.7's literal() of a math node) */ text?: string }
   | { k: 'paren'; e: Expr }
   | { k: 'word'; v: string }; // bare word in macro call arguments
 
@@ -785,8 +785,11 @@ class Parser {
       const c = this.src[this.pos];
       if (c === '+' || (c === '-' && !isDigit(this.src[this.pos + 1]) && this.src[this.pos + 1] !== '.')) {
         this.pos++;
+        const after = this.pos;
         this.skipWs();
-        l = { k: 'bin', op: c, l, r: this.parseMul() };
+        const r = this.parseMul();
+        this.skipWs(); // 1.7's literal() runs up to the next token
+        l = { k: 'bin', op: c, l, r, text: this.src.slice(after, this.pos) };
         continue;
       }
       return l;
@@ -799,8 +802,11 @@ class Parser {
       const c = this.src[this.pos];
       if (c === '*' || c === '/' || c === '%') {
         this.pos++;
+        const after = this.pos;
         this.skipWs();
-        l = { k: 'bin', op: c, l, r: this.parseUnary() };
+        const r = this.parseUnary();
+        this.skipWs(); // 1.7's literal() runs up to the next token
+        l = { k: 'bin', op: c, l, r, text: this.src.slice(after, this.pos) };
         continue;
       }
       return l;

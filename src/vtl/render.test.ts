@@ -167,6 +167,17 @@ describe('literals and operators', () => {
     );
   });
 
+  it('MathUtils edge cases: long overflow it misses, BigInteger.mod, null operands printed by their source', () => {
+    expect(r('#set($r = -9223372036854775808 / -1)$r|#set($r = -9223372036854775808 * -1)$r|#set($r = -1 * -9223372036854775808)$r')).toBe(
+      '-9223372036854775808|-9223372036854775808|9223372036854775808',
+    );
+    expect(() => r('#set($r = -9223372036854775808 * 7 % -1)')).toThrow(/modulus not positive/);
+    expect(r('#set($r = 9223372036854775807 * 7 % 10)$r')).toBe('9');
+    expect(r('#set($r = $str % 2147483647 + $str)[$r]|#set($r = "5" + $str % 1e300)[$r]|#set($r = $undef - 7 + $str)[$r]')).toBe(
+      '[ 2147483647 hello]|[5 1e300]|[ 7 hello]',
+    );
+  });
+
   it('doubles print like Double.toString', () => {
     expect(r('#set($x = 1.0)$x #set($x = 1e10)$x #set($x=10000000.0)$x #set($x=0.001)$x #set($x=0.0001)$x #set($x = 0.1 + 0.2)$x')).toBe(
       '1.01.0E101.0E70.0011.0E-40.30000000000000004',

@@ -391,9 +391,17 @@ export function arithmetic(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unkno
     switch (op) {
       case '+': return normInt(x + y);
       case '-': return normInt(x - y);
-      case '*': return normInt(x * y);
-      case '/': return normInt(x / y);
-      case '%': return normInt(x % y);
+      // MathUtils.multiply misses exactly one overflow: Long.MIN_VALUE * -1 wraps to Long.MIN_VALUE
+      case '*': return base === 'long' && x === LONG_MIN && y === -1n ? LONG_MIN : normInt(x * y);
+      // long division: Long.MIN_VALUE / -1 wraps to Long.MIN_VALUE in Java (no overflow check in MathUtils.divide)
+      case '/': return base === 'long' && x === LONG_MIN && y === -1n ? LONG_MIN : normInt(x / y);
+      case '%':
+        if (base === 'bigint') {
+          // BigInteger.mod: positive modulus only, non-negative result
+          if (y <= 0n) throw new JavaException('java.lang.ArithmeticException', 'BigInteger: modulus not positive');
+          return normInt(((x % y) + y) % y);
+        }
+        return normInt(x % y);
     }
   }
   if (base === 'double') {
@@ -459,6 +467,18 @@ export function javaHashCode(v: unknown): number {
     return Number(BigInt.asIntN(32, b ^ (b >> 32n)));
   }
   if (typeof v === 'bigint') {
+    if (v < LONG_MIN || v > LONG_MAX) {
+      // BigInteger.hashCode: over the 32-bit words of the magnitude, times the sign
+      let mag = v < 0n ? -v : v;
+      const words: number[] = [];
+      while (mag > 0n) {
+        words.unshift(Number(mag & 0xffffffffn));
+        mag >>= 32n;
+      }
+      let h = 0;
+      for (const w of words) h = (Math.imul(31, h) + w) | 0;
+      return v < 0n ? -h | 0 : h;
+    }
     const b = BigInt.asUintN(64, v);
     return Number(BigInt.asIntN(32, b ^ (b >> 32n)));
   }
