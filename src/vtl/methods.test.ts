@@ -72,6 +72,28 @@ describe('java.util.List and Map', () => {
   });
 });
 
+describe('Velocity 1.7 method resolution', () => {
+  it('a parameterless method called with arguments fails ("wrong number of arguments")', () => {
+    expect(() => r('$str.isEmpty("k")')).toThrow(/wrong number of arguments/);
+    expect(() => r('$list.size(2)')).toThrow(/wrong number of arguments/);
+    expect(() => r('$map.keySet(",")')).toThrow(/wrong number of arguments/);
+    expect(() => r('$n.intValue($n)')).toThrow(/wrong number of arguments/);
+  });
+
+  it('static overloads reached through an instance, and no method at all', () => {
+    expect(r('#set($t = true)$t.hashCode(true) $n.toString(7) [$str.substring("a")] [$str.equalsIgnoreCase([1])]')).toBe('1231 7 [] []');
+  });
+
+  it('compareTo with another type throws ClassCastException', () => {
+    expect(() => r('#set($t = true)$t.compareTo("H")')).toThrow(/ClassCastException/);
+    expect(() => r('$str.compareTo(5)')).toThrow(/ClassCastException/);
+  });
+
+  it('Map.remove(key, value) and Map.replace', () => {
+    expect(r('$map.remove("a", 2) $map.remove("a", 1) $map|$map.replace("b", "H") $map.replace("zz", 1) $map')).toBe('false true {b=x}|x  {b=H}');
+  });
+});
+
 describe('numbers and booleans', () => {
   it('Number methods; compareTo across boxed types throws ClassCastException', () => {
     expect(r('$n.intValue() $n.longValue() $n.doubleValue() $n.toString() $n.equals(5) $n.compareTo(7) $n.hashCode() #set($d = 2.5)$d.intValue() $d.hashCode() $d.equals(2.5)')).toBe(

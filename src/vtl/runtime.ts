@@ -558,7 +558,7 @@ function stringMethod(s: string, name: string, args: unknown[]): CallResult {
     case 'getBytes': if (n === 0) return Array.from(Buffer.from(s, 'utf8'), (b) => (b > 127 ? b - 256 : b)); break;
     case 'equals': if (n === 1) return typeof a0 === 'string' && a0 === s; break;
     case 'equalsIgnoreCase':
-      if (n === 1) return typeof a0 === 'string' && a0.length === s.length && javaUpper(a0) === javaUpper(s) ;
+      if (n === 1 && (a0 === null || typeof a0 === 'string')) return typeof a0 === 'string' && a0.length === s.length && javaUpper(a0) === javaUpper(s);
       break;
     case 'contentEquals': if (n === 1 && typeof a0 === 'string') return a0 === s; break;
     case 'contains': if (n === 1 && a0 !== undefined) {
@@ -577,6 +577,7 @@ function stringMethod(s: string, name: string, args: unknown[]): CallResult {
       break;
     case 'lastIndexOf':
       if (n === 1 && typeof a0 === 'string') return s.lastIndexOf(a0);
+      if (n === 1 && asInt(a0) !== undefined) return s.lastIndexOf(String.fromCodePoint(asInt(a0)!));
       if (n === 2 && typeof a0 === 'string' && asInt(a1) !== undefined) { const f = asInt(a1)!; return f < 0 ? -1 : s.lastIndexOf(a0, f); }
       break;
     case 'charAt': if (n === 1 && asInt(a0) !== undefined) {
@@ -752,8 +753,15 @@ function mapMethod(m: Map<unknown, unknown>, name: string, args: unknown[]): Cal
     case 'containsValue': if (n === 1) { for (const v of m.values()) if (javaEquals(v, a0)) return true; return false; } break;
     case 'put': if (n === 2) { const k = mapKey(m, a0); const old = m.get(k) ?? null; m.set(k, a1); return old; } break;
     case 'putIfAbsent': if (n === 2) { const k = mapKey(m, a0); const old = m.get(k) ?? null; if (old === null) m.set(k, a1); return old; } break;
+    case 'replace':
+      if (n === 2) { const k = mapKey(m, a0); if (!m.has(k)) return null; const old = m.get(k) ?? null; m.set(k, a1); return old; }
+      if (n === 3) { const k = mapKey(m, a0); if (m.has(k) && javaEquals(m.get(k), a1)) { m.set(k, args[2]); return true; } return false; }
+      break;
     case 'putAll': if (n === 1 && a0 instanceof Map) { for (const [k, v] of a0) m.set(mapKey(m, k), v); return undefined; } break;
-    case 'remove': if (n === 1) { const k = mapKey(m, a0); const old = m.get(k) ?? null; m.delete(k); return old; } break;
+    case 'remove':
+      if (n === 1) { const k = mapKey(m, a0); const old = m.get(k) ?? null; m.delete(k); return old; }
+      if (n === 2) { const k = mapKey(m, a0); if (m.has(k) && javaEquals(m.get(k), a1)) { m.delete(k); return true; } return false; }
+      break;
     case 'equals': if (n === 1) return javaEquals(m, a0); break;
   }
   return NO_METHOD;
@@ -795,6 +803,11 @@ function numberMethod(v: Num, name: string, args: unknown[]): CallResult {
   if (n === 1) {
     const o = args[0];
     if (name === 'equals') return javaEquals(v, o);
+    // static Integer.toString(int) / Integer.hashCode(int) reached through an instance
+    if (typeof v === 'number' && asInt(o) !== undefined && asInt(v) !== undefined) {
+      if (name === 'toString') return String(o);
+      if (name === 'hashCode') return o;
+    }
     if (name === 'compareTo' && isNumber(o)) {
       // Comparable<T>: comparing different boxed types throws ClassCastException
       if (v instanceof JavaDouble !== o instanceof JavaDouble || v instanceof JavaBigDecimal !== o instanceof JavaBigDecimal) {
@@ -814,8 +827,14 @@ function booleanMethod(b: boolean, name: string, args: unknown[]): CallResult {
     if (name === 'getClass') return new JavaClassRef('java.lang.Boolean');
   }
   if (args.length === 1) {
+    // static Boolean.hashCode(boolean) / toString(boolean) reached through an instance
+    if (name === 'hashCode' && typeof args[0] === 'boolean') return args[0] ? 1231 : 1237;
+    if (name === 'toString' && typeof args[0] === 'boolean') return String(args[0]);
     if (name === 'equals') return args[0] === b;
     if (name === 'compareTo' && typeof args[0] === 'boolean') return b === args[0] ? 0 : b ? 1 : -1;
+    if (name === 'compareTo' && args[0] !== null) {
+      throw new JavaException('java.lang.ClassCastException', `class ${javaClassName(args[0])} cannot be cast to class java.lang.Boolean`);
+    }
   }
   return NO_METHOD;
 }
@@ -823,14 +842,49 @@ function booleanMethod(b: boolean, name: string, args: unknown[]): CallResult {
 /** Invoke a Java method on a value; NO_METHOD when there is none (Velocity then prints the reference literally). */
 export function callMethod(target: unknown, name: string, args: unknown[]): CallResult {
   if (target === null || target === undefined) return NO_METHOD;
-  if (typeof target === 'string') return stringMethod(target, name, args);
-  if (Array.isArray(target)) return listMethod(target, name, args);
-  if (target instanceof Map) return mapMethod(target, name, args);
-  if (isNumber(target)) return numberMethod(target, name, args);
-  if (typeof target === 'boolean') return booleanMethod(target, name, args);
-  if (target instanceof HostObject) return target.call(name, args);
-  return NO_METHOD;
+  let r: CallResult;
+  let zeroArg: ReadonlySet<string>;
+  if (typeof target === 'string') {
+    r = stringMethod(target, name, args);
+    zeroArg = STRING_ZERO_ARG;
+    if (r === NO_METHOD && args.length === 1 && (name === 'compareTo' || name === 'compareToIgnoreCase') && args[0] !== null) {
+      throw new JavaException('java.lang.ClassCastException', `class ${javaClassName(args[0])} cannot be cast to class java.lang.String`);
+    }
+  } else if (Array.isArray(target)) {
+    r = listMethod(target, name, args);
+    zeroArg = LIST_ZERO_ARG;
+  } else if (target instanceof Map) {
+    r = mapMethod(target, name, args);
+    zeroArg = MAP_ZERO_ARG;
+  } else if (isNumber(target)) {
+    r = numberMethod(target, name, args);
+    zeroArg = NUMBER_ZERO_ARG;
+    if (r === NO_METHOD && args.length === 1 && name === 'compareTo' && args[0] !== null) {
+      throw new JavaException('java.lang.ClassCastException', `class ${javaClassName(args[0])} cannot be cast to class ${javaClassName(target)}`);
+    }
+  } else if (typeof target === 'boolean') {
+    r = booleanMethod(target, name, args);
+    zeroArg = BOOLEAN_ZERO_ARG;
+  } else if (target instanceof HostObject) {
+    return target.call(name, args);
+  } else return NO_METHOD;
+  // Velocity 1.7's MethodMap treats a parameterless method as applicable to any arguments:
+  // calling it with arguments fails with "wrong number of arguments"
+  if (r === NO_METHOD && args.length > 0 && zeroArg.has(name)) {
+    throw new JavaException('java.lang.IllegalArgumentException', 'wrong number of arguments');
+  }
+  return r;
 }
+
+const COMMON_ZERO_ARG = ['toString', 'hashCode', 'getClass', 'notify', 'notifyAll', 'wait'];
+const STRING_ZERO_ARG: ReadonlySet<string> = new Set([
+  ...COMMON_ZERO_ARG, 'length', 'isEmpty', 'isBlank', 'intern', 'trim', 'strip', 'stripLeading', 'stripTrailing',
+  'toLowerCase', 'toUpperCase', 'toCharArray', 'chars', 'codePoints', 'lines', 'stripIndent', 'translateEscapes',
+]);
+const LIST_ZERO_ARG: ReadonlySet<string> = new Set([...COMMON_ZERO_ARG, 'size', 'isEmpty', 'clear', 'iterator', 'stream', 'parallelStream', 'spliterator', 'trimToSize']);
+const MAP_ZERO_ARG: ReadonlySet<string> = new Set([...COMMON_ZERO_ARG, 'size', 'isEmpty', 'clear', 'keySet', 'values', 'entrySet', 'clone']);
+const NUMBER_ZERO_ARG: ReadonlySet<string> = new Set([...COMMON_ZERO_ARG, 'intValue', 'longValue', 'doubleValue', 'floatValue', 'shortValue', 'byteValue']);
+const BOOLEAN_ZERO_ARG: ReadonlySet<string> = new Set([...COMMON_ZERO_ARG, 'booleanValue']);
 
 /** `$x.name` (Velocity 1.7 UberspectImpl order: getName(), Map.get("name"), get("name"), isName()). */
 export function getProperty(target: unknown, name: string): CallResult {
