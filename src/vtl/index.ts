@@ -2,7 +2,7 @@
 // compileTemplate parses once (at definition load) into closures; renderMapping renders per request.
 
 import { InputObject, RequestOverride, ResponseOverride, UtilObject } from './apigw.js';
-import { compileAst, LIMITS, RenderFailure, type Program, type RenderOptions } from './compile.js';
+import { compileAst, RenderFailure, type Program, type RenderOptions } from './compile.js';
 import { parse, ParseError } from './parser.js';
 import { fromPlain, JavaException } from './runtime.js';
 

@@ -74,7 +74,6 @@ export class ParseError extends Error {
   }
 }
 
-const BLOCK_DIRECTIVES = new Set(['if', 'foreach', 'macro', 'define']);
 /** Directives the 1.7 lexer itself recognises (a '$' right before them disappears). */
 const LEXER_DIRECTIVES = new Set(['if', 'elseif', 'else', 'end', 'set']);
 const KNOWN = new Set([
@@ -981,4 +980,3 @@ class Parser {
   }
 }
 
-export { BLOCK_DIRECTIVES };

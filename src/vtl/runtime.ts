@@ -507,9 +507,6 @@ function asInt(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
   return undefined;
 }
-function asStr(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
 
 function outOfBounds(cls: string, msg: string): never {
   throw new JavaException(`java.lang.${cls}`, msg);
