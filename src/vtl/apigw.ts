@@ -3,7 +3,7 @@
 
 import { parseJson, toJson } from './json.js';
 import { readJsonPath } from './jsonpath.js';
-import { markJsonArrays, type JavaValue } from './values.js';
+import { isJsonArray, markJsonArray, markJsonArrays, type JavaValue } from './values.js';
 import { HostObject, JavaException, NO_METHOD, fromPlain, toJavaString, type CallResult } from './runtime.js';
 import { RenderFailure } from './compile.js';
 
@@ -41,7 +41,10 @@ export class InputObject extends HostObject {
   /** Jayway read; undefined when a definite path matches nothing (PathNotFoundException). */
   read(p: string): JavaValue | undefined {
     try {
-      return markJsonArrays(readJsonPath(this.document(), p));
+      // the document's own lists are already marked; only a result list built by the path is new
+      const v = readJsonPath(this.document(), p);
+      if (Array.isArray(v) && !isJsonArray(v)) markJsonArray(v);
+      return v;
     } catch (e) {
       if (e instanceof Error && e.name === 'PathNotFoundError') return undefined;
       wrapJsonError(e, `JSONPath ${p}`);

@@ -40,6 +40,12 @@ export function isJsonArray(v: unknown): boolean {
   return Array.isArray(v) && jsonArrays.has(v);
 }
 
+/** Mark one list (not its contents) as a JSONArray. */
+export function markJsonArray(v: JavaValue[]): JavaValue[] {
+  jsonArrays.add(v);
+  return v;
+}
+
 /** Mark every list inside a parsed JSON value as a JSONArray. */
 export function markJsonArrays(v: JavaValue): JavaValue {
   if (Array.isArray(v)) {
