@@ -138,7 +138,10 @@ export interface CompiledMacro {
 }
 
 export interface Program {
-  run(vars: Map<string, unknown>, options: RenderOptions): string;
+  /** Slot of a variable the template references (undefined: the template never reads it). */
+  slotOf(name: string): number | undefined;
+  /** Render; `init` stores the initial variables into their slots. */
+  run(init: (vars: unknown[]) => void, options: RenderOptions): string;
 }
 
 export function compileAst(ast: Ast): Program {
@@ -149,12 +152,12 @@ export function compileAst(ast: Ast): Program {
   const main = c.block(ast.nodes);
   const slots = c.slots;
   return {
-    run(vars, options) {
+    slotOf(name) {
+      return slots.get(name);
+    },
+    run(init, options) {
       const st = new State(slots.size, options.nullAsLiteral === true);
-      for (const [name, value] of vars) {
-        const slot = slots.get(name);
-        if (slot !== undefined) st.vars[slot] = value;
-      }
+      init(st.vars);
       try {
         main(st);
       } catch (e) {

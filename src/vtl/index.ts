@@ -72,9 +72,9 @@ export function compileTemplate(source: string): CompiledTemplate {
   return { source, [PROGRAM]: program };
 }
 
-function run(template: CompiledTemplate, vars: Map<string, unknown>, options: RenderOptions): string {
+function run(template: CompiledTemplate, init: (vars: unknown[]) => void, options: RenderOptions): string {
   try {
-    return template[PROGRAM].run(vars, options);
+    return template[PROGRAM].run(init, options);
   } catch (e) {
     if (e instanceof RenderFailure) throw new VtlRenderError(e.message);
     if (e instanceof RangeError) throw new VtlRenderError(`template evaluation failed: ${e.message}`);
@@ -91,30 +91,51 @@ function record(m: Map<string, string>): Record<string, string> {
   return r;
 }
 
+const UTIL = new UtilObject();
+const EMPTY_PARAMS = { path: {}, querystring: {}, header: {} };
+
 /** Render a mapping template with API Gateway's variables. Throws VtlRenderError. */
 export function renderMapping(template: CompiledTemplate, input: MappingInput): MappingOutput {
-  const ctxPlain = input.context ?? {};
-  const context = fromPlain(ctxPlain) as Map<string, unknown>;
-  const visibleReq = (ctxPlain.requestOverride ?? {}) as ConstructorParameters<typeof RequestOverride>[0];
-  const visibleResp = (ctxPlain.responseOverride ?? {}) as ConstructorParameters<typeof ResponseOverride>[0];
-  const requestOverride = new RequestOverride(typeof visibleReq === 'object' && visibleReq ? visibleReq : {});
-  const responseOverride = new ResponseOverride(typeof visibleResp === 'object' && visibleResp ? visibleResp : {});
-  context.set('requestOverride', requestOverride);
-  context.set('responseOverride', responseOverride);
-  const vars = new Map<string, unknown>();
-  vars.set('input', new InputObject(input.body ?? '', input.params ?? { path: {}, querystring: {}, header: {} }));
-  vars.set('util', new UtilObject());
-  vars.set('context', context);
-  vars.set('stageVariables', fromPlain(input.stageVariables ?? {}));
-  const body = run(template, vars, {});
+  const program = template[PROGRAM];
+  // only the variables the template reads are built (small templates render in about a microsecond)
+  const sInput = program.slotOf('input');
+  const sUtil = program.slotOf('util');
+  const sContext = program.slotOf('context');
+  const sStage = program.slotOf('stageVariables');
+  let requestOverride: RequestOverride | undefined;
+  let responseOverride: ResponseOverride | undefined;
+  const body = run(
+    template,
+    (vars) => {
+      if (sInput !== undefined) vars[sInput] = new InputObject(input.body ?? '', input.params ?? EMPTY_PARAMS);
+      if (sUtil !== undefined) vars[sUtil] = UTIL;
+      if (sStage !== undefined) vars[sStage] = fromPlain(input.stageVariables ?? {});
+      if (sContext !== undefined) {
+        const ctxPlain = input.context ?? {};
+        const context = fromPlain(ctxPlain) as Map<string, unknown>;
+        const visibleReq = (ctxPlain.requestOverride ?? {}) as ConstructorParameters<typeof RequestOverride>[0];
+        const visibleResp = (ctxPlain.responseOverride ?? {}) as ConstructorParameters<typeof ResponseOverride>[0];
+        requestOverride = new RequestOverride(typeof visibleReq === 'object' && visibleReq ? visibleReq : {});
+        responseOverride = new ResponseOverride(typeof visibleResp === 'object' && visibleResp ? visibleResp : {});
+        context.set('requestOverride', requestOverride);
+        context.set('responseOverride', responseOverride);
+        vars[sContext] = context;
+      }
+    },
+    {},
+  );
   return {
     body,
-    requestOverride: {
-      header: record(requestOverride.header.values),
-      path: record(requestOverride.path.values),
-      querystring: record(requestOverride.querystring.values),
-    },
-    responseOverride: { header: record(responseOverride.header.values), status: responseOverride.status() },
+    requestOverride: requestOverride
+      ? {
+          header: record(requestOverride.header.values),
+          path: record(requestOverride.path.values),
+          querystring: record(requestOverride.querystring.values),
+        }
+      : { header: {}, path: {}, querystring: {} },
+    responseOverride: responseOverride
+      ? { header: record(responseOverride.header.values), status: responseOverride.status() }
+      : { header: {}, status: undefined },
   };
 }
 
@@ -123,9 +144,17 @@ export function renderMapping(template: CompiledTemplate, input: MappingInput): 
  * Null references print as '' (API Gateway) unless options.nullAsLiteral (plain Velocity 1.7).
  */
 export function renderTemplate(template: CompiledTemplate, variables: Record<string, unknown>, options: RenderOptions = {}): string {
-  const vars = new Map<string, unknown>();
-  for (const [k, v] of Object.entries(variables)) vars.set(k, fromPlain(v));
-  return run(template, vars, options);
+  const program = template[PROGRAM];
+  return run(
+    template,
+    (vars) => {
+      for (const [k, v] of Object.entries(variables)) {
+        const slot = program.slotOf(k);
+        if (slot !== undefined) vars[slot] = fromPlain(v);
+      }
+    },
+    options,
+  );
 }
 
 export { InputObject, UtilObject, escapeJavaScript, urlEncode, urlDecode } from './apigw.js';
