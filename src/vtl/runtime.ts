@@ -175,13 +175,73 @@ export function fromPlain(v: unknown): unknown {
     case 'object':
       if (Array.isArray(v)) return v.map(fromPlain);
       if (v instanceof Map || v instanceof JavaDouble || v instanceof JavaBigDecimal || v instanceof HostObject) return v;
-      {
-        const m = new Map<unknown, unknown>();
-        for (const [k, val] of Object.entries(v as Record<string, unknown>)) m.set(k, fromPlain(val));
-        return m;
-      }
+      return new PlainMap(v as Record<string, unknown>);
     default:
       return String(v);
+  }
+}
+
+/**
+ * A java.util.Map over a plain JS object, converted on first use (per level), so that a large
+ * `$context` costs nothing when a template reads one or two members. Behaves exactly like a Map.
+ */
+class PlainMap extends Map<unknown, unknown> {
+  private pending: Record<string, unknown> | null;
+  constructor(obj: Record<string, unknown>) {
+    super();
+    this.pending = obj;
+  }
+  private load(): void {
+    const o = this.pending;
+    if (o === null) return;
+    this.pending = null;
+    for (const k in o) {
+      if (Object.hasOwn(o, k)) super.set(k, fromPlain(o[k]));
+    }
+  }
+  override get(k: unknown): unknown {
+    this.load();
+    return super.get(k);
+  }
+  override has(k: unknown): boolean {
+    this.load();
+    return super.has(k);
+  }
+  override set(k: unknown, v: unknown): this {
+    this.load();
+    return super.set(k, v);
+  }
+  override delete(k: unknown): boolean {
+    this.load();
+    return super.delete(k);
+  }
+  override clear(): void {
+    this.pending = null;
+    super.clear();
+  }
+  override get size(): number {
+    this.load();
+    return super.size;
+  }
+  override keys(): MapIterator<unknown> {
+    this.load();
+    return super.keys();
+  }
+  override values(): MapIterator<unknown> {
+    this.load();
+    return super.values();
+  }
+  override entries(): MapIterator<[unknown, unknown]> {
+    this.load();
+    return super.entries();
+  }
+  override [Symbol.iterator](): MapIterator<[unknown, unknown]> {
+    this.load();
+    return super[Symbol.iterator]();
+  }
+  override forEach(cb: (value: unknown, key: unknown, map: Map<unknown, unknown>) => void, thisArg?: unknown): void {
+    this.load();
+    super.forEach(cb, thisArg);
   }
 }
 
