@@ -81,12 +81,11 @@ export class State {
     return this.vars[slot] !== undefined;
   }
   set(slot: number, v: unknown): void {
-    if (this.frames.length !== 0) {
-      const f = this.frames[this.frames.length - 1]!;
-      if (f.has(slot)) {
-        f.set(slot, v);
-        return;
-      }
+    // 1.7's ProxyVMContext: a #set inside a macro updates the macro's own argument (if it is one)
+    // and always the enclosing contexts, down to the global one
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const f = this.frames[i]!;
+      if (f.has(slot)) f.set(slot, v);
     }
     this.vars[slot] = v;
   }
@@ -669,8 +668,9 @@ class Compiler {
       const frame = new Map<number, unknown>();
       const depth = st.frames.length;
       const params = m.params;
-      for (let i = 0; i < params.length; i++) {
-        frame.set(params[i]!, i < argFns.length ? new Thunk(argFns[i]!, depth) : null);
+      // a missing argument is not bound: $param then reads the enclosing context (1.7)
+      for (let i = 0; i < params.length && i < argFns.length; i++) {
+        frame.set(params[i]!, new Thunk(argFns[i]!, depth));
       }
       if (body) {
         const callerDepth = depth;

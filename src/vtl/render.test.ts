@@ -99,6 +99,13 @@ describe('directives', () => {
     expect(r('#macro(m5 $a)#set($inner = "set-in-macro")#end#m5(1)$inner')).toBe('set-in-macro');
   });
 
+  it('#set inside a macro writes through to the global context (1.7 ProxyVMContext)', () => {
+    expect(r('#macro(q1 $a)#set($a = "s")[$a]#end#set($v = "orig")#q1($v)|$v|$a')).toBe('[s]|orig|s');
+    expect(r('#macro(q5 $a)[$a]#end#set($a = "g")#q5()|$a')).toBe('[g]|g');
+    expect(r('#macro(q7 $a)#set($a = $a + 1)[$a]#end#set($z = 1)#q7($z)#q7($z)|$z|$a')).toBe('[2][2]|1|2');
+    expect(r('#macro(o1 $a)#i1()[$a]#end#macro(i1)#set($a = "in")#end#o1("x")|$a')).toBe('[in]|in');
+  });
+
   it('block macro calls (#@name) expose their body as $bodyContent', () => {
     expect(r('#macro(m3)[$bodyContent]#end#@m3()body $str#end')).toBe('[body hello]');
   });
