@@ -55,12 +55,31 @@ function generator(seed, rich) {
   return block;
 }
 
+/** Macro-heavy templates: arguments by name, #set through macros, #@ block calls, #define. */
+function macroGenerator(seed) {
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed / 2147483648);
+  const pick = (a) => a[Math.floor(rnd() * a.length)];
+  const ws = () => pick(['', ' ', '\n', '  \n', '\t', '']);
+  const vals = ['$str', '$n', '"lit"', '"i$n"', '[1, 2]', '$list', '$map', '$undef', '1.5', 'true', '$a', '$b'];
+  let i = 0;
+  return () => {
+    const mname = 'm' + i++;
+    const params = pick([[], ['$a'], ['$a', '$b']]);
+    let t = `#macro(${mname}${params.map((p) => ' ' + p).join('')})${ws()}${pick(['[$a]', '[$a|$b]', '#set($a = "s")$a', '#if($a)Y#{else}N#end', '#foreach($x in $a)<$x>#end', '$!bodyContent', '$velocityCount'])}${ws()}#end${ws()}`;
+    const nargs = Math.floor(rnd() * 3);
+    const call = `#${mname}(${Array.from({ length: nargs }, () => pick(vals)).join(pick([' ', ', ']))})`;
+    t += pick([call, `#@${mname}()body${pick(['', '$str'])}#end`, `#foreach($i in [1..2])${call}#end`]) + ws();
+    t += pick(['#define($d)D[$a]#end$d', '#set($a = 1)$a', '#set($s = "$a-#if($a)t#end")$s', '[$a] [$b]', '#set($r = [$n..2])$r', '#set($m2 = {"x": [1, {"y": $n}]})$m2.x[1].y']) + ws();
+    return t;
+  };
+}
+
 const work = mkdtempSync(join(tmpdir(), 'vtl-fuzz-'));
 try {
   execFileSync('javac', ['-nowarn', '-d', work, '-cp', cp, join(here, 'FuzzOracle.java')], { stdio: 'inherit' });
   const out = [];
-  for (const [seed, rich, count, mode] of [[1, false, 300, 'aws'], [31, true, 400, 'aws'], [32, true, 400, 'aws'], [41, true, 400, 'velocity']]) {
-    const block = generator(seed, rich);
+  for (const [seed, rich, count, mode] of [[1, false, 300, 'aws'], [31, true, 400, 'aws'], [32, true, 400, 'aws'], [41, true, 400, 'velocity'], [51, 'macro', 300, 'aws']]) {
+    const block = rich === 'macro' ? macroGenerator(seed) : generator(seed, rich);
     const templates = Array.from({ length: count }, () => block());
     const file = join(work, `s${seed}.vm`);
     writeFileSync(file, templates.join('\n=====\n'));
