@@ -239,8 +239,14 @@ class Compiler {
         return this.foreachNode(n.name, this.expr(n.iter), this.block(n.body));
       case 'break': {
         const scope = n.scope ? this.expr(n.scope) : undefined;
+        const what = n.scope && n.scope.k === 'ref' ? n.scope.ref.text : 'the argument';
         return (st) => {
-          throw new BreakSignal(scope ? scope(st) : undefined);
+          if (!scope) throw new BreakSignal();
+          const target = scope(st);
+          if (!(target instanceof ForeachScope)) {
+            throw new RenderFailure(`#break: ${what} is not a valid org.apache.velocity.runtime.directive.Scope instance`);
+          }
+          throw new BreakSignal(target);
         };
       }
       case 'stop':

@@ -1,5 +1,5 @@
-// Differential regression set: 1800 randomly generated templates (directives, whitespace, escapes,
-// references, operators, literals, methods, macros) rendered by Apache Velocity 1.7 with
+// Differential regression set: 2100 randomly generated templates (directives, whitespace, escapes,
+// references, operators, literals, methods, macros, control flow) rendered by Apache Velocity 1.7 with
 // map = {a=1, b=x}, list = [1, 2, 3], str = "hello", n = 5. mode "aws" used a reference-insertion
 // handler that prints null as "" (API Gateway); mode "velocity" is plain 1.7. Expected errors
 // (error: true) must make compileTemplate or rendering throw.
@@ -30,7 +30,7 @@ function render(c: Case): string {
 
 describe('random templates rendered exactly like Velocity 1.7', () => {
   it('has the generated cases', () => {
-    expect(cases.length).toBe(1800);
+    expect(cases.length).toBe(2100);
   });
 
   it('every case matches (output bytes or error)', () => {

@@ -382,7 +382,6 @@ class Parser {
       case 'break':
       case 'stop': {
         this.pos = end;
-        if (!braced && isIdChar(src[end])) return undefined;
         if (name === 'stop') return { k: 'stop' };
         let scope: Expr | undefined;
         if (src[this.pos] === '(') {

@@ -74,12 +74,34 @@ function macroGenerator(seed) {
   };
 }
 
+/** Control flow: nested #foreach/#if, $foreach scopes, #break(scope), #stop. */
+function controlGenerator(seed) {
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed / 2147483648);
+  const pick = (a) => a[Math.floor(rnd() * a.length)];
+  const conds = ['$i == 2', '$i > 1', '$foreach.first', '$foreach.last', '$velocityCount == 2', '$foreach.hasNext', '!$foreach.hasNext', '$j == 1', '$foreach.parent.index == 1', '$undef', '$str == "hello"', '$i % 2 == 0'];
+  function body(d) {
+    let out = '';
+    const n = 1 + Math.floor(rnd() * 3);
+    for (let k = 0; k < n; k++) {
+      const r = rnd();
+      if (d > 2 || r < 0.3) out += pick(['$i', '$j', '$velocityCount', '$foreach.index', '$foreach.count', '-', ',', '$foreach.parent.count', '$velocityHasNext']);
+      else if (r < 0.5) out += `#if(${pick(conds)})${body(d + 1)}${rnd() < 0.4 ? `#elseif(${pick(conds)})${body(d + 1)}` : ''}${rnd() < 0.4 ? `#else${body(d + 1)}` : ''}#end`;
+      else if (r < 0.7) out += `#foreach($${pick(['i', 'j'])} in ${pick(['[1..3]', '$list', '$map', '[]', '$map.keySet()', '["a", "b"]'])})${body(d + 1)}#end`;
+      else if (r < 0.8) out += pick(['#break', '#break($foreach)', '#break($foreach.parent)', '#stop']);
+      else if (r < 0.9) out += `#set($${pick(['i', 'j', 'k'])} = ${pick(['$i', '$j + 1', '"s"', '$velocityCount', '$foreach.index'])})`;
+      else out += pick(['\n', ' ', '\n  ']);
+    }
+    return out;
+  }
+  return () => body(0) + '|$i|$j|$k';
+}
+
 const work = mkdtempSync(join(tmpdir(), 'vtl-fuzz-'));
 try {
   execFileSync('javac', ['-nowarn', '-d', work, '-cp', cp, join(here, 'FuzzOracle.java')], { stdio: 'inherit' });
   const out = [];
-  for (const [seed, rich, count, mode] of [[1, false, 300, 'aws'], [31, true, 400, 'aws'], [32, true, 400, 'aws'], [41, true, 400, 'velocity'], [51, 'macro', 300, 'aws']]) {
-    const block = rich === 'macro' ? macroGenerator(seed) : generator(seed, rich);
+  for (const [seed, rich, count, mode] of [[1, false, 300, 'aws'], [31, true, 400, 'aws'], [32, true, 400, 'aws'], [41, true, 400, 'velocity'], [51, 'macro', 300, 'aws'], [61, 'control', 300, 'aws']]) {
+    const block = rich === 'macro' ? macroGenerator(seed) : rich === 'control' ? controlGenerator(seed) : generator(seed, rich);
     const templates = Array.from({ length: count }, () => block());
     const file = join(work, `s${seed}.vm`);
     writeFileSync(file, templates.join('\n=====\n'));
