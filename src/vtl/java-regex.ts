@@ -123,6 +123,8 @@ class Translator {
   groups: GroupRec[] = [];
   javaGroups = 0;
   aux = 0;
+  /** (?i) in effect for the escape being translated. */
+  ci = false;
   constructor(readonly p: string) {}
 
   fail(msg: string, at = this.i): never {
@@ -167,12 +169,12 @@ class Translator {
     for (const g of this.groups) if (g.pos >= p) g.pos += text.length;
   }
 
-  /** Wrap out[start..] as atomic: (?=(X))\k */
+  /** Wrap out[start..] as atomic: (?:(?=(X))\k), one quantifiable unit. */
   makeAtomic(start: number): void {
-    this.insert(start, '(?=(');
+    this.insert(start, '(?:(?=(');
     const id = ++this.aux;
-    this.groups.push({ pos: start + 3, java: null, aux: id });
-    this.out += `))\u0000A${id}\u0000`;
+    this.groups.push({ pos: start + 6, java: null, aux: id });
+    this.out += `))\u0000A${id}\u0000)`;
   }
 
   alternation(flags: Flags, depth: number): void {
@@ -235,6 +237,11 @@ class Translator {
       q = m[0];
       this.i += m[0].length;
     } else return;
+    // Java may quantify a lookaround; JS only accepts that inside a group
+    if (/^\(\?<?[=!]/.test(this.out.slice(atomStart, atomStart + 4))) {
+      this.insert(atomStart, '(?:');
+      this.out += ')';
+    }
     if (p[this.i] === '?') {
       this.out += q + '?';
       this.i++;
@@ -434,6 +441,7 @@ class Translator {
       this.out += num <= this.javaGroups ? `\u0000${num}\u0000` : '(?!)';
       return true;
     }
+    this.ci = f.i;
     const cls = this.classEscape(true);
     if (cls !== undefined) {
       this.out += cls;
@@ -473,16 +481,19 @@ class Translator {
           name = p[this.i + 2] ?? '';
           this.i += 3;
         }
-        return this.property(name, neg);
+        return this.property(name, neg, this.ci);
       }
     }
     return undefined;
   }
 
-  property(raw: string, neg: boolean): string {
+  property(raw: string, neg: boolean, ci = false): string {
     let name = raw;
     let body: string | undefined;
-    const posix = POSIX[name.startsWith('Is') && POSIX[name.slice(2)] ? name.slice(2) : name];
+    let posixName = name.startsWith('Is') && POSIX[name.slice(2)] ? name.slice(2) : name;
+    // under (?i) Java's POSIX Upper/Lower match letters of either case
+    if (ci && (posixName === 'Upper' || posixName === 'Lower')) posixName = 'Alpha';
+    const posix = POSIX[posixName];
     if (posix) body = `[${posix}]`;
     else {
       if (name.startsWith('Is')) name = name.slice(2);
@@ -603,6 +614,7 @@ class Translator {
           for (const ch of lit) operands[operands.length - 1]!.push(this.classLit(ch.codePointAt(0)!, f));
           continue;
         }
+        this.ci = f.i;
         const cls = this.classEscape(false);
         if (cls !== undefined) {
           operands[operands.length - 1]!.push(cls);
@@ -711,6 +723,15 @@ export function compileWholeMatch(pattern: string): RegExp {
 
 /** Java's Matcher.replaceAll/replaceFirst replacement syntax ($n, ${name}, \x) as a JS replacer function. */
 export function javaReplacement(pattern: string, replacement: string): (match: string, ...rest: unknown[]) => string {
+  // Matcher.appendReplacement parses the replacement only when there is a match
+  let fn: ((match: string, ...rest: unknown[]) => string) | undefined;
+  return (match: string, ...rest: unknown[]) => {
+    fn ??= parseReplacement(pattern, replacement);
+    return fn(match, ...rest);
+  };
+}
+
+function parseReplacement(pattern: string, replacement: string): (match: string, ...rest: unknown[]) => string {
   const t = translateJavaRegex(pattern);
   // pre-parse the replacement into literal pieces and group references
   const pieces: Array<string | number> = [];
