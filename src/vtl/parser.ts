@@ -292,8 +292,16 @@ class Parser {
           this.boundary = text.length;
           continue;
         }
-        text += '#';
         this.pos++;
+        let bs = this.pos;
+        while (src[bs] === '\\') bs++;
+        if (bs > this.pos && src[bs] === '#' && src[bs + 1] !== '*' && this.peekDirectiveName(bs) !== undefined) {
+          // 1.7 drops a lone '#' right before an escaped '#' (`#\#if` prints `#if`)
+          continue;
+        }
+        // backslashes right after a lone '#' are plain text, not escapes (1.7: `#\$x` prints `#\` + $x)
+        text += '#' + src.slice(this.pos, bs);
+        this.pos = bs;
         continue;
       }
       // plain text run

@@ -49,6 +49,10 @@ describe('references', () => {
     expect(r('#foreach($e in $map.entrySet())$e.key=$e.value,$e.getKey();#end')).toBe('a=1,a;b=x,b;');
   });
 
+  it('backslashes after a lone # or $ are text; a lone # before an escaped directive disappears', () => {
+    expect(r('#set($s = "#\\$str")$s|#set($s = "\\#\\$str")$s|#set($s = "#\\#if")$s')).toBe('#\\hello|\\#\\hello|#if');
+  });
+
   it('escaping depends on whether the reference is defined', () => {
     expect(lit('\\$a \\\\$a \\\\\\$a #set($a = 1)\\$a \\\\$a \\\\\\$a')).toBe('\\$a \\\\$a \\\\$a$a \\1 \\$a');
     expect(lit('\\#if(true) \\#end \\\\#if(true)x#end')).toBe('#if(true) #end \\x');
