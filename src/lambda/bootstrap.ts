@@ -301,6 +301,17 @@ process.on('beforeExit', () => {
 });
 
 function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg: InvokeMessage): void {
+  // Lambda rejects a payload that is not JSON before running anything
+  // (InvalidRequestContentException): parsing happens here, off the gateway's
+  // thread, and the gateway turns this answer into that service error.
+  let event: unknown;
+  try {
+    const text = typeof msg.payload === 'string' ? msg.payload : decoder.decode(msg.payload);
+    event = text === '' ? {} : JSON.parse(text);
+  } catch {
+    writeFrame({ t: 'result', id: msg.id, ok: false, invalid: true, error: { errorType: 'InvalidRequestContentException', errorMessage: '' }, mem: memoryMb() });
+    return;
+  }
   currentRequestId = msg.id;
   process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
   const c: Current = { id: msg.id, finished: false, onEmptyLoop: undefined };
@@ -355,14 +366,6 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
     getRemainingTimeInMillis: () => msg.deadlineMs - Date.now(),
   };
 
-  let event: unknown;
-  try {
-    const text = typeof msg.payload === 'string' ? msg.payload : decoder.decode(msg.payload);
-    event = JSON.parse(text === '' ? '{}' : text);
-  } catch (e) {
-    fail(e);
-    return;
-  }
   try {
     const result = handler(event, context, callback);
     if (result && typeof (result as { then?: unknown }).then === 'function') {

@@ -28,7 +28,7 @@ import {
   throttled,
   timeoutPayload,
 } from './errors.js';
-import type { InvokeRequest, InvokeResult, LambdaInvoker } from './types.js';
+import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaInvoker } from './types.js';
 
 export interface LocalRuntimeOptions {
   functionsDir: string;
@@ -168,9 +168,21 @@ function logStreamName(): string {
   return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
 }
 
+// Random bytes for trace ids, drawn 24 at a time from a pool filled 4 KB at once.
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+function random24Hex(): string {
+  if (randomOffset + 24 > randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomOffset = 0;
+  }
+  randomOffset += 24;
+  return randomPool.toString('hex', randomOffset - 24, randomOffset);
+}
+
 function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  const hex = randomBytes(24).toString('hex');
+  const hex = random24Hex();
   return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40, 48)}:0`;
 }
 
@@ -187,10 +199,12 @@ type Frame =
   | { t: 'init-error'; error: ErrorPayload }
   | { t: 'log'; line: string }
   | { t: 'result'; id: string; ok: true; payload: Uint8Array; mem: number }
-  | { t: 'result'; id: string; ok: false; error: ErrorPayload; mem: number; exit?: number };
+  | { t: 'result'; id: string; ok: false; error: ErrorPayload; mem: number; exit?: number; invalid?: true };
 
 type Outcome =
   | { kind: 'ok'; payload: Buffer; mem: number }
+  /** The event was not JSON: nothing ran (InvalidRequestContentException). */
+  | { kind: 'invalid' }
   | { kind: 'error'; error: ErrorPayload; mem: number | undefined }
   | { kind: 'timeout' }
   | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null; oom: boolean };
@@ -258,6 +272,8 @@ abstract class Instance {
   idleTimer: NodeJS.Timeout | undefined;
   initMs: number | undefined;
   initReported = false;
+  /** When the instance last became idle (the pool reuses the most recent first). */
+  releasedAt = 0;
   /** Init failed or an uncaught error was reported: the instance is about to exit. */
   doomed = false;
   mem = 0;
@@ -268,6 +284,7 @@ abstract class Instance {
   private readyState: Frame | Outcome | undefined;
   private resultWaiter: ((o: Outcome) => void) | undefined;
   private sink: ((line: string) => void) | undefined;
+  private beforeLine: (() => void) | undefined;
   private closed = false;
   private closedWaiters: Array<() => void> = [];
 
@@ -281,6 +298,7 @@ abstract class Instance {
   protected abstract terminate(): void;
 
   protected line(text: string): void {
+    this.beforeLine?.();
     this.log(text);
     this.sink?.(text);
   }
@@ -311,6 +329,8 @@ abstract class Instance {
         if (frame.ok) {
           const p = frame.payload;
           this.settle({ kind: 'ok', payload: Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength), mem: frame.mem });
+        } else if (frame.invalid) {
+          this.settle({ kind: 'invalid' });
         } else {
           if (frame.exit !== undefined) this.doomed = true;
           this.settle({ kind: 'error', error: frame.error, mem: frame.mem });
@@ -359,9 +379,18 @@ abstract class Instance {
     });
   }
 
-  /** Where the function's output lines go besides the gateway log (the current call's tail), if anywhere. */
-  attach(sink: ((line: string) => void) | undefined): void {
+  /**
+   * For the current call: where the function's output lines go besides the gateway
+   * log (the call's tail), if anywhere, and what runs before each line (START).
+   */
+  attach(sink: ((line: string) => void) | undefined, beforeLine?: () => void): void {
     this.sink = sink;
+    this.beforeLine = beforeLine;
+  }
+
+  /** Init finished successfully: no need to wait for readiness. */
+  get ready(): boolean {
+    return this.readyState !== undefined && 't' in this.readyState && this.readyState.t === 'ready';
   }
 
   kill(): void {
@@ -511,13 +540,15 @@ class Pool {
   }
 
   private hasRoom(): boolean {
-    return this.live().length + this.starting < this.spec.concurrency;
+    let live = this.starting;
+    for (const i of this.instances) if (i.state !== 'dead') live++;
+    return live < this.spec.concurrency;
   }
 
   async acquire(): Promise<{ inst: Instance; cold: boolean }> {
-    const idle = this.live()
-      .reverse()
-      .find((i) => i.state === 'idle' && !i.stale);
+    // The most recently released idle instance (warmest), without allocating.
+    let idle: Instance | undefined;
+    for (const i of this.instances) if (i.state === 'idle' && !i.stale && (idle === undefined || i.releasedAt >= idle.releasedAt)) idle = i;
     if (idle) {
       if (idle.idleTimer) clearTimeout(idle.idleTimer);
       idle.state = 'busy';
@@ -561,6 +592,7 @@ class Pool {
       return;
     }
     inst.state = 'idle';
+    inst.releasedAt = performance.now();
     inst.idleTimer = setTimeout(() => {
       if (inst.state === 'idle') inst.kill();
     }, this.runtime.idleTimeoutMs);
@@ -681,7 +713,8 @@ class LocalRuntime implements LocalInvoker {
 
   private pool(name: string, spec: FunctionSpec): Pool {
     let pool = this.pools.get(name);
-    if (pool && JSON.stringify(pool.spec) !== JSON.stringify(spec)) {
+    // Specs are cached (specFor), so the same object means nothing changed.
+    if (pool && pool.spec !== spec && JSON.stringify(pool.spec) !== JSON.stringify(spec)) {
       // Code location or settings changed (e.g. a file appeared): retire the old pool.
       pool.reload();
       pool = undefined;
@@ -738,7 +771,9 @@ class LocalRuntime implements LocalInvoker {
     }
     const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
     if (request.payload.length > limit) throw payloadTooLarge(request.payload.length, type);
-    checkJsonPayload(request.payload);
+    // A synchronous call's event is parsed by the instance, which refuses invalid JSON
+    // before running anything (see run()); an asynchronous one must be refused before the 202.
+    if (type === 'Event') checkJsonPayload(request.payload);
     if (spec.concurrency === 0) throw throttled();
     const pool = this.pool(name, spec);
     if (type === 'Event') {
@@ -770,12 +805,19 @@ class LocalRuntime implements LocalInvoker {
       timer = setTimeout(() => res({ kind: 'timeout' }), timeoutMs);
     });
 
-    emit(`START RequestId: ${requestId} Version: $LATEST`);
+    // START is logged before the function's first line, or with END: a call refused
+    // for invalid JSON never ran and logs nothing, as on Lambda.
+    let startLogged = false;
+    const logStart = (): void => {
+      if (startLogged) return;
+      startLogged = true;
+      emit(`START RequestId: ${requestId} Version: $LATEST`);
+    };
     let outcome: Outcome;
     let initMs: number | undefined;
     try {
-      inst.attach(sink);
-      const ready = await Promise.race([inst.whenReady(), timedOut]);
+      inst.attach(sink, logStart);
+      const ready = inst.ready ? { t: 'ready' as const } : await Promise.race([inst.whenReady(), timedOut]);
       if ('t' in ready) {
         if (ready.t === 'init-error') outcome = { kind: 'error', error: ready.error, mem: undefined };
         else {
@@ -800,6 +842,10 @@ class LocalRuntime implements LocalInvoker {
     let functionError: string | undefined;
     let status = '';
     switch (outcome.kind) {
+      case 'invalid':
+        pool.release(inst);
+        checkJsonPayload(request.payload); // throws Lambda's InvalidRequestContentException
+        throw new LambdaServiceError('InvalidRequestContentException', 'Could not parse request body into json', 400);
       case 'ok':
         payload = outcome.payload;
         if (payload.length > MAX_RESPONSE_PAYLOAD) {
@@ -829,6 +875,7 @@ class LocalRuntime implements LocalInvoker {
     if (inst.doomed) inst.kill();
     pool.release(inst);
 
+    logStart();
     emit(`END RequestId: ${requestId}`);
     const maxMem = Math.max(inst.mem, 1);
     emit(

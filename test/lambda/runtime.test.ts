@@ -213,6 +213,19 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       }
     });
 
+    it('a payload that is not JSON → InvalidRequestContentException 400 [OBS-invoke-errors]; nothing runs or logs, the instance stays warm', async () => {
+      const first = body(await invoker.invoke({ functionName: 'counter', payload: json({}) }));
+      const before = gatewayLog.length;
+      const err = await invoker.invoke({ functionName: 'counter', payload: Buffer.from('{"a":') }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LambdaServiceError);
+      expect(err).toMatchObject({ errorType: 'InvalidRequestContentException', statusCode: 400 });
+      expect((err as Error).message).toMatch(/^Could not parse request body into json: Could not parse payload into json: /);
+      expect(gatewayLog.length).toBe(before);
+      const next = body(await invoker.invoke({ functionName: 'counter', payload: json({}) }));
+      expect([next['pid'], next['count']]).toEqual([first['pid'], (first['count'] as number) + 1]);
+      expect(invoker.stats('counter')).toEqual({ instances: 1, busy: 0, queued: 0 });
+    });
+
     it('a missing package → Runtime.ImportModuleError', async () => {
       const e = body(await invoker.invoke({ functionName: 'missing-dep', payload: json({}) }));
       expect(e['errorType']).toBe('Runtime.ImportModuleError');
@@ -422,10 +435,12 @@ describe('service errors and invocation types', () => {
     });
   });
 
-  it('invalid JSON → InvalidRequestContentException 400', async () => {
-    const err = await invoker.invoke({ functionName: 'echo', payload: Buffer.from('{nope') }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ errorType: 'InvalidRequestContentException', statusCode: 400 });
-    expect((err as Error).message).toMatch(/^Could not parse request body into json: Could not parse payload into json: /);
+  it('invalid JSON → InvalidRequestContentException 400, for an asynchronous call too (before the 202)', async () => {
+    for (const invocationType of ['RequestResponse', 'Event'] as const) {
+      const err = await invoker.invoke({ functionName: 'echo', payload: Buffer.from('{nope'), invocationType }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ errorType: 'InvalidRequestContentException', statusCode: 400 });
+      expect((err as Error).message).toMatch(/^Could not parse request body into json: Could not parse payload into json: /);
+    }
   });
 
   it('payload over 6 MB → RequestEntityTooLargeException 413', async () => {
