@@ -136,6 +136,33 @@ class RuntimeError extends Error {
 
 let currentRequestId: string | undefined;
 
+/**
+ * In a worker, output written straight to process.stdout/stderr travels on the
+ * same port as the answer (instead of the worker's own asynchronous stdio
+ * streams), so it reaches the gateway before the call ends, like in a process.
+ */
+function routeWorkerStdio(): void {
+  if (!port) return;
+  const route = (stream: NodeJS.WriteStream, fd: 1 | 2): void => {
+    stream.write = ((chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
+      const callback = typeof encoding === 'function' ? encoding : cb;
+      let data: string | Uint8Array;
+      if (typeof chunk === 'string') {
+        data = typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8' ? Buffer.from(chunk, encoding as BufferEncoding) : chunk;
+      } else if (chunk instanceof Uint8Array) {
+        data = chunk;
+      } else {
+        throw new TypeError('The "chunk" argument must be of type string or an instance of Buffer or Uint8Array');
+      }
+      port.postMessage({ t: 'out', fd, chunk: data });
+      if (typeof callback === 'function') process.nextTick(callback as () => void);
+      return true;
+    }) as typeof stream.write;
+  };
+  route(process.stdout, 1);
+  route(process.stderr, 2);
+}
+
 function patchConsole(): void {
   const log =
     (level: string) =>
@@ -404,6 +431,7 @@ async function main(): Promise<void> {
   const raw = process.env['_RESTGATE_BOOT'];
   delete process.env['_RESTGATE_BOOT'];
   const config = JSON.parse(raw ?? '{}') as BootConfig;
+  routeWorkerStdio();
   patchConsole();
   const start = performance.now();
   let handler: (...args: unknown[]) => unknown;

@@ -198,6 +198,8 @@ type Frame =
   | { t: 'ready'; initMs: number; mem: number }
   | { t: 'init-error'; error: ErrorPayload }
   | { t: 'log'; line: string }
+  /** Worker only: bytes the function wrote straight to process.stdout (1) or process.stderr (2). */
+  | { t: 'out'; fd: 1 | 2; chunk: string | Uint8Array }
   | { t: 'result'; id: string; ok: true; payload: Uint8Array; mem: number }
   | { t: 'result'; id: string; ok: false; error: ErrorPayload; mem: number; exit?: number; invalid?: true };
 
@@ -295,6 +297,8 @@ abstract class Instance {
   ) {}
 
   protected abstract send(message: InvokeMessage): void;
+  /** Raw output reported in a frame (worker threads only). */
+  protected output(_fd: 1 | 2, _chunk: string | Uint8Array): void {}
   protected abstract terminate(): void;
 
   protected line(text: string): void {
@@ -307,6 +311,9 @@ abstract class Instance {
     switch (frame.t) {
       case 'log':
         this.line(frame.line);
+        return;
+      case 'out':
+        this.output(frame.fd, frame.chunk);
         return;
       case 'ready':
       case 'init-error':
@@ -499,6 +506,11 @@ class WorkerInstance extends Instance {
         this.ended(code, null, this.oom);
       });
     });
+  }
+
+  protected override output(fd: 1 | 2, chunk: string | Uint8Array): void {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    (fd === 2 ? this.stderr : this.stdout).push(bytes);
   }
 
   protected send(message: InvokeMessage): void {

@@ -335,6 +335,14 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(gatewayLog.slice(before)).toEqual(lines.slice(0, 7));
     });
 
+    it('output written straight to process.stdout/stderr reaches the gateway log; stdout lines are in the tail', async () => {
+      const r = await invoker.invoke({ functionName: 'prints', payload: json({}), requestId: `print-${isolation}`, logType: 'Tail' });
+      expect(body(r) as unknown).toBe('printed');
+      expect(tail(r)).toMatch(new RegExp(`^START RequestId: print-${isolation} Version: \\$LATEST\nraw stdout line\nbytes on stdout\n`));
+      for (let i = 0; i < 200 && !gatewayLog.includes('raw stderr line'); i++) await new Promise((res) => setTimeout(res, 10));
+      expect(gatewayLog).toContain('raw stderr line');
+    });
+
     it('the tail is the last 4 KB only', async () => {
       const r = await invoker.invoke({ functionName: 'echo', payload: json({}), logType: 'Tail' });
       expect(Buffer.from(r.logResult!, 'base64').length).toBeLessThanOrEqual(4096);
