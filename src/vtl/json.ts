@@ -107,6 +107,11 @@ class Parser {
       case 34: // "
       case 39: // '
         return this.readQuoted(c);
+      case 58: // :
+      case 93: // ]
+      case 125: // }
+        this.fail(`Unexpected character (${t[this.pos]})`);
+      // falls through (fail never returns)
       default:
         if (c === 45 || (c >= 48 && c <= 57)) return this.readNumber(stop);
         return this.readWord(stop);
@@ -170,6 +175,18 @@ class Parser {
 
   readQuoted(quote: number): string {
     const t = this.text;
+    // Fast path (json-smart too): no backslash before the closing quote → the text as is.
+    for (let i = this.pos + 1; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === quote) {
+        const out = t.slice(this.pos + 1, i);
+        this.pos = i + 1;
+        return out;
+      }
+      if (c === 92) break;
+    }
+    // With escapes json-smart re-reads the string char by char and then drops every char below
+    // U+0020 (tab and newline included); U+001A is its end-of-input marker.
     let pos = this.pos + 1;
     let out = '';
     let chunk = pos;
@@ -183,6 +200,16 @@ class Parser {
         out += t.slice(chunk, pos);
         this.pos = pos + 1;
         return out;
+      }
+      if (c < 32) {
+        out += t.slice(chunk, pos);
+        if (c === 0x1a) {
+          this.pos = pos;
+          this.fail('Unexpected End Of File');
+        }
+        pos++;
+        chunk = pos;
+        continue;
       }
       if (c === 92) {
         out += t.slice(chunk, pos);
