@@ -1179,18 +1179,26 @@ export function compileJsonPath(path: string): CompiledJsonPath {
   // `$..a.b.fn()` is evaluated by Jayway as `fn($..a.b)` over the whole document; length()
   // then counts the children of every match (a wildcard is appended to the scan path).
   const last = tokens[tokens.length - 1];
-  if (last instanceof FunctionToken && first instanceof ScanToken && tokens.length > 2) {
-    const inner = tokens.slice(0, -1);
+  if (last instanceof FunctionToken && first instanceof ScanToken) {
+    // Jayway inverts at the first function after the scan; tokens after it stay chained.
+    const f = tokens.findIndex((t) => t instanceof FunctionToken);
+    // "$..fn()": Jayway fails inverting it (IllegalStateException "Current path token is a leaf").
+    if (f === 1) throw new JsonPathError(`Current path token is a leaf (path ${JSON.stringify(path)})`);
+    const fn = tokens[f] as FunctionToken;
+    const inner = tokens.slice(0, f);
     inner[inner.length - 1]!.next = null;
-    if (last.name === 'length' || last.name === 'size') {
+    if (fn.name === 'length' || fn.name === 'size') {
       const w = new WildcardToken();
       w.upstreamDefinite = false;
       inner[inner.length - 1]!.next = w;
     }
-    last.scanPath = new CompiledJsonPath(text, inner[0]!, false);
-    last.upstreamDefinite = true;
-    first = last;
+    fn.scanPath = new CompiledJsonPath(text, inner[0]!, false);
+    first = fn;
     definite = true;
+    for (const t of tokens.slice(f)) {
+      t.upstreamDefinite = definite;
+      if (!t.definite) definite = false;
+    }
   }
   compiled = new CompiledJsonPath(text, first, definite);
   if (cache.size > 10000) cache.clear();
