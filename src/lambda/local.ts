@@ -220,6 +220,8 @@ interface InvokeMessage {
   traceId: string;
 }
 
+/** Events from this size on are transferred to a worker instead of cloned. */
+const TRANSFER_MIN = 64 * 1024;
 const OOM_TEXT = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/;
 const NEWLINE = 0x0a;
 const MARK_BYTES = Buffer.from(FRAME_MARK, 'latin1');
@@ -486,7 +488,7 @@ class WorkerInstance extends Instance {
     super(spec, log, onDead);
     this.worker = new Worker(bootstrap, {
       env,
-      execArgv: [],
+      execArgv: workerExecArgv(),
       stdout: true,
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(spec) },
@@ -515,14 +517,33 @@ class WorkerInstance extends Instance {
 
   protected send(message: InvokeMessage): void {
     // A structured clone of a Buffer view would copy its whole backing store (the
-    // pool, or a larger request buffer): copy exactly the bytes once and transfer them.
+    // pool, or a larger request buffer), so the exact bytes are copied first. Small
+    // events are then cloned (cheaper for the gateway's thread than detaching a
+    // buffer, measured); large ones are transferred rather than copied again.
     const bytes = new Uint8Array(message.payload);
-    this.worker.postMessage({ ...message, payload: bytes }, [bytes.buffer]);
+    if (bytes.length < TRANSFER_MIN) this.worker.postMessage({ ...message, payload: bytes });
+    else this.worker.postMessage({ ...message, payload: bytes }, [bytes.buffer]);
   }
 
   protected terminate(): void {
     void this.worker.terminate();
   }
+}
+
+/**
+ * Workers do not inherit the gateway's Node options (a heap size or an inspector
+ * port are the gateway's own), except CPU profiling: under `node --cpu-prof`
+ * each instance writes its own profile beside the gateway's (bench --profile).
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--cpu-prof' || a.startsWith('--cpu-prof-dir=') || a.startsWith('--cpu-prof-interval=')) out.push(a);
+    else if ((a === '--cpu-prof-dir' || a === '--cpu-prof-interval') && i + 1 < argv.length) out.push(a, argv[++i]!);
+  }
+  return out;
 }
 
 function heapLimitMb(spec: FunctionSpec): number {

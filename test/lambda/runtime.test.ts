@@ -170,6 +170,14 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       }
     });
 
+    it('a large event with multi-byte characters arrives intact and its echo comes back byte for byte', async () => {
+      const text = 'añ€😀\n"\\'.repeat(40_000); // ~440 KB of UTF-8: chunked pipes and transferred buffers
+      const r = await invoker.invoke({ functionName: 'echo', payload: json({ text }) });
+      expect(r.functionError).toBeUndefined();
+      expect((body(r) as { event: { text: string } }).event.text).toBe(text);
+      expect(r.payload.toString('utf8')).toContain(JSON.stringify({ event: { text } }).slice(0, -1));
+    });
+
     it('an empty payload is the event {}', async () => {
       const r = await invoker.invoke({ functionName: 'echo', payload: Buffer.alloc(0) });
       expect((body(r) as { event: unknown }).event).toEqual({});
