@@ -431,6 +431,14 @@ async function main(): Promise<void> {
   const raw = process.env['_RESTGATE_BOOT'];
   delete process.env['_RESTGATE_BOOT'];
   const config = JSON.parse(raw ?? '{}') as BootConfig;
+  if (port && config.codeRoot) {
+    // A worker cannot change directory (the cwd is process-wide): it reports the
+    // code root as its cwd, so path.resolve() and libraries that look files up
+    // from process.cwd() see Lambda's layout. Relative paths given straight to
+    // fs still resolve against the gateway's directory (docs/fidelity.md).
+    const root = config.codeRoot;
+    process.cwd = () => root;
+  }
   routeWorkerStdio();
   patchConsole();
   const start = performance.now();

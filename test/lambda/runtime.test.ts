@@ -124,9 +124,16 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(remaining).toBeLessThanOrEqual(3000);
     });
 
-    it('sets the Lambda environment variables (TZ=:UTC); a process also gets cwd = code root and a UTC clock', async () => {
+    it('sets the Lambda environment variables (TZ=:UTC) and cwd = code root; a process also gets a UTC clock and code-root-relative fs paths', async () => {
       const r = await invoker.invoke({ functionName: 'echo', payload: json({}) });
-      const out = body(r) as { env: Record<string, string | null>; cwd: string; timezoneOffset: number; context: { logStreamName: string } };
+      const out = body(r) as {
+        env: Record<string, string | null>;
+        cwd: string;
+        resolvedDot: string;
+        relativeFsFindsOwnFile: boolean;
+        timezoneOffset: number;
+        context: { logStreamName: string };
+      };
       const { _X_AMZN_TRACE_ID, AWS_EXECUTION_ENV, LAMBDA_RUNTIME_DIR, ...env } = out.env;
       expect(env).toEqual({
         AWS_LAMBDA_FUNCTION_NAME: 'echo',
@@ -147,11 +154,14 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(AWS_EXECUTION_ENV).toBe(`AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`);
       expect(LAMBDA_RUNTIME_DIR).toBeTruthy();
       expect(_X_AMZN_TRACE_ID).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0/);
+      expect([out.cwd, out.resolvedDot]).toEqual([FUNCTIONS, FUNCTIONS]);
       if (isolation === 'process') {
-        expect([out.cwd, out.timezoneOffset]).toEqual([FUNCTIONS, 0]);
+        expect([out.relativeFsFindsOwnFile, out.timezoneOffset]).toEqual([true, 0]);
       } else {
-        // Documented difference (fidelity.md): cwd and time zone are process-wide, a worker shares the gateway's.
-        expect([out.cwd, out.timezoneOffset]).toEqual([process.cwd(), new Date(2024, 6, 1).getTimezoneOffset()]);
+        // Documented differences (fidelity.md): the real cwd and the time zone are process-wide;
+        // a worker only reports the code root as process.cwd().
+        expect(process.cwd()).not.toBe(FUNCTIONS);
+        expect([out.relativeFsFindsOwnFile, out.timezoneOffset]).toEqual([false, new Date(2024, 6, 1).getTimezoneOffset()]);
       }
     });
 
@@ -372,10 +382,10 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
 // Pool behaviour, service errors and --watch in the default mode (worker threads).
 describe('isolation settings', () => {
   it('worker threads by default; a function config with isolation: process gets a child process', async () => {
-    const inWorker = body(await invoker.invoke({ functionName: 'echo', payload: json({}) })) as { cwd: string };
-    const inProcess = body(await invoker.invoke({ functionName: 'echo-in-process', payload: json({}) })) as { cwd: string; env: Record<string, string> };
-    expect(inWorker.cwd).toBe(process.cwd());
-    expect([inProcess.cwd, inProcess.env['_HANDLER']]).toEqual([FUNCTIONS, 'echo.handler']);
+    const inWorker = body(await invoker.invoke({ functionName: 'echo', payload: json({}) })) as { relativeFsFindsOwnFile: boolean };
+    const inProcess = body(await invoker.invoke({ functionName: 'echo-in-process', payload: json({}) })) as { relativeFsFindsOwnFile: boolean; env: Record<string, string> };
+    expect(inWorker.relativeFsFindsOwnFile).toBe(false);
+    expect([inProcess.relativeFsFindsOwnFile, inProcess.env['_HANDLER']]).toEqual([true, 'echo.handler']);
   });
 
   it('restgate.config accepts isolation per function and at the top level, and nothing else', () => {
@@ -389,7 +399,7 @@ describe('isolation settings', () => {
   it('the config top-level isolation is the default for every function', async () => {
     const procs = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {}, config: { functions: {}, stageVariables: {}, isolation: 'process' } });
     try {
-      expect((body(await procs.invoke({ functionName: 'echo', payload: json({}) })) as { cwd: string }).cwd).toBe(FUNCTIONS);
+      expect((body(await procs.invoke({ functionName: 'echo', payload: json({}) })) as { relativeFsFindsOwnFile: boolean }).relativeFsFindsOwnFile).toBe(true);
     } finally {
       await procs.close();
     }
