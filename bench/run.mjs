@@ -534,13 +534,17 @@ async function runSoak(o, results, startedAt) {
     const total = samples.at(-1)[0] || 1;
     const win = (a, b) => median(samples.filter(([t]) => t >= a * total && t <= b * total).map((s) => s[1]));
     const rssEarly = win(0.1, 0.2);
+    const rssMid = win(0.45, 0.55);
     const rssEnd = win(0.9, 1);
     results.soak = {
       ...r,
       requested: o.soakRequests,
       rssEarly,
+      rssMid,
       rssEnd,
       rssChange: (rssEnd - rssEarly) / rssEarly,
+      // Growth that stops (heaps sizing up) versus growth that goes on (a leak).
+      rssChangeSecondHalf: (rssEnd - rssMid) / rssMid,
       rss: { ...r.rss, samples: r.rss.samples.filter((_, i) => i % 5 === 0) },
     };
   } finally {

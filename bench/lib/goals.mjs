@@ -43,7 +43,7 @@ export function evaluateGoals(results) {
   }
   {
     const so = results.soak && !results.soak.skipped ? results.soak : undefined;
-    add('RSS flat within 10 % across the soak', so ? so.rssChange <= 0.1 : undefined, so ? `${(so.rssChange * 100).toFixed(1)} % (${(so.rssEarly / 1048576).toFixed(1)} → ${(so.rssEnd / 1048576).toFixed(1)} MB over ${so.requests} requests)` : results.soak?.skipped ?? 'not measured');
+    add('RSS flat within 10 % across the soak', so ? so.rssChange <= 0.1 : undefined, so ? `${(so.rssChange * 100).toFixed(1)} % (${(so.rssEarly / 1048576).toFixed(1)} → ${(so.rssEnd / 1048576).toFixed(1)} MB over ${so.requests} requests${Number.isFinite(so.rssChangeSecondHalf) ? `; second half alone ${(so.rssChangeSecondHalf * 100).toFixed(1)} %` : ''})` : results.soak?.skipped ?? 'not measured');
   }
   {
     const r = results.render && !results.render.skipped ? results.render : undefined;

@@ -182,21 +182,23 @@ function sections(results) {
   // Soak
   if (results.soak) {
     const s = results.soak;
-    const headers = ['Soak (proxy route)', 'requests', 'req/s', 'RSS early MB', 'RSS end MB', 'peak MB', 'change', 'non-2xx', 'notes'];
-    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
+    const headers = ['Soak (proxy route)', 'requests', 'req/s', 'RSS early MB', 'RSS mid MB', 'RSS end MB', 'peak MB', 'change', 'second half', 'non-2xx', 'notes'];
+    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
     const rows = s.skipped
-      ? [['soak', '–', '–', '–', '–', '–', '–', '–', `skipped: ${s.skipped}`]]
+      ? [['soak', '–', '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${s.skipped}`]]
       : [
           [
             `${fmt.int(s.requested)} requests`,
             fmt.int(s.requests),
             fmt.int(s.reqPerSecTotal),
             fmt.mb(s.rssEarly),
+            fmt.mb(s.rssMid),
             fmt.mb(s.rssEnd),
             fmt.mb(s.rss.peak),
             `${(s.rssChange * 100).toFixed(1)} %`,
+            Number.isFinite(s.rssChangeSecondHalf) ? `${(s.rssChangeSecondHalf * 100).toFixed(1)} %` : '–',
             fmt.int(s.requests - s.status['2xx'] + s.errors + s.timeouts),
-            'early = median RSS over 10–20 % of the run, end = over the last 10 %',
+            'median RSS over 10–20 % (early), 45–55 % (mid) and the last 10 % (end) of the run',
           ],
         ];
     out.push({ title: 'Soak', headers, align, rows });
