@@ -57,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, definition, ...extra] = positionals;
+  // Lambda runs functions in UTC; worker-thread instances share this process's time zone (docs/fidelity.md).
+  process.env.TZ = 'UTC';
   if (command !== 'serve' || !definition || extra.length > 0) {
     process.stderr.write(USAGE);
     return 2;

@@ -62,6 +62,26 @@ export interface RunningServer {
 
 const INVOKE_API_PREFIX = '/2015-03-31/functions/';
 
+/**
+ * Function logs (START/END/REPORT and console lines) arrive several per request;
+ * gather a tick's worth and write them at once instead of one write per line.
+ */
+function batchedStderr(): (line: string) => void {
+  let pending = '';
+  const flush = () => {
+    const out = pending;
+    pending = '';
+    process.stderr.write(out);
+  };
+  process.once('exit', () => {
+    if (pending) flush();
+  });
+  return (line) => {
+    if (pending === '') setImmediate(flush);
+    pending += `${line}\n`;
+  };
+}
+
 function plainJsonError(res: ServerResponse, status: number, message: string): void {
   const body = Buffer.from(JSON.stringify({ message }));
   res.writeHead(status, {
@@ -85,7 +105,7 @@ function payloadTooLarge(res: ServerResponse): void {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? batchedStderr();
   const definitionPath = resolve(options.definition);
   const baseDir = dirname(definitionPath);
   const functionsDir = resolve(options.functionsDir ?? join(baseDir, 'functions'));
