@@ -73,7 +73,7 @@ export function summarizeProfile(profile, root, top = 12) {
   return { totalMs: Math.round(total / 1000), functions: rank(fns, true), files: rank(files, false) };
 }
 
-/** Summaries of the profiles in a directory, biggest first (the gateway process, then function processes). */
+/** Summaries of the profiles in a directory (one per process or thread), biggest first. */
 export function summarizeProfiles(dir, root, maxFiles = 2) {
   let names = [];
   try {
@@ -84,9 +84,10 @@ export function summarizeProfiles(dir, root, maxFiles = 2) {
   if (!names.length) return { error: `no profiles written in ${relative(root, dir)} (a process killed by a signal writes none)` };
   const summaries = names.map((name) => {
     const summary = summarizeProfile(JSON.parse(readFileSync(join(dir, name), 'utf8')), root);
-    const pid = /\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(name)?.[1];
-    return { file: relative(root, join(dir, name)), pid: pid ? Number(pid) : undefined, ...summary };
+    // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
+    const m = /\.(\d+)\.(\d+)\.\d+\.cpuprofile$/.exec(name);
+    return { file: relative(root, join(dir, name)), pid: m ? Number(m[1]) : undefined, thread: m ? Number(m[2]) : undefined, ...summary };
   });
   summaries.sort((a, b) => b.totalMs - a.totalMs);
-  return { processes: names.length, profiles: summaries.slice(0, maxFiles) };
+  return { count: names.length, profiles: summaries.slice(0, maxFiles) };
 }

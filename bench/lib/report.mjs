@@ -172,7 +172,8 @@ function sections(results) {
         continue;
       }
       for (const p of r.profile.profiles) {
-        const who = `${name} pid ${p.pid ?? '?'} (${p.totalMs} ms sampled, ${r.profile.processes} process${r.profile.processes === 1 ? '' : 'es'} profiled)`;
+        const count = r.profile.count ?? r.profile.processes;
+        const who = `${name} pid ${p.pid ?? '?'} ${p.thread ? `worker thread ${p.thread}` : 'main thread'} (${p.totalMs} ms sampled; ${count} profile${count === 1 ? '' : 's'})`;
         for (const f of p.files.slice(0, 5)) rows.push([who, fmt.int(f.ms), fmt.pct(f.share), `file ${f.what}`]);
         for (const f of p.functions.slice(0, 8)) rows.push([who, fmt.int(f.ms), fmt.pct(f.share), `${f.what}${f.via ? `  ← ${f.via}` : ''}`]);
       }
