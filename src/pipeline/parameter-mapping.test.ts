@@ -8,17 +8,9 @@ import {
   renderIntegrationUri,
   substituteStageVariables,
 } from './parameter-mapping.js';
-import { GatewayError } from './types.js';
+import { thrownGatewayError } from '../../test/support/http.js';
 
-function caught(fn: () => unknown): GatewayError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GatewayError) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewayError');
-}
+const caught = thrownGatewayError;
 
 describe('substituteStageVariables (§4.4 [LS-help])', () => {
   it('replaces ${stageVariables.x}, missing → empty string', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownGatewayError } from '../../test/support/http.js';
 import { makeApi, makeMethod, makeRequest, withResponses, gr } from '../../test/gateway/fixtures.js';
 import { gatewayResponse } from './gateway-response.js';
 import { GatewayError, type IncomingRequest } from './types.js';
@@ -7,15 +8,7 @@ import type { Method } from '../definition/model.js';
 
 const api = makeApi();
 
-function thrown(fn: () => void): GatewayError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GatewayError) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewayError');
-}
+const thrown = thrownGatewayError;
 
 // The sample API of D-validtest: q1 required on GET, h1 required on POST, RequestDataModel.
 const petModel = {

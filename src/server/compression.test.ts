@@ -1,6 +1,7 @@
 import { deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
+import { thrownGatewayError } from '../../test/support/http.js';
 import { describe, expect, it } from 'vitest';
-import { GatewayError, type OutgoingResponse } from '../pipeline/types.js';
+import type { OutgoingResponse } from '../pipeline/types.js';
 import { compressResponse, decompressRequestBody, negotiateEncoding, parseAcceptEncoding } from './compression.js';
 
 const payload = Buffer.from(JSON.stringify({ items: Array.from({ length: 50 }, (_, i) => ({ id: i, name: `pet ${i}` })) }));
@@ -10,15 +11,7 @@ const resp = (body: Buffer = payload, headers: Array<[string, string]> = [['Cont
   body,
 });
 
-function thrown(fn: () => unknown): GatewayError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GatewayError) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewayError');
-}
+const thrown = thrownGatewayError;
 
 describe('response compression (§13.2; D-gzipresp, D-ext enable-compression page)', () => {
   it('gzip when asked explicitly and the payload reaches the minimum; Content-Encoding added', () => {

@@ -3,9 +3,9 @@
 
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
+import { rawRequest } from '../support/http.js';
 
 const definition = fileURLToPath(new URL('../../examples/cors-api/openapi.yaml', import.meta.url));
 let server: RunningServer;
@@ -17,25 +17,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-/** Raw HTTP (no fetch) so that no header is added or hidden. */
-function call(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${server.url}${path}`, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = (method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer) =>
+  rawRequest(`${server.url}${path}`, method, headers, body);
 
 describe('examples/cors-api', () => {
   it('OPTIONS preflight: 200, empty body, the three Allow headers from static mappings', async () => {

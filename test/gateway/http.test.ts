@@ -1,11 +1,11 @@
 // Gateway responses, validation and compression through the real server
 // (§9.2–9.3 [D-gwtypes, D-gwdef, MS-1756]; §10 [D-validtest]; §13.2 [D-gzipresp]).
 
-import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
+import { rawRequest } from '../support/http.js';
 
 const definition = fileURLToPath(new URL('./fixtures/gateway.yaml', import.meta.url));
 let server: RunningServer;
@@ -17,24 +17,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function call(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${server.url}${path}`, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = (method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer) =>
+  rawRequest(`${server.url}${path}`, method, headers, body);
 
 describe('gateway responses over HTTP', () => {
   it('customised MISSING_AUTHENTICATION_TOKEN: 404, template by Accept, mapped headers (MS-1756)', async () => {
