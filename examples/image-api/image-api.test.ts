@@ -150,6 +150,14 @@ describe('hostile keys and bodies', () => {
     });
   }
 
+  it('an upload above Lambda\'s 6 MB invoke limit gets 413 "Request Too Long" and stores nothing (§14 [KG-10])', async () => {
+    const got = await putRaw(h, 'big.bin', Buffer.alloc(5 * 1024 * 1024, 7));
+    expect(got.status).toBe(413);
+    expect(got.body.toString()).toBe('{"message": "Request Too Long"}');
+    expect(got.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+    expect((await readdir(h.dataDir).catch(() => [] as string[])).filter((f) => f.startsWith('big'))).toEqual([]);
+  });
+
   it('a missing key gets 400 with its own message', async () => {
     const got = await call(h, 'GET', '/lambda', { Accept: 'application/json' });
     expect(got.status).toBe(400);

@@ -30,8 +30,12 @@ export const LIMITS = {
   foreachIterations: 1000,
   /** Velocity 1.7 velocimacro.max.depth */
   macroDepth: 20,
-  /** Rendered output / any single string, in UTF-16 code units. */
-  outputChars: 10 * 1024 * 1024,
+  /**
+   * Rendered output / any single string, in UTF-16 code units. Above the largest
+   * legitimate value: a 10 MB payload (§14) as base64 is ~14M characters, and a
+   * template embedding it must still render (then Lambda's 6 MB limit answers 413).
+   */
+  outputChars: 16 * 1024 * 1024,
   /** Evaluation steps (directives, references, iterations) per render. */
   steps: 5_000_000,
 };
