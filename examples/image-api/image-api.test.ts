@@ -158,6 +158,15 @@ describe('hostile keys and bodies', () => {
     expect((await readdir(h.dataDir).catch(() => [] as string[])).filter((f) => f.startsWith('big'))).toEqual([]);
   });
 
+  it('a JSON upload that is not base64 gets 400 and stores nothing', async () => {
+    for (const text of ['not base64!', 'QUJD=', '"QUJD"']) {
+      const got = await call(h, 'PUT', '/lambda?key=bad.bin', { 'Content-Type': 'application/json' }, text);
+      expect(got.status).toBe(400);
+      expect(got.body.toString()).toBe('{"message": "Invalid image: the body must be the image bytes or their base64 text"}');
+    }
+    expect((await readdir(h.dataDir).catch(() => [] as string[])).filter((f) => f.startsWith('bad'))).toEqual([]);
+  });
+
   it('a missing key gets 400 with its own message', async () => {
     const got = await call(h, 'GET', '/lambda', { Accept: 'application/json' });
     expect(got.status).toBe(400);
