@@ -4,6 +4,7 @@
 // handler that prints null as "" (API Gateway); mode "velocity" is plain 1.7. Expected errors
 // (error: true) must make compileTemplate or rendering throw.
 import { readFileSync } from 'node:fs';
+import { sampleVariables } from '../../test/support/vtl-vars.js';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, renderTemplate } from './index.js';
 
@@ -16,15 +17,7 @@ interface Case {
 const cases: Case[] = JSON.parse(readFileSync(new URL('./fuzz-fixtures.json', import.meta.url), 'utf8'));
 
 function render(c: Case): string {
-  const vars = {
-    map: new Map<string, unknown>([
-      ['a', 1],
-      ['b', 'x'],
-    ]),
-    list: [1, 2, 3],
-    str: 'hello',
-    n: 5,
-  };
+  const vars = sampleVariables();
   return renderTemplate(compileTemplate(c.template), vars, { nullAsLiteral: c.mode === 'velocity' });
 }
 

@@ -1,17 +1,10 @@
 // Java methods on template values. Expected strings were produced by Velocity 1.7 on Java 17
 // with the same variables (map = {a=1, b=x}, list = [1, 2, 3], str = "hello", n = 5).
 import { describe, expect, it } from 'vitest';
+import { sampleVariables } from '../../test/support/vtl-vars.js';
 import { compileTemplate, renderTemplate, VtlRenderError } from './index.js';
 
-const vars = () => ({
-  map: new Map<string, unknown>([
-    ['a', 1],
-    ['b', 'x'],
-  ]),
-  list: [1, 2, 3],
-  str: 'hello',
-  n: 5,
-});
+const vars = sampleVariables;
 const r = (t: string) => renderTemplate(compileTemplate(t), vars());
 
 describe('java.lang.String', () => {

@@ -2,18 +2,11 @@
 // Velocity 1.7 (Debian package `velocity`) rendering the same template with the same
 // variables; null references render '' as in API Gateway unless a test says otherwise.
 import { describe, expect, it } from 'vitest';
+import { sampleVariables } from '../../test/support/vtl-vars.js';
 import { compileTemplate, renderTemplate, VtlRenderError, VtlSyntaxError } from './index.js';
 import { JavaBigDecimal, JavaDouble } from './values.js';
 
-const vars = () => ({
-  map: new Map<string, unknown>([
-    ['a', 1],
-    ['b', 'x'],
-  ]),
-  list: [1, 2, 3],
-  str: 'hello',
-  n: 5,
-});
+const vars = sampleVariables;
 
 /** Render like API Gateway (null → ''). */
 const r = (t: string, v: Record<string, unknown> = vars()) => renderTemplate(compileTemplate(t), v);

@@ -1,0 +1,14 @@
+// The sample variables the VTL unit tests and the fuzz fixtures were generated with
+// (src/vtl/fuzz/generate.mjs passes the same values to Velocity).
+
+export function sampleVariables(): Record<string, unknown> {
+  return {
+    map: new Map<string, unknown>([
+      ['a', 1],
+      ['b', 'x'],
+    ]),
+    list: [1, 2, 3],
+    str: 'hello',
+    n: 5,
+  };
+}
