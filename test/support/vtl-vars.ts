@@ -1,5 +1,5 @@
 // The sample variables the VTL unit tests and the fuzz fixtures were generated with
-// (src/vtl/fuzz/generate.mjs passes the same values to Velocity).
+// (src/vtl/fuzz/FuzzOracle.java gives Velocity the same values).
 
 export function sampleVariables(): Record<string, unknown> {
   return {
