@@ -64,6 +64,13 @@ export interface Ast {
   macros: Map<string, MacroDef>;
 }
 
+
+// Binary operators written as symbols or Velocity's word aliases, by precedence level.
+const OR_OPS: Readonly<Record<string, BinOp>> = { '||': '||', or: '||' };
+const AND_OPS: Readonly<Record<string, BinOp>> = { '&&': '&&', and: '&&' };
+const EQ_OPS: Readonly<Record<string, BinOp>> = { '==': '==', '!=': '!=', eq: '==', ne: '!=' };
+const REL_OPS: Readonly<Record<string, BinOp>> = { '<=': '<=', '>=': '>=', '<': '<', '>': '>', le: '<=', ge: '>=', lt: '<', gt: '>' };
+
 export class ParseError extends Error {
   constructor(
     readonly reason: string,
@@ -739,50 +746,30 @@ class Parser {
     return undefined;
   }
 
-  parseOr(): Expr {
-    let l = this.parseAnd();
+  /** One precedence level of word-or-symbol binary operators (left-associative); keys in match order. */
+  private wordLevel(next: () => Expr, ops: Readonly<Record<string, BinOp>>): Expr {
+    const words = Object.keys(ops);
+    let l = next();
     for (;;) {
       this.skipWs();
-      const op = this.word('||', 'or');
+      const op = this.word(...words);
       if (!op) return l;
       this.pos += op.length;
       this.skipWs();
-      l = { k: 'bin', op: '||', l, r: this.parseAnd() };
+      l = { k: 'bin', op: ops[op]!, l, r: next() };
     }
+  }
+  parseOr(): Expr {
+    return this.wordLevel(() => this.parseAnd(), OR_OPS);
   }
   parseAnd(): Expr {
-    let l = this.parseEq();
-    for (;;) {
-      this.skipWs();
-      const op = this.word('&&', 'and');
-      if (!op) return l;
-      this.pos += op.length;
-      this.skipWs();
-      l = { k: 'bin', op: '&&', l, r: this.parseEq() };
-    }
+    return this.wordLevel(() => this.parseEq(), AND_OPS);
   }
   parseEq(): Expr {
-    let l = this.parseRel();
-    for (;;) {
-      this.skipWs();
-      const op = this.word('==', '!=', 'eq', 'ne');
-      if (!op) return l;
-      this.pos += op.length;
-      this.skipWs();
-      l = { k: 'bin', op: op === '==' || op === 'eq' ? '==' : '!=', l, r: this.parseRel() };
-    }
+    return this.wordLevel(() => this.parseRel(), EQ_OPS);
   }
   parseRel(): Expr {
-    let l = this.parseAdd();
-    for (;;) {
-      this.skipWs();
-      const op = this.word('<=', '>=', '<', '>', 'le', 'ge', 'lt', 'gt');
-      if (!op) return l;
-      this.pos += op.length;
-      this.skipWs();
-      const map: Record<string, BinOp> = { '<=': '<=', '>=': '>=', '<': '<', '>': '>', le: '<=', ge: '>=', lt: '<', gt: '>' };
-      l = { k: 'bin', op: map[op]!, l, r: this.parseAdd() };
-    }
+    return this.wordLevel(() => this.parseAdd(), REL_OPS);
   }
   parseAdd(): Expr {
     let l = this.parseMul();
