@@ -18,18 +18,21 @@ export function lastValues(pairs: Pairs): Record<string, string> {
   return out;
 }
 
+/** `$input.params()` per request: built once, shared by the request and response templates. */
+const paramsOf = new WeakMap<RequestContext, MappingInput['params']>();
+
 /** The `$input` data a template sees for this request (§4.1). */
 export function mappingInput(ctx: RequestContext, body: string, context: Record<string, unknown> = ctx.context as Record<string, unknown>): MappingInput {
-  return {
-    body,
-    params: {
+  let params = paramsOf.get(ctx);
+  if (!params) {
+    params = {
       path: { ...ctx.route.pathParameters },
       querystring: lastValues(ctx.request.query),
       header: lastValues(ctx.request.headers),
-    },
-    context,
-    stageVariables: { ...ctx.stageVariables },
-  };
+    };
+    paramsOf.set(ctx, params);
+  }
+  return { body, params, context, stageVariables: ctx.stageVariables as Record<string, string> };
 }
 
 /** §2.1: template key is the request Content-Type (MIME type only), application/json when absent. */
