@@ -164,7 +164,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let request: IncomingRequest = toIncomingRequest(req, outcome.body);
     const ids = { requestId: request.requestId, extendedRequestId: request.extendedRequestId };
     try {
-      request = { ...request, body: decompressRequestBody(request.body, req.headers['content-encoding']) };
+      const encoding = req.headers['content-encoding'];
+      if (encoding !== undefined) request = { ...request, body: decompressRequestBody(request.body, encoding) };
     } catch (err) {
       if (!(err instanceof GatewayError)) throw err;
       writeResponse(res, gatewayResponse(err, { api, request, stageVariables, context: undefined }), ids);
