@@ -1,13 +1,11 @@
-// The local Lambda runtime: each function instance is a child process running
-// ./bootstrap (why processes and not worker threads: docs/fidelity.md). A pool
-// per function keeps warm instances (module state survives between calls),
-// starts new ones only when all are busy (up to the concurrency limit, then
-// requests queue), reaps idle ones, and replaces any instance that crashed,
-// exited, timed out or ran out of memory. Nothing a function does can take the
-// gateway down.
+// The local Lambda runtime: finds a function's code and settings, gives its
+// instances Lambda's environment, and turns each call's outcome into what the
+// Lambda Invoke API answers (payload, X-Amz-Function-Error, log tail) and the
+// START/END/REPORT lines Lambda logs. Where calls run is the pool's business
+// (./pool.ts); how an instance runs is ./instance.ts (worker thread by default,
+// child process on request: docs/fidelity.md). Nothing a function does can
+// take the gateway down.
 
-import { fork, type ChildProcess } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,7 +26,12 @@ import {
   throttled,
   timeoutPayload,
 } from './errors.js';
+import { ProcessInstance, WorkerInstance, clock, type Instance, type InstanceEvents, type Outcome } from './instance.js';
+import { Pool, type Call, type FunctionStats, type PoolHost } from './pool.js';
+import type { FunctionSpec } from './spec.js';
 import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaInvoker } from './types.js';
+
+export type { FunctionStats } from './pool.js';
 
 export interface LocalRuntimeOptions {
   functionsDir: string;
@@ -50,12 +53,6 @@ export interface LocalRuntimeOptions {
   isolation?: Isolation;
 }
 
-export interface FunctionStats {
-  readonly instances: number;
-  readonly busy: number;
-  readonly queued: number;
-}
-
 export interface LocalInvoker extends LambdaInvoker {
   /** Live instance counts for a function (diagnostics and tests). */
   stats(functionName: string): FunctionStats;
@@ -65,7 +62,6 @@ export interface LocalInvoker extends LambdaInvoker {
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.cjs', '.cts'];
 const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
-const FRAME_MARK = '\u001eRGF';
 const DEFAULT_TIMEOUT_S = 3;
 const DEFAULT_MEMORY_MB = 128;
 const TAIL_BYTES = 4096;
@@ -147,17 +143,6 @@ function tsxApi(): string | undefined {
 
 // ---- function specs ----------------------------------------------------------
 
-interface FunctionSpec {
-  readonly name: string;
-  readonly codeRoot: string;
-  readonly handler: string;
-  readonly timeoutS: number;
-  readonly memorySize: number;
-  readonly environment: Readonly<Record<string, string>>;
-  readonly concurrency: number;
-  readonly isolation: Isolation;
-}
-
 function nodeRuntimeName(): string {
   return `nodejs${process.versions.node.split('.')[0]}.x`;
 }
@@ -186,479 +171,9 @@ function traceId(): string {
   return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40, 48)}:0`;
 }
 
-// ---- instances ---------------------------------------------------------------
-
-interface ErrorPayload {
-  readonly errorType: string;
-  readonly errorMessage: string;
-  readonly trace?: string[];
-}
-
-type Frame =
-  | { t: 'ready'; initMs: number; mem: number }
-  | { t: 'init-error'; error: ErrorPayload }
-  | { t: 'log'; line: string }
-  /** Worker only: bytes the function wrote straight to process.stdout (1) or process.stderr (2). */
-  | { t: 'out'; fd: 1 | 2; chunk: string | Uint8Array }
-  | { t: 'result'; id: string; ok: true; payload: Uint8Array; mem: number }
-  | { t: 'result'; id: string; ok: false; error: ErrorPayload; mem: number; exit?: number; invalid?: true };
-
-type Outcome =
-  | { kind: 'ok'; payload: Buffer; mem: number }
-  /** The event was not JSON: nothing ran (InvalidRequestContentException). */
-  | { kind: 'invalid' }
-  | { kind: 'error'; error: ErrorPayload; mem: number | undefined }
-  | { kind: 'timeout' }
-  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null; oom: boolean };
-
-interface InvokeMessage {
-  t: 'invoke';
-  id: string;
-  payload: Uint8Array;
-  deadlineMs: number;
-  arn: string;
-  traceId: string;
-}
-
-/** Events from this size on are transferred to a worker instead of cloned. */
-const TRANSFER_MIN = 64 * 1024;
-const OOM_TEXT = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/;
-const NEWLINE = 0x0a;
-const MARK_BYTES = Buffer.from(FRAME_MARK, 'latin1');
-const SEP_BYTE = 0x1d;
-
-/**
- * Splits a byte stream into lines without decoding what it does not need to:
- * chunks are kept as Buffers until a newline arrives, so a multi-byte character
- * split across chunks is never mangled and a large frame is joined only once.
- */
-class LineSplitter {
-  private parts: Buffer[] = [];
-
-  constructor(private readonly onLine: (line: Buffer) => void) {}
-
-  push(chunk: Buffer): void {
-    let start = 0;
-    let nl: number;
-    while ((nl = chunk.indexOf(NEWLINE, start)) !== -1) {
-      const piece = chunk.subarray(start, nl);
-      if (this.parts.length > 0) {
-        this.parts.push(piece);
-        const line = Buffer.concat(this.parts);
-        this.parts = [];
-        this.onLine(line);
-      } else {
-        this.onLine(piece);
-      }
-      start = nl + 1;
-    }
-    if (start < chunk.length) this.parts.push(chunk.subarray(start));
-  }
-
-  /** What is left without a final newline (at exit). */
-  flush(): void {
-    if (this.parts.length > 0) {
-      const line = Buffer.concat(this.parts);
-      this.parts = [];
-      this.onLine(line);
-    }
-  }
-}
-
-/**
- * One function instance. The pool and the invocation logic see only this
- * class; how the code runs (worker thread or child process) and how messages
- * travel is up to the subclass, which reports frames, output lines and the end.
- */
-abstract class Instance {
-  state: 'starting' | 'idle' | 'busy' | 'dead' = 'starting';
-  stale = false;
-  idleTimer: NodeJS.Timeout | undefined;
-  initMs: number | undefined;
-  initReported = false;
-  /** When the instance last became idle (the pool reuses the most recent first). */
-  releasedAt = 0;
-  /** Init failed or an uncaught error was reported: the instance is about to exit. */
-  doomed = false;
-  mem = 0;
-  protected readonly spawnedAt = performance.now();
-  /** The last bytes of stderr (out-of-memory detection). */
-  protected stderrTail = '';
-  private readyWaiters: Array<(f: Frame | Outcome) => void> = [];
-  private readyState: Frame | Outcome | undefined;
-  private resultWaiter: ((o: Outcome) => void) | undefined;
-  private sink: ((line: string) => void) | undefined;
-  private beforeLine: (() => void) | undefined;
-  private closed = false;
-  private closedWaiters: Array<() => void> = [];
-
-  constructor(
-    protected readonly spec: FunctionSpec,
-    private readonly log: (line: string) => void,
-    private readonly onDead: (inst: Instance) => void,
-  ) {}
-
-  protected abstract send(message: InvokeMessage): void;
-  /** Raw output reported in a frame (worker threads only). */
-  protected output(_fd: 1 | 2, _chunk: string | Uint8Array): void {}
-  protected abstract terminate(): void;
-
-  protected line(text: string): void {
-    this.beforeLine?.();
-    this.log(text);
-    this.sink?.(text);
-  }
-
-  protected onFrame(frame: Frame): void {
-    switch (frame.t) {
-      case 'log':
-        this.line(frame.line);
-        return;
-      case 'out':
-        this.output(frame.fd, frame.chunk);
-        return;
-      case 'ready':
-      case 'init-error':
-        if (frame.t === 'init-error') this.doomed = true;
-        if (frame.t === 'ready') {
-          // Like Lambda's Init Duration: runtime start-up plus the handler module's init.
-          this.initMs = performance.now() - this.spawnedAt;
-          this.mem = frame.mem;
-        }
-        if (this.readyState === undefined) {
-          this.readyState = frame;
-          for (const w of this.readyWaiters.splice(0)) w(frame);
-        } else if (frame.t === 'init-error' && this.resultWaiter) {
-          // A process-level failure outside an invocation's own frame.
-          this.settle({ kind: 'error', error: frame.error, mem: undefined });
-        }
-        return;
-      case 'result':
-        this.mem = frame.mem;
-        if (frame.ok) {
-          const p = frame.payload;
-          this.settle({ kind: 'ok', payload: Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength), mem: frame.mem });
-        } else if (frame.invalid) {
-          this.settle({ kind: 'invalid' });
-        } else {
-          if (frame.exit !== undefined) this.doomed = true;
-          this.settle({ kind: 'error', error: frame.error, mem: frame.mem });
-        }
-        return;
-    }
-  }
-
-  private settle(o: Outcome): void {
-    const w = this.resultWaiter;
-    this.resultWaiter = undefined;
-    w?.(o);
-  }
-
-  /** The subclass reports the end of the instance (exit code or signal, and whether it ran out of memory). */
-  protected ended(code: number | null, signal: NodeJS.Signals | null, oom: boolean): void {
-    if (this.closed) return;
-    this.closed = true;
-    const wasDead = this.state === 'dead';
-    this.state = 'dead';
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    const outcome: Outcome = { kind: 'exit', code, signal, oom: oom || OOM_TEXT.test(this.stderrTail) || (signal === 'SIGABRT' && /heap/i.test(this.stderrTail)) };
-    if (this.readyState === undefined) {
-      this.readyState = outcome;
-      for (const w of this.readyWaiters.splice(0)) w(outcome);
-    }
-    this.settle(outcome);
-    if (!wasDead) this.onDead(this);
-    for (const w of this.closedWaiters.splice(0)) w();
-  }
-
-  /** Resolves once init finished (ready frame), failed (init-error) or the instance ended. */
-  whenReady(): Promise<Frame | Outcome> {
-    if (this.readyState !== undefined) return Promise.resolve(this.readyState);
-    return new Promise((res) => this.readyWaiters.push(res));
-  }
-
-  invoke(message: InvokeMessage): Promise<Outcome> {
-    return new Promise<Outcome>((res) => {
-      this.resultWaiter = res;
-      try {
-        this.send(message);
-      } catch {
-        this.settle({ kind: 'exit', code: null, signal: null, oom: false });
-      }
-    });
-  }
-
-  /**
-   * For the current call: where the function's output lines go besides the gateway
-   * log (the call's tail), if anywhere, and what runs before each line (START).
-   */
-  attach(sink: ((line: string) => void) | undefined, beforeLine?: () => void): void {
-    this.sink = sink;
-    this.beforeLine = beforeLine;
-  }
-
-  /** Init finished successfully: no need to wait for readiness. */
-  get ready(): boolean {
-    return this.readyState !== undefined && 't' in this.readyState && this.readyState.t === 'ready';
-  }
-
-  kill(): void {
-    if (this.state !== 'dead') {
-      this.state = 'dead';
-      if (this.idleTimer) clearTimeout(this.idleTimer);
-      this.onDead(this);
-    }
-    if (!this.closed) this.terminate();
-  }
-
-  get exited(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((res) => this.closedWaiters.push(res));
-  }
-}
-
-/** `isolation: 'process'`: a child process of its own (own env, TZ, cwd; native crashes contained). */
-class ProcessInstance extends Instance {
-  private readonly child: ChildProcess;
-  private readonly stdout = new LineSplitter((l) => this.onStdoutLine(l));
-  private readonly stderr = new LineSplitter((l) => this.line(l.toString('utf8')));
-
-  constructor(bootstrap: string, spec: FunctionSpec, env: NodeJS.ProcessEnv, log: (line: string) => void, onDead: (inst: Instance) => void) {
-    super(spec, log, onDead);
-    this.child = fork(bootstrap, [], {
-      cwd: spec.codeRoot,
-      env,
-      execArgv: [`--max-old-space-size=${heapLimitMb(spec)}`],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      // Structured clone over the channel: the event travels as bytes, not re-escaped inside JSON.
-      serialization: 'advanced',
-    });
-    this.child.stdout!.on('data', (chunk: Buffer) => this.stdout.push(chunk));
-    this.child.stderr!.on('data', (chunk: Buffer) => {
-      this.stderrTail = (this.stderrTail + chunk.toString('latin1')).slice(-2048);
-      this.stderr.push(chunk);
-    });
-    this.child.on('error', (e) => this.line(`restgate: could not start ${spec.name}: ${e.message}`));
-    this.child.on('close', (code, signal) => {
-      this.stdout.flush();
-      this.stderr.flush();
-      this.ended(code, signal, false);
-    });
-  }
-
-  private onStdoutLine(line: Buffer): void {
-    const mark = line.indexOf(MARK_BYTES);
-    if (mark === -1) {
-      this.line(line.toString('utf8'));
-      return;
-    }
-    if (mark > 0) this.line(line.subarray(0, mark).toString('utf8'));
-    const body = line.subarray(mark + MARK_BYTES.length);
-    const sep = body.indexOf(SEP_BYTE);
-    let frame: Frame;
-    try {
-      frame = JSON.parse(body.subarray(0, sep === -1 ? body.length : sep).toString('utf8')) as Frame;
-    } catch {
-      return;
-    }
-    // A successful result's JSON follows the header as raw bytes: used as is, no copy.
-    if (sep !== -1 && frame.t === 'result' && frame.ok) frame.payload = body.subarray(sep + 1);
-    this.onFrame(frame);
-  }
-
-  protected send(message: InvokeMessage): void {
-    this.child.send(message, (err) => {
-      if (err) this.kill();
-    });
-  }
-
-  protected terminate(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-  }
-}
-
-/** The default: a worker thread in the gateway's process (own env object, heap limit and event loop). */
-class WorkerInstance extends Instance {
-  private readonly worker: Worker;
-  private readonly stdout = new LineSplitter((l) => this.line(l.toString('utf8')));
-  private readonly stderr = new LineSplitter((l) => this.line(l.toString('utf8')));
-  private oom = false;
-
-  constructor(bootstrap: string, spec: FunctionSpec, env: NodeJS.ProcessEnv, log: (line: string) => void, onDead: (inst: Instance) => void) {
-    super(spec, log, onDead);
-    this.worker = new Worker(bootstrap, {
-      env,
-      execArgv: workerExecArgv(),
-      stdout: true,
-      stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(spec) },
-    });
-    this.worker.stdout.on('data', (chunk: Buffer) => this.stdout.push(chunk));
-    this.worker.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
-    this.worker.on('message', (frame: Frame) => this.onFrame(frame));
-    this.worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') this.oom = true;
-      else this.line(`restgate: instance of ${spec.name} failed: ${e.stack ?? String(e)}`);
-    });
-    this.worker.on('exit', (code) => {
-      // Output the worker wrote just before exiting may still be on its way.
-      setImmediate(() => {
-        this.stdout.flush();
-        this.stderr.flush();
-        this.ended(code, null, this.oom);
-      });
-    });
-  }
-
-  protected override output(fd: 1 | 2, chunk: string | Uint8Array): void {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    (fd === 2 ? this.stderr : this.stdout).push(bytes);
-  }
-
-  protected send(message: InvokeMessage): void {
-    // A structured clone of a Buffer view would copy its whole backing store (the
-    // pool, or a larger request buffer), so the exact bytes are copied first. Small
-    // events are then cloned (cheaper for the gateway's thread than detaching a
-    // buffer, measured); large ones are transferred rather than copied again.
-    const bytes = new Uint8Array(message.payload);
-    if (bytes.length < TRANSFER_MIN) this.worker.postMessage({ ...message, payload: bytes });
-    else this.worker.postMessage({ ...message, payload: bytes }, [bytes.buffer]);
-  }
-
-  protected terminate(): void {
-    void this.worker.terminate();
-  }
-}
-
-/**
- * Workers do not inherit the gateway's Node options (a heap size or an inspector
- * port are the gateway's own), except CPU profiling: under `node --cpu-prof`
- * each instance writes its own profile beside the gateway's (bench --profile).
- */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const argv = process.execArgv;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--cpu-prof' || a.startsWith('--cpu-prof-dir=') || a.startsWith('--cpu-prof-interval=')) out.push(a);
-    else if ((a === '--cpu-prof-dir' || a === '--cpu-prof-interval') && i + 1 < argv.length) out.push(a, argv[++i]!);
-  }
-  return out;
-}
-
-function heapLimitMb(spec: FunctionSpec): number {
-  return Math.max(16, Math.floor(spec.memorySize * 0.9));
-}
-
-// ---- per-function pool -----------------------------------------------------
-
-class Pool {
-  readonly instances = new Set<Instance>();
-  private readonly waiters: Array<{ resolve: (inst: Instance) => void; reject: (err: Error) => void }> = [];
-  private busyCount = 0;
-  /** Instances being created (counted against the limit before they exist). */
-  private starting = 0;
-
-  constructor(
-    readonly spec: FunctionSpec,
-    private readonly runtime: LocalRuntime,
-  ) {}
-
-  stats(): FunctionStats {
-    return { instances: this.instances.size, busy: this.busyCount, queued: this.waiters.length };
-  }
-
-  private live(): Instance[] {
-    return [...this.instances].filter((i) => i.state !== 'dead');
-  }
-
-  private hasRoom(): boolean {
-    let live = this.starting;
-    for (const i of this.instances) if (i.state !== 'dead') live++;
-    return live < this.spec.concurrency;
-  }
-
-  async acquire(): Promise<{ inst: Instance; cold: boolean }> {
-    // The most recently released idle instance (warmest), without allocating.
-    let idle: Instance | undefined;
-    for (const i of this.instances) if (i.state === 'idle' && !i.stale && (idle === undefined || i.releasedAt >= idle.releasedAt)) idle = i;
-    if (idle) {
-      if (idle.idleTimer) clearTimeout(idle.idleTimer);
-      idle.state = 'busy';
-      this.busyCount++;
-      return { inst: idle, cold: false };
-    }
-    if (this.hasRoom()) {
-      const inst = await this.spawn();
-      this.busyCount++;
-      return { inst, cold: true };
-    }
-    const inst = await new Promise<Instance>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    this.busyCount++;
-    return { inst, cold: inst.initReported === false };
-  }
-
-  private async spawn(): Promise<Instance> {
-    this.starting++;
-    let inst: Instance;
-    try {
-      inst = await this.runtime.startInstance(this.spec, (dead) => this.onDead(dead));
-    } finally {
-      this.starting--;
-    }
-    this.instances.add(inst);
-    inst.state = 'busy';
-    return inst;
-  }
-
-  release(inst: Instance): void {
-    this.busyCount--;
-    if (inst.state === 'dead') return; // onDead handles waiters
-    if (inst.stale) {
-      inst.kill();
-      return;
-    }
-    const next = this.waiters.shift();
-    if (next) {
-      inst.state = 'busy';
-      next.resolve(inst);
-      return;
-    }
-    inst.state = 'idle';
-    inst.releasedAt = performance.now();
-    inst.idleTimer = setTimeout(() => {
-      if (inst.state === 'idle') inst.kill();
-    }, this.runtime.idleTimeoutMs);
-    inst.idleTimer.unref();
-  }
-
-  private onDead(inst: Instance): void {
-    this.instances.delete(inst);
-    if (this.waiters.length > 0 && !this.runtime.closed && this.hasRoom()) {
-      const next = this.waiters.shift()!;
-      this.spawn().then(next.resolve, next.reject);
-    }
-  }
-
-  /** Retire every instance: idle ones now, busy ones after their current call. */
-  reload(): void {
-    for (const inst of this.live()) {
-      inst.stale = true;
-      if (inst.state === 'idle') inst.kill();
-    }
-  }
-
-  close(): Promise<void>[] {
-    for (const w of this.waiters.splice(0)) w.reject(new Error('the local Lambda runtime was closed'));
-    const all = [...this.instances];
-    for (const inst of all) inst.kill();
-    return all.map((i) => i.exited);
-  }
-}
-
 // ---- the runtime ---------------------------------------------------------------
 
-class LocalRuntime implements LocalInvoker {
+class LocalRuntime implements LocalInvoker, PoolHost {
   readonly functionsDir: string;
   readonly idleTimeoutMs: number;
   closed = false;
@@ -668,7 +183,7 @@ class LocalRuntime implements LocalInvoker {
   private readonly maxConcurrency: number;
   private readonly isolation: Isolation;
   private readonly pools = new Map<string, Pool>();
-  private readonly log: (line: string) => void;
+  readonly log: (line: string) => void;
   private watcher: FSWatcher | undefined;
   private pendingReload = new Set<string>();
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -747,10 +262,15 @@ class LocalRuntime implements LocalInvoker {
   private pool(name: string, spec: FunctionSpec): Pool {
     let pool = this.pools.get(name);
     // Specs are cached (specFor), so the same object means nothing changed.
-    if (pool && pool.spec !== spec && JSON.stringify(pool.spec) !== JSON.stringify(spec)) {
-      // Code location or settings changed (e.g. a file appeared): retire the old pool.
-      pool.reload();
-      pool = undefined;
+    if (pool && pool.spec !== spec) {
+      if (JSON.stringify(pool.spec) === JSON.stringify(spec)) {
+        // Re-resolved but the same: keep the pool's object so the next calls skip this comparison.
+        this.specCache.set(name, { spec: pool.spec, at: this.specCache.get(name)?.at ?? Date.now() });
+      } else {
+        // Code location or settings changed (e.g. a file appeared): retire the old pool.
+        pool.reload();
+        pool = undefined;
+      }
     }
     if (!pool) {
       pool = new Pool(spec, this);
@@ -786,10 +306,10 @@ class LocalRuntime implements LocalInvoker {
     return env;
   }
 
-  async startInstance(spec: FunctionSpec, onDead: (inst: Instance) => void): Promise<Instance> {
+  async startInstance(spec: FunctionSpec, events: InstanceEvents<Call>): Promise<Instance<Call>> {
     const bootstrap = await bootstrapFile();
     const Kind = spec.isolation === 'process' ? ProcessInstance : WorkerInstance;
-    return new Kind(bootstrap, spec, this.environment(spec), this.log, onDead);
+    return new Kind<Call>(bootstrap, spec, this.environment(spec), events);
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
@@ -818,26 +338,14 @@ class LocalRuntime implements LocalInvoker {
     return this.run(pool, request, arn);
   }
 
-  private async run(pool: Pool, request: InvokeRequest, arn: string): Promise<InvokeResult> {
-    const spec = pool.spec;
+  private run(pool: Pool, request: InvokeRequest, arn: string): Promise<InvokeResult> {
     const requestId = request.requestId ?? randomUUID();
     // Lines are kept for the caller only when it asked for the log tail.
     const lines: string[] | undefined = request.logType === 'Tail' ? [] : undefined;
-    const sink = lines && ((line: string): void => void lines.push(line));
     const emit = (line: string): void => {
       this.log(line);
       lines?.push(line);
     };
-
-    const { inst, cold } = await pool.acquire();
-    let started = performance.now();
-    const timeoutMs = spec.timeoutS * 1000;
-    const deadline = Date.now() + timeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<Outcome>((res) => {
-      timer = setTimeout(() => res({ kind: 'timeout' }), timeoutMs);
-    });
-
     // START is logged before the function's first line, or with END: a call refused
     // for invalid JSON never ran and logs nothing, as on Lambda.
     let startLogged = false;
@@ -846,40 +354,53 @@ class LocalRuntime implements LocalInvoker {
       startLogged = true;
       emit(`START RequestId: ${requestId} Version: $LATEST`);
     };
-    let outcome: Outcome;
-    let initMs: number | undefined;
-    try {
-      inst.attach(sink, logStart);
-      const ready = inst.ready ? { t: 'ready' as const } : await Promise.race([inst.whenReady(), timedOut]);
-      if ('t' in ready) {
-        if (ready.t === 'init-error') outcome = { kind: 'error', error: ready.error, mem: undefined };
-        else {
-          if (cold && !inst.initReported) initMs = inst.initMs;
-          inst.initReported = true;
-          started = performance.now();
-          outcome = await Promise.race([
-            inst.invoke({ t: 'invoke', id: requestId, payload: request.payload, deadlineMs: deadline, arn, traceId: traceId() }),
-            timedOut,
-          ]);
-        }
-      } else {
-        outcome = ready;
-      }
-    } finally {
-      clearTimeout(timer);
-      inst.attach(undefined);
-    }
-    const duration = performance.now() - started;
+    return new Promise<InvokeResult>((resolveCall, rejectCall) => {
+      const call: Call = {
+        id: requestId,
+        payload: request.payload,
+        arn,
+        traceId: traceId(),
+        seq: 0,
+        since: 0,
+        onLine: (line) => {
+          logStart();
+          emit(line);
+        },
+        settle: (outcome, initMs, mem) => {
+          try {
+            resolveCall(this.answer(pool.spec, call, outcome, initMs, mem, emit, logStart, lines));
+          } catch (err) {
+            rejectCall(err);
+          }
+        },
+        fail: rejectCall,
+      };
+      pool.dispatch(call);
+    });
+  }
 
+  /** The Invoke API's answer for a call's outcome, after logging END and REPORT as Lambda does. */
+  private answer(
+    spec: FunctionSpec,
+    call: Call,
+    outcome: Outcome,
+    initMs: number | undefined,
+    instanceMem: number,
+    emit: (line: string) => void,
+    logStart: () => void,
+    lines: string[] | undefined,
+  ): InvokeResult {
+    const requestId = call.id;
     let payload: Buffer;
     let functionError: string | undefined;
     let status = '';
+    let duration: number;
     switch (outcome.kind) {
       case 'invalid':
-        pool.release(inst);
-        checkJsonPayload(request.payload); // throws Lambda's InvalidRequestContentException
+        checkJsonPayload(call.payload); // throws Lambda's InvalidRequestContentException
         throw new LambdaServiceError('InvalidRequestContentException', 'Could not parse request body into json', 400);
       case 'ok':
+        duration = outcome.durationMs ?? clock() - call.since;
         payload = outcome.payload;
         if (payload.length > MAX_RESPONSE_PAYLOAD) {
           payload = Buffer.from(JSON.stringify(responseTooLargePayload()));
@@ -887,16 +408,18 @@ class LocalRuntime implements LocalInvoker {
         }
         break;
       case 'error':
+        duration = outcome.durationMs ?? clock() - call.since;
         payload = Buffer.from(JSON.stringify(outcome.error));
         functionError = 'Unhandled';
         break;
       case 'timeout':
-        inst.kill();
+        duration = spec.timeoutS * 1000;
         payload = Buffer.from(JSON.stringify(timeoutPayload(requestId, spec.timeoutS)));
         functionError = 'Unhandled';
         status = 'Status: timeout\t';
         break;
       case 'exit': {
+        duration = clock() - call.since;
         const p = exitPayload(requestId, outcome.code, outcome.signal, outcome.oom);
         payload = Buffer.from(JSON.stringify(p));
         functionError = 'Unhandled';
@@ -904,13 +427,10 @@ class LocalRuntime implements LocalInvoker {
         break;
       }
     }
-    // An instance whose init failed, or that reported a process-level error, is exiting.
-    if (inst.doomed) inst.kill();
-    pool.release(inst);
 
     logStart();
     emit(`END RequestId: ${requestId}`);
-    const maxMem = Math.max(inst.mem, 1);
+    const maxMem = Math.max(outcome.kind === 'ok' || (outcome.kind === 'error' && outcome.mem !== undefined) ? outcome.mem! : instanceMem, 1);
     emit(
       `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(duration))} ms\tMemory Size: ${spec.memorySize} MB\tMax Memory Used: ${maxMem} MB\t${initMs !== undefined ? `Init Duration: ${initMs.toFixed(2)} ms\t` : ''}${status}`,
     );

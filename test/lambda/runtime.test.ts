@@ -415,12 +415,45 @@ describe('warm instances and concurrency', () => {
     expect(invoker.stats('counter')).toEqual({ instances: 1, busy: 0, queued: 0 });
   });
 
-  it('serves N parallel calls with N instances', async () => {
-    const results = await Promise.all([1, 2, 3].map(() => invoker.invoke({ functionName: 'echo', payload: json({}) })));
-    // echo may already have one warm instance; three overlapping calls need three instances
-    const ids = new Set(results.map((r) => (body(r) as { context: { logStreamName: string } }).context.logStreamName));
-    expect(ids.size).toBe(3);
-    expect(invoker.stats('echo').instances).toBe(3);
+  it('overlapping calls that take long run on separate instances at once, as on Lambda', async () => {
+    const started = Date.now();
+    const results = (await Promise.all([1, 2, 3].map(() => invoker.invoke({ functionName: 'busy', payload: json({ sleepMs: 400 }) })))).map(body);
+    expect(results.map((r) => r['overlapping'])).toEqual([0, 0, 0]);
+    expect(new Set(results.map((r) => r['instance'])).size).toBe(3);
+    // in parallel: well under the 1.2 s three sequential calls would take
+    expect(Date.now() - started).toBeLessThan(1100);
+  });
+
+  it('a warm instance may take the next call of a fast function while finishing one, never two at once', async () => {
+    // (docs/fidelity.md, "Instances"): the calls share a few warm instances instead of starting one each.
+    const fresh = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {}, config: { functions: { busy: { reservedConcurrency: 40 } }, stageVariables: {} } });
+    try {
+      for (let i = 0; i < 5; i++) await fresh.invoke({ functionName: 'busy', payload: json({}) });
+      const results = (await Promise.all(Array.from({ length: 40 }, () => fresh.invoke({ functionName: 'busy', payload: json({}) })))).map(body);
+      expect(results.every((r) => r['overlapping'] === 0)).toBe(true);
+      const instances = new Set(results.map((r) => r['instance']));
+      expect(instances.size).toBeLessThanOrEqual(4);
+      // per instance, the calls ran one after another: served counts 1..n without gaps or repeats
+      for (const instance of instances) {
+        const served = results.filter((r) => r['instance'] === instance).map((r) => r['served'] as number).sort((a, b) => a - b);
+        expect(served).toEqual(served.map((_, i) => served[0]! + i));
+      }
+      expect(fresh.stats('busy')).toEqual({ instances: instances.size, busy: 0, queued: 0 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a call waiting behind one that runs long moves to another instance, even while that thread spins', async () => {
+    for (let i = 0; i < 5; i++) await invoker.invoke({ functionName: 'busy', payload: json({}) });
+    const started = Date.now();
+    const [spinning, quick] = await Promise.all([
+      invoker.invoke({ functionName: 'busy', payload: json({ spinMs: 1500 }) }).then(body),
+      invoker.invoke({ functionName: 'busy', payload: json({}) }).then((r): Record<string, unknown> => ({ ...body(r), ms: Date.now() - started })),
+    ]);
+    expect(quick['instance']).not.toBe(spinning['instance']);
+    expect(quick['ms']).toBeLessThan(1000);
+    expect([spinning['overlapping'], quick['overlapping']]).toEqual([0, 0]);
   });
 
   it('queues calls beyond the concurrency limit instead of starting more instances', async () => {

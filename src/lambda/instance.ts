@@ -1,0 +1,550 @@
+// One function instance (Lambda's execution environment): a worker thread
+// (the default) or a child process running ./bootstrap. An instance runs its
+// calls one at a time, in the order it was given them; the pool (./pool.ts)
+// decides which instance gets which call. This module owns the transport:
+//
+// - Calls travel in batches: every call handed to an instance during one turn
+//   of the event loop goes out in one message (a cross-thread wake-up costs
+//   tens of microseconds on a small machine; one per batch instead of one per
+//   call is most of the runtime's throughput).
+// - A worker shares a 16-byte claim block with the gateway: before it starts
+//   call `seq` it moves the claim word from seq-1 to seq with a compare-and-swap,
+//   and writes the start time beside it. The gateway takes back calls the
+//   worker has not started by moving the same word itself, so a call is
+//   started by the worker or taken back by the gateway, never both, even while
+//   the worker is stuck in a loop.
+// - Answers, console lines and direct stdout/stderr writes come back as frames
+//   on the same channel, in order; lines belong to the oldest unfinished call.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import type { FunctionSpec } from './spec.js';
+
+export interface ErrorPayload {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace?: string[];
+}
+
+export type Frame =
+  | { t: 'ready'; initMs: number; mem: number }
+  | { t: 'init-error'; error: ErrorPayload }
+  | { t: 'log'; line: string }
+  /** Worker only: bytes the function wrote straight to process.stdout (1) or process.stderr (2). */
+  | { t: 'out'; fd: 1 | 2; chunk: string | Uint8Array }
+  | { t: 'result'; seq: number; ok: true; payload: Uint8Array; mem: number; dur: number }
+  | { t: 'result'; seq: number; ok: false; error: ErrorPayload; mem: number; dur?: number; exit?: number; invalid?: true };
+
+export type Outcome =
+  | { kind: 'ok'; payload: Buffer; mem: number; durationMs: number | undefined }
+  /** The event was not JSON: nothing ran (InvalidRequestContentException). */
+  | { kind: 'invalid' }
+  | { kind: 'error'; error: ErrorPayload; mem: number | undefined; durationMs: number | undefined }
+  | { kind: 'timeout' }
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null; oom: boolean };
+
+/** What the gateway sends for one call. */
+export interface InvokeMessage {
+  t: 'invoke';
+  /** Position of the call on its instance (1, 2, ...): what the claim word counts. */
+  seq: number;
+  id: string;
+  payload: Uint8Array;
+  /** The function's timeout; the instance starts the clock when it starts the call. */
+  timeoutMs: number;
+  arn: string;
+  traceId: string;
+}
+
+/** A call as an instance sees it; the pool keeps the rest. */
+export interface InstanceCall {
+  readonly id: string;
+  readonly payload: Buffer;
+  readonly arn: string;
+  readonly traceId: string;
+  /** Set by the instance when the call is handed to it. */
+  seq: number;
+  /** Absolute ms (see clock()) when the call was handed to its instance. */
+  since: number;
+}
+
+/** What an instance reports to its pool. */
+export interface InstanceEvents<C extends InstanceCall> {
+  /** A console line of the call (or of the instance's init when `call` is undefined). */
+  line(inst: Instance<C>, call: C | undefined, line: string): void;
+  /** The call ended: answered, failed, timed out, or its instance died under it. */
+  settled(inst: Instance<C>, call: C, outcome: Outcome): void;
+  /** Calls the instance will never start (taken back, or the instance ended): the pool places them again. */
+  orphaned(inst: Instance<C>, calls: C[]): void;
+  /** Init finished. */
+  ready(inst: Instance<C>): void;
+  /** The instance ended (after settled/orphaned for its calls). */
+  ended(inst: Instance<C>): void;
+}
+
+/** Absolute milliseconds with sub-millisecond precision, comparable across threads and processes. */
+export function clock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** A call taken back is moved to another instance once its instance has run one call this long. */
+export const MAX_WAIT_MS = 10;
+/** Events from this size on are transferred to a worker instead of cloned. */
+const TRANSFER_MIN = 64 * 1024;
+const OOM_TEXT = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/;
+const NEWLINE = 0x0a;
+const FRAME_MARK = '\u001eRGF';
+const MARK_BYTES = Buffer.from(FRAME_MARK, 'latin1');
+const SEP_BYTE = 0x1d;
+
+/**
+ * Splits a byte stream into lines without decoding what it does not need to:
+ * chunks are kept as Buffers until a newline arrives, so a multi-byte character
+ * split across chunks is never mangled and a large frame is joined only once.
+ */
+class LineSplitter {
+  private parts: Buffer[] = [];
+
+  constructor(private readonly onLine: (line: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    let nl: number;
+    while ((nl = chunk.indexOf(NEWLINE, start)) !== -1) {
+      const piece = chunk.subarray(start, nl);
+      if (this.parts.length > 0) {
+        this.parts.push(piece);
+        const line = Buffer.concat(this.parts);
+        this.parts = [];
+        this.onLine(line);
+      } else {
+        this.onLine(piece);
+      }
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.parts.push(chunk.subarray(start));
+  }
+
+  /** What is left without a final newline (at exit). */
+  flush(): void {
+    if (this.parts.length > 0) {
+      const line = Buffer.concat(this.parts);
+      this.parts = [];
+      this.onLine(line);
+    }
+  }
+}
+
+/**
+ * One function instance. The pool sees only this class; how the code runs
+ * (worker thread or child process) and how messages travel is up to the
+ * subclass, which reports frames, output lines and the end.
+ */
+export abstract class Instance<C extends InstanceCall = InstanceCall> {
+  state: 'starting' | 'ready' | 'dead' = 'starting';
+  /** Retired by --watch: takes no new calls, ends once idle. */
+  stale = false;
+  /** Init failed or an uncaught error was reported: the instance is about to exit. */
+  doomed = false;
+  /** Calls handed to this instance and not settled, oldest first: the first runs (or runs next). */
+  readonly calls: C[] = [];
+  /** Absolute ms when the instance last became idle. */
+  releasedAt = 0;
+  /** Like Lambda's Init Duration: runtime start-up plus the handler module's init. */
+  initMs: number | undefined;
+  /** The call Init Duration is reported with (the one the instance was started for). */
+  coldCall: C | undefined;
+  mem = 0;
+  /** Whether calls may wait here behind another call (needs the claim block: workers only). */
+  abstract readonly canQueue: boolean;
+  /** performance.now() at creation (init time); clock() at creation (for waits). */
+  protected spawnedPerf = performance.now();
+  readonly spawnedAt = clock();
+  /** The last bytes of stderr (out-of-memory detection). */
+  protected stderrTail = '';
+  /** Worker: [0] = seq of the last call started or taken back; bytes 8..15: start time of the running call. */
+  protected readonly claim: Int32Array | undefined;
+  protected readonly startedAt: Float64Array | undefined;
+  private seq = 0;
+  private outbox: InvokeMessage[] = [];
+  private flushQueued = false;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private closed = false;
+  private closedWaiters: Array<() => void> = [];
+
+  constructor(
+    protected readonly spec: FunctionSpec,
+    protected readonly events: InstanceEvents<C>,
+    shared: SharedArrayBuffer | undefined,
+  ) {
+    this.claim = shared && new Int32Array(shared, 0, 1);
+    this.startedAt = shared && new Float64Array(shared, 8, 1);
+  }
+
+  /** Sends a batch of calls (in order). */
+  protected abstract post(messages: InvokeMessage[]): void;
+  /** Raw output reported in a frame (worker threads only). */
+  protected output(_fd: 1 | 2, _chunk: string | Uint8Array): void {}
+  protected abstract terminate(): void;
+
+  /** Hands a call to this instance; it runs after the calls already here. */
+  assign(call: C): void {
+    call.seq = ++this.seq;
+    call.since = clock();
+    this.calls.push(call);
+    this.outbox.push({ t: 'invoke', seq: call.seq, id: call.id, payload: call.payload, timeoutMs: this.spec.timeoutS * 1000, arn: call.arn, traceId: call.traceId });
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(this.flush);
+    }
+    this.schedule();
+  }
+
+  private readonly flush = (): void => {
+    this.flushQueued = false;
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length === 0 || this.state === 'dead') return;
+    try {
+      this.post(batch);
+    } catch {
+      this.kill();
+    }
+  };
+
+  /** Start time (absolute ms) of the first call, if the instance has started it. */
+  headStart(): number | undefined {
+    const head = this.calls[0];
+    if (!head) return undefined;
+    if (this.claim) return Atomics.load(this.claim, 0) >= head.seq ? this.startedAt![0] : undefined;
+    return this.state === 'ready' ? head.since : undefined;
+  }
+
+  /**
+   * When the first call started, or (not started yet) was handed over: what its
+   * timeout and the wait watchdog count from.
+   */
+  headSince(): number | undefined {
+    const head = this.calls[0];
+    return head && (this.headStart() ?? head.since);
+  }
+
+  /**
+   * Takes back the calls the instance has not started (the claim word moves
+   * past them, so the worker skips them) and returns them: the ones behind the
+   * running call, or all of them when a ready instance has not started its
+   * first. Nothing is taken during init.
+   */
+  takeBack(): C[] {
+    if (!this.claim || this.calls.length === 0 || this.state !== 'ready') return [];
+    const last = this.calls[this.calls.length - 1]!.seq;
+    const taken = new Set<number>();
+    for (;;) {
+      const v = Atomics.load(this.claim, 0);
+      if (v >= last) break;
+      // Either this swap wins call v+1 or the worker just started it; both move the word on.
+      if (Atomics.compareExchange(this.claim, 0, v, v + 1) === v) taken.add(v + 1);
+    }
+    if (taken.size === 0) return [];
+    const back: C[] = [];
+    const kept: C[] = [];
+    for (const c of this.calls) (taken.has(c.seq) ? back : kept).push(c);
+    this.calls.splice(0, this.calls.length, ...kept);
+    return back;
+  }
+
+  /** Arms the instance's single timer for the first call's timeout, or sooner for the wait watchdog. */
+  private schedule(): void {
+    const head = this.calls[0];
+    if (!head) return;
+    const started = this.headStart();
+    const base = started ?? head.since;
+    let at = base + this.spec.timeoutS * 1000;
+    if (this.canQueue && (this.calls.length > 1 || (started === undefined && this.state === 'ready'))) at = Math.min(at, base + MAX_WAIT_MS);
+    if (this.timer && this.timerAt <= at) return; // fires early enough; check() re-arms
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(this.check, Math.max(0, at - clock()));
+  }
+
+  private readonly check = (): void => {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const head = this.calls[0];
+    if (!head || this.state === 'dead') return;
+    const now = clock();
+    const started = this.headStart();
+    const base = started ?? head.since;
+    if (now >= base + this.spec.timeoutS * 1000 - 1) {
+      this.timedOut(head);
+      return;
+    }
+    // Calls waiting behind one that runs long, or behind one a ready instance does not start
+    // (its thread busy with something else), move on.
+    if (this.canQueue && now >= base + MAX_WAIT_MS && (this.calls.length > 1 || started === undefined)) {
+      const back = this.takeBack();
+      if (back.length > 0) this.events.orphaned(this, back);
+    }
+    this.schedule();
+  };
+
+  private timedOut(head: C): void {
+    this.calls.shift();
+    this.events.settled(this, head, { kind: 'timeout' });
+    this.kill();
+  }
+
+  protected onFrame(frame: Frame): void {
+    switch (frame.t) {
+      case 'log':
+        this.events.line(this, this.calls[0], frame.line);
+        return;
+      case 'out':
+        this.output(frame.fd, frame.chunk);
+        return;
+      case 'ready':
+        this.initMs = performance.now() - this.spawnedPerf;
+        this.mem = frame.mem;
+        if (this.state === 'starting') this.state = 'ready';
+        this.events.ready(this);
+        this.schedule();
+        return;
+      case 'init-error': {
+        // Init failed (the call the instance was started for gets the error), or an uncaught
+        // error outside any call's own frame (the running call gets it). The instance exits next.
+        const initFailed = this.state === 'starting';
+        this.doomed = true;
+        if (initFailed) this.state = 'ready';
+        if (initFailed || this.headStart() !== undefined) {
+          const head = this.calls.shift();
+          if (head) this.events.settled(this, head, { kind: 'error', error: frame.error, mem: undefined, durationMs: undefined });
+        }
+        return;
+      }
+      case 'result': {
+        this.mem = frame.mem;
+        const i = this.calls.findIndex((c) => c.seq === frame.seq);
+        if (i === -1) return;
+        const [call] = this.calls.splice(i, 1) as [C];
+        let outcome: Outcome;
+        if (frame.ok) {
+          const p = frame.payload;
+          outcome = { kind: 'ok', payload: Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength), mem: frame.mem, durationMs: frame.dur };
+        } else if (frame.invalid) {
+          outcome = { kind: 'invalid' };
+        } else {
+          if (frame.exit !== undefined) this.doomed = true;
+          outcome = { kind: 'error', error: frame.error, mem: frame.mem, durationMs: frame.dur };
+        }
+        this.events.settled(this, call, outcome);
+        if (this.calls.length === 0) this.releasedAt = clock();
+        else this.schedule();
+        return;
+      }
+    }
+  }
+
+  /** The subclass reports the end of the instance (exit code or signal, and whether it ran out of memory). */
+  protected ended(code: number | null, signal: NodeJS.Signals | null, oom: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.retire({ kind: 'exit', code, signal, oom: oom || OOM_TEXT.test(this.stderrTail) || (signal === 'SIGABRT' && /heap/i.test(this.stderrTail)) });
+    for (const w of this.closedWaiters.splice(0)) w();
+  }
+
+  /** Marks the instance dead once: its calls are settled or handed back, the pool forgets it. */
+  private retire(outcome: Outcome): void {
+    if (this.state === 'dead') return;
+    this.state = 'dead';
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.settleAll(outcome);
+    this.events.ended(this);
+  }
+
+  /**
+   * The instance is gone: calls it started get `outcome`, calls it never
+   * started go back to the pool (with the claim word moved past them first, so
+   * a worker still running cannot start them).
+   */
+  private settleAll(outcome: Outcome): void {
+    if (this.calls.length === 0) return;
+    let startedUpTo: number;
+    if (this.claim) {
+      const last = this.calls[this.calls.length - 1]!.seq;
+      for (;;) {
+        const v = Atomics.load(this.claim, 0);
+        if (v >= last || Atomics.compareExchange(this.claim, 0, v, last) === v) {
+          startedUpTo = Math.min(v, last);
+          break;
+        }
+      }
+    } else {
+      // A process instance runs one call at a time and is given one at a time.
+      startedUpTo = this.calls[0]!.seq;
+    }
+    const calls = this.calls.splice(0);
+    const notStarted: C[] = [];
+    for (const call of calls) {
+      // A call waiting for init when the instance ended gets the exit too (it was the instance's reason to start).
+      if (call.seq <= startedUpTo || call === this.coldCall) this.events.settled(this, call, outcome);
+      else notStarted.push(call);
+    }
+    if (notStarted.length > 0) this.events.orphaned(this, notStarted);
+  }
+
+  /** Stops the instance now: calls it started end with `exit`, the others go back to the pool. */
+  kill(): void {
+    this.retire({ kind: 'exit', code: null, signal: 'SIGKILL', oom: false });
+    if (!this.closed) this.terminate();
+  }
+
+  get exited(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((res) => this.closedWaiters.push(res));
+  }
+}
+
+/** `isolation: 'process'`: a child process of its own (own env, TZ, cwd; native crashes contained). Given one call at a time. */
+export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
+  readonly canQueue = false;
+  private readonly child: ChildProcess;
+  private readonly stdout = new LineSplitter((l) => this.onStdoutLine(l));
+  private readonly stderr = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
+
+  constructor(bootstrap: string, spec: FunctionSpec, env: NodeJS.ProcessEnv, events: InstanceEvents<C>) {
+    super(spec, events, undefined);
+    this.child = fork(bootstrap, [], {
+      cwd: spec.codeRoot,
+      env,
+      execArgv: [`--max-old-space-size=${heapLimitMb(spec)}`],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Structured clone over the channel: the event travels as bytes, not re-escaped inside JSON.
+      serialization: 'advanced',
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => this.stdout.push(chunk));
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('latin1')).slice(-2048);
+      this.stderr.push(chunk);
+    });
+    this.child.on('error', (e) => this.events.line(this, this.calls[0], `restgate: could not start ${spec.name}: ${e.message}`));
+    this.child.on('close', (code, signal) => {
+      this.stdout.flush();
+      this.stderr.flush();
+      this.ended(code, signal, false);
+    });
+  }
+
+  private onStdoutLine(line: Buffer): void {
+    const mark = line.indexOf(MARK_BYTES);
+    if (mark === -1) {
+      this.events.line(this, this.calls[0], line.toString('utf8'));
+      return;
+    }
+    if (mark > 0) this.events.line(this, this.calls[0], line.subarray(0, mark).toString('utf8'));
+    const body = line.subarray(mark + MARK_BYTES.length);
+    const sep = body.indexOf(SEP_BYTE);
+    let frame: Frame;
+    try {
+      frame = JSON.parse(body.subarray(0, sep === -1 ? body.length : sep).toString('utf8')) as Frame;
+    } catch {
+      return;
+    }
+    // A successful result's JSON follows the header as raw bytes: used as is, no copy.
+    if (sep !== -1 && frame.t === 'result' && frame.ok) frame.payload = body.subarray(sep + 1);
+    this.onFrame(frame);
+  }
+
+  protected post(messages: InvokeMessage[]): void {
+    for (const message of messages) {
+      this.child.send(message, (err) => {
+        if (err) this.kill();
+      });
+    }
+  }
+
+  protected terminate(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** The default: a worker thread in the gateway's process (own env object, heap limit and event loop). */
+export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
+  readonly canQueue = true;
+  private readonly worker: Worker;
+  private readonly stdout = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
+  private readonly stderr = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
+  private oom = false;
+
+  constructor(bootstrap: string, spec: FunctionSpec, env: NodeJS.ProcessEnv, events: InstanceEvents<C>) {
+    const shared = new SharedArrayBuffer(16);
+    super(spec, events, shared);
+    this.worker = new Worker(bootstrap, {
+      env,
+      execArgv: workerExecArgv(),
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(spec) },
+      workerData: { claim: shared },
+    });
+    this.worker.stdout.on('data', (chunk: Buffer) => this.stdout.push(chunk));
+    this.worker.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+    this.worker.on('message', (frame: Frame) => this.onFrame(frame));
+    this.worker.on('error', (e: Error & { code?: string }) => {
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') this.oom = true;
+      else this.events.line(this, this.calls[0], `restgate: instance of ${spec.name} failed: ${e.stack ?? String(e)}`);
+    });
+    this.worker.on('exit', (code) => {
+      // Output the worker wrote just before exiting may still be on its way.
+      setImmediate(() => {
+        this.stdout.flush();
+        this.stderr.flush();
+        this.ended(code, null, this.oom);
+      });
+    });
+  }
+
+  protected override output(fd: 1 | 2, chunk: string | Uint8Array): void {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    (fd === 2 ? this.stderr : this.stdout).push(bytes);
+  }
+
+  protected post(messages: InvokeMessage[]): void {
+    // A structured clone of a Buffer view would copy its whole backing store (the
+    // pool, or a larger request buffer), so the exact bytes are copied first. Small
+    // events are then cloned (cheaper for the gateway's thread than detaching a
+    // buffer, measured); large ones are transferred rather than copied again.
+    const transfer: ArrayBuffer[] = [];
+    const calls = messages.map((m) => {
+      const bytes = new Uint8Array(m.payload);
+      if (bytes.length >= TRANSFER_MIN) transfer.push(bytes.buffer);
+      return { ...m, payload: bytes };
+    });
+    this.worker.postMessage({ t: 'batch', calls }, transfer);
+  }
+
+  protected terminate(): void {
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * Workers do not inherit the gateway's Node options (a heap size or an inspector
+ * port are the gateway's own), except CPU profiling: under `node --cpu-prof`
+ * each instance writes its own profile beside the gateway's (bench --profile).
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--cpu-prof' || a.startsWith('--cpu-prof-dir=') || a.startsWith('--cpu-prof-interval=')) out.push(a);
+    else if ((a === '--cpu-prof-dir' || a === '--cpu-prof-interval') && i + 1 < argv.length) out.push(a, argv[++i]!);
+  }
+  return out;
+}
+
+function heapLimitMb(spec: FunctionSpec): number {
+  return Math.max(16, Math.floor(spec.memorySize * 0.9));
+}
