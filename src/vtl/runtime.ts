@@ -187,6 +187,13 @@ export function fromPlain(v: unknown): unknown {
  */
 class PlainMap extends Map<unknown, unknown> {
   private pending: Record<string, unknown> | null;
+  /**
+   * Values get() converted or set() stored while the rest was still pending (a
+   * template reading `$context.stage` needs one key, not all). The whole map,
+   * once needed, uses these same objects: the object's keys first, in its order,
+   * then keys set that it did not have, in the order they were set (LinkedHashMap).
+   */
+  private early: Map<string, unknown> | null = null;
   constructor(obj: Record<string, unknown>) {
     super();
     this.pending = obj;
@@ -195,19 +202,36 @@ class PlainMap extends Map<unknown, unknown> {
     const o = this.pending;
     if (o === null) return;
     this.pending = null;
+    const early = this.early;
+    this.early = null;
     for (const k in o) {
-      if (Object.hasOwn(o, k)) super.set(k, fromPlain(o[k]));
+      if (Object.hasOwn(o, k)) super.set(k, early !== null && early.has(k) ? early.get(k) : fromPlain(o[k]));
     }
+    if (early !== null) for (const [k, v] of early) if (!Object.hasOwn(o, k)) super.set(k, v);
   }
   override get(k: unknown): unknown {
-    this.load();
-    return super.get(k);
+    const o = this.pending;
+    if (o === null) return super.get(k);
+    // Keys of plain data are strings: any other key (a number, say) is not there, as in a Java Map<String, ?>.
+    if (typeof k !== 'string') return undefined;
+    let early = this.early;
+    if (early !== null && early.has(k)) return early.get(k);
+    if (!Object.hasOwn(o, k)) return undefined;
+    early ??= this.early = new Map();
+    const v = fromPlain(o[k]);
+    early.set(k, v);
+    return v;
   }
   override has(k: unknown): boolean {
-    this.load();
-    return super.has(k);
+    const o = this.pending;
+    if (o === null) return super.has(k);
+    return typeof k === 'string' && (Object.hasOwn(o, k) || (this.early !== null && this.early.has(k)));
   }
   override set(k: unknown, v: unknown): this {
+    if (this.pending !== null && typeof k === 'string') {
+      (this.early ??= new Map()).set(k, v);
+      return this;
+    }
     this.load();
     return super.set(k, v);
   }
