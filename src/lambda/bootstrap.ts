@@ -13,9 +13,10 @@
 // already at seq or beyond means the gateway took the call back to run it
 // elsewhere, so it is skipped (src/lambda/instance.ts).
 //
-// Protocol, worker thread: batches of calls and the answers travel over the
-// worker's parentPort (payload bytes as Uint8Array); console lines travel on
-// the same port, so they stay ordered with the answer and survive process.exit.
+// Protocol, worker thread: calls arrive on one shared-memory ring, answers,
+// console lines and direct stdout/stderr writes leave on another (./ring.ts,
+// ./protocol.ts), written synchronously, so they stay ordered with each other,
+// reach the gateway even if the next call spins, and survive process.exit.
 // Protocol, child process: the gateway sends `{t:'invoke', ...}` over the IPC
 // channel (advanced serialization, payload as bytes); this process answers with
 // frames on stdout (`FRAME_MARK + JSON [+ GS + result JSON] + \n`), written
@@ -28,16 +29,28 @@ import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { RECORD, type WorkerChannels } from './protocol.js';
+import { Ring, type RingRecord } from './ring.js';
 
 const FRAME_MARK = '\u001eRGF';
 /** Separates a result frame's header from the result JSON (JSON text never contains a raw U+001D). */
 const FRAME_SEP = '\u001d';
 /** The worker's channel to the gateway; null in a child process. */
 const port = isMainThread ? null : parentPort;
+const channels = port ? (workerData as WorkerChannels) : undefined;
 /** Worker: the claim word (seq of the last call started or taken back) and the start time of the running call. */
-const shared = (workerData as { claim?: SharedArrayBuffer } | null)?.claim;
-const claimWord = shared ? new Int32Array(shared, 0, 1) : undefined;
-const startedAt = shared ? new Float64Array(shared, 8, 1) : undefined;
+const claimWord = channels ? new Int32Array(channels.claim, 0, 1) : undefined;
+const startedAt = channels ? new Float64Array(channels.claim, 8, 1) : undefined;
+/** Worker: calls in, everything else out. */
+const fromGateway = channels ? new Ring(channels.calls, channels.callsPort) : undefined;
+const toGateway = channels ? new Ring(channels.results, channels.resultsPort) : undefined;
+
+/** Appends a record for the gateway, waiting for room if its ring is full (the gateway reads it soon). */
+function send(kind: number, seq: number, x: number, y: number, meta: string, data?: Uint8Array | string): void {
+  const ring = toGateway!;
+  while (!ring.tryWrite(kind, seq, x, y, meta, data)) ring.waitForRoom(100);
+  ring.ring();
+}
 
 interface BootConfig {
   /** Function code root (Lambda's /var/task). */
@@ -73,23 +86,16 @@ interface ErrorPayload {
 }
 
 function writeFrame(frame: Record<string, unknown>): void {
-  if (port) port.postMessage(frame);
+  if (toGateway) send(RECORD.FRAME, 0, 0, 0, JSON.stringify(frame));
   else process.stdout.write(`${FRAME_MARK}${JSON.stringify(frame)}\n`);
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Results from this size on are transferred; smaller ones are cloned (transferring costs the sender ~8 µs, measured). */
-const TRANSFER_MIN = 64 * 1024;
-
-/** A successful result: the JSON text travels as bytes or after the frame header, never re-escaped. */
-function writeResult(header: Record<string, unknown>, json: string): void {
-  if (port) {
-    const bytes = encoder.encode(json);
-    const frame = { ...header, payload: bytes };
-    if (bytes.length >= TRANSFER_MIN) port.postMessage(frame, [bytes.buffer]);
-    else port.postMessage(frame);
+/** A successful result: the JSON text travels as bytes after a fixed header, never re-escaped. */
+function writeResult(header: { seq: number; mem: number; dur: number }, json: string): void {
+  if (toGateway) {
+    send(RECORD.RESULT, header.seq, header.dur, header.mem, '', json);
   } else {
     process.stdout.write(`${FRAME_MARK}${JSON.stringify(header)}${FRAME_SEP}${json}\n`);
   }
@@ -97,7 +103,7 @@ function writeResult(header: Record<string, unknown>, json: string): void {
 
 /** One console line (already in the runtime's format, without the newline). */
 function writeLine(line: string): void {
-  if (port) port.postMessage({ t: 'log', line });
+  if (toGateway) send(RECORD.LOG, 0, 0, 0, line);
   else process.stdout.write(line + '\n');
 }
 
@@ -176,7 +182,7 @@ function routeWorkerStdio(): void {
       } else {
         throw new TypeError('The "chunk" argument must be of type string or an instance of Buffer or Uint8Array');
       }
-      port.postMessage({ t: 'out', fd, chunk: data });
+      send(RECORD.OUT, fd, 0, 0, '', data);
       if (typeof callback === 'function') process.nextTick(callback as () => void);
       return true;
     }) as typeof stream.write;
@@ -512,6 +518,12 @@ async function main(): Promise<void> {
   }
   const isAsync = handler.constructor?.name === 'AsyncFunction';
   runHandler = (msg) => invoke(handler, isAsync, msg);
+  const onCallRecord = (r: RingRecord): void => {
+    if (r.kind !== RECORD.CALL) return;
+    const [id = '', arn = '', traceId = ''] = r.meta.split('\u0000');
+    queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, timeoutMs: r.x, payload: r.data });
+    pump();
+  };
   const onMessage = (msg: InvokeMessage | BatchMessage): void => {
     if (msg && msg.t === 'invoke') queue.push(msg);
     else if (msg && msg.t === 'batch') queue.push(...msg.calls);
@@ -519,7 +531,9 @@ async function main(): Promise<void> {
     pump();
   };
   if (port) {
+    // The port carries nothing now; its listener keeps the instance alive between calls (see channelRef).
     port.on('message', onMessage);
+    fromGateway!.listen(onCallRecord);
   } else {
     process.on('message', onMessage);
     // A disconnected gateway means this instance is orphaned.

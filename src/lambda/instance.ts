@@ -17,7 +17,9 @@
 //   on the same channel, in order; lines belong to the oldest unfinished call.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { RECORD, RING_BYTES, type WorkerChannels } from './protocol.js';
+import { Ring, type RingRecord } from './ring.js';
 import type { FunctionSpec } from './spec.js';
 
 export interface ErrorPayload {
@@ -89,8 +91,6 @@ export function clock(): number {
 
 /** A call taken back is moved to another instance once its instance has run one call this long. */
 export const MAX_WAIT_MS = 10;
-/** Events from this size on are transferred to a worker instead of cloned. */
-const TRANSFER_MIN = 64 * 1024;
 const OOM_TEXT = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/;
 const NEWLINE = 0x0a;
 const FRAME_MARK = '\u001eRGF';
@@ -473,36 +473,80 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
 export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
   readonly canQueue = true;
   private readonly worker: Worker;
+  /** Calls to the instance; answers, console lines and output from it (./ring.ts). */
+  private readonly toInstance: Ring;
+  private readonly fromInstance: Ring;
+  private readonly listener: { stop(): void; drain(): void };
+  private readonly ports: MessagePort[];
+  /** Calls that did not fit in the ring yet (the instance is busy reading): sent in order as room frees. */
+  private backlog: InvokeMessage[] = [];
+  private backlogTimer: NodeJS.Timeout | undefined;
   private readonly stdout = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
   private readonly stderr = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
   private oom = false;
 
   constructor(bootstrap: string, spec: FunctionSpec, env: NodeJS.ProcessEnv, events: InstanceEvents<C>) {
-    const shared = new SharedArrayBuffer(16);
-    super(spec, events, shared);
+    const claim = new SharedArrayBuffer(16);
+    super(spec, events, claim);
+    const calls = Ring.allocate(RING_BYTES);
+    const results = Ring.allocate(RING_BYTES);
+    const callsBulk = new MessageChannel();
+    const resultsBulk = new MessageChannel();
+    this.ports = [callsBulk.port1, resultsBulk.port2];
+    for (const p of this.ports) p.unref();
+    this.toInstance = new Ring(calls, callsBulk.port1);
+    this.fromInstance = new Ring(results, resultsBulk.port2);
+    const channels: WorkerChannels = { claim, calls, callsPort: callsBulk.port2, results, resultsPort: resultsBulk.port1 };
     this.worker = new Worker(bootstrap, {
       env,
       execArgv: workerExecArgv(),
       stdout: true,
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(spec) },
-      workerData: { claim: shared },
+      workerData: channels,
+      transferList: [callsBulk.port2, resultsBulk.port1],
     });
+    this.listener = this.fromInstance.listen((r) => this.onRecord(r));
     this.worker.stdout.on('data', (chunk: Buffer) => this.stdout.push(chunk));
     this.worker.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
-    this.worker.on('message', (frame: Frame) => this.onFrame(frame));
     this.worker.on('error', (e: Error & { code?: string }) => {
       if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') this.oom = true;
       else this.events.line(this, this.calls[0], `restgate: instance of ${spec.name} failed: ${e.stack ?? String(e)}`);
     });
     this.worker.on('exit', (code) => {
-      // Output the worker wrote just before exiting may still be on its way.
+      // What the worker wrote just before exiting: the ring now, its stdio streams after a turn.
+      this.listener.drain();
       setImmediate(() => {
+        this.listener.drain();
+        this.listener.stop();
         this.stdout.flush();
         this.stderr.flush();
+        if (this.backlogTimer) clearTimeout(this.backlogTimer);
+        for (const p of this.ports) p.close();
         this.ended(code, null, this.oom);
       });
     });
+  }
+
+  private onRecord(r: RingRecord): void {
+    switch (r.kind) {
+      case RECORD.RESULT:
+        this.onFrame({ t: 'result', seq: r.seq, ok: true, payload: r.data, mem: r.y, dur: r.x });
+        return;
+      case RECORD.LOG:
+        this.onFrame({ t: 'log', line: r.meta });
+        return;
+      case RECORD.OUT:
+        this.output(r.seq === 2 ? 2 : 1, r.data);
+        return;
+      case RECORD.FRAME:
+        try {
+          this.onFrame(JSON.parse(r.meta) as Frame);
+        } catch {
+          // not a frame: ignore
+        }
+        return;
+    }
   }
 
   protected override output(fd: 1 | 2, chunk: string | Uint8Array): void {
@@ -511,17 +555,27 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
   }
 
   protected post(messages: InvokeMessage[]): void {
-    // A structured clone of a Buffer view would copy its whole backing store (the
-    // pool, or a larger request buffer), so the exact bytes are copied first. Small
-    // events are then cloned (cheaper for the gateway's thread than detaching a
-    // buffer, measured); large ones are transferred rather than copied again.
-    const transfer: ArrayBuffer[] = [];
-    const calls = messages.map((m) => {
-      const bytes = new Uint8Array(m.payload);
-      if (bytes.length >= TRANSFER_MIN) transfer.push(bytes.buffer);
-      return { ...m, payload: bytes };
-    });
-    this.worker.postMessage({ t: 'batch', calls }, transfer);
+    if (this.backlog.length > 0) this.backlog.push(...messages);
+    else this.write(messages);
+  }
+
+  /** Writes calls into the ring in order; what does not fit waits in the backlog (retried every millisecond). */
+  private write(messages: InvokeMessage[]): void {
+    let i = 0;
+    for (; i < messages.length; i++) {
+      const m = messages[i]!;
+      if (!this.toInstance.tryWrite(RECORD.CALL, m.seq, m.timeoutMs, 0, `${m.id}\u0000${m.arn}\u0000${m.traceId}`, m.payload)) break;
+    }
+    if (i > 0) this.toInstance.ring();
+    if (i < messages.length) {
+      this.backlog = messages.slice(i);
+      this.backlogTimer ??= setTimeout(() => {
+        this.backlogTimer = undefined;
+        const pending = this.backlog;
+        this.backlog = [];
+        if (this.state !== 'dead') this.write(pending);
+      }, 1);
+    }
   }
 
   protected terminate(): void {

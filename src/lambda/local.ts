@@ -100,23 +100,26 @@ export function resolveFunctionFile(functionsDir: string, name: string): string 
 
 let bootstrapPromise: Promise<string> | undefined;
 
-/** dist: the compiled bootstrap.js beside this module; source: bootstrap.ts transpiled once into the temp dir. */
+/**
+ * dist: the compiled bootstrap.js beside this module (its imports are beside it
+ * too); source: bootstrap.ts and what it imports, bundled once into the temp dir.
+ */
 function bootstrapFile(): Promise<string> {
   bootstrapPromise ??= (async () => {
     const here = dirname(fileURLToPath(import.meta.url));
     const js = join(here, 'bootstrap.js');
     if (isFile(js)) return js;
     const ts = join(here, 'bootstrap.ts');
-    const source = readFileSync(ts, 'utf8');
-    const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+    const hash = createHash('sha256');
+    for (const f of BOOTSTRAP_SOURCES) hash.update(readFileSync(join(here, f)));
     const outDir = join(tmpdir(), 'restgate');
-    const out = join(outDir, `bootstrap-${hash}.mjs`);
+    const out = join(outDir, `bootstrap-${hash.digest('hex').slice(0, 16)}.mjs`);
     if (!isFile(out)) {
-      const { transform } = await import('esbuild');
-      const { code } = await transform(source, { loader: 'ts', format: 'esm', target: 'node20' });
+      const { build } = await import('esbuild');
+      const result = await build({ entryPoints: [ts], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'silent' });
       mkdirSync(outDir, { recursive: true });
       const tmp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}`;
-      writeFileSync(tmp, code);
+      writeFileSync(tmp, result.outputFiles[0]!.contents);
       renameSync(tmp, out);
     }
     return out;
@@ -126,6 +129,9 @@ function bootstrapFile(): Promise<string> {
   });
   return bootstrapPromise;
 }
+
+/** The files the instance bootstrap is made of (its bundle is rebuilt when one changes). */
+const BOOTSTRAP_SOURCES = ['bootstrap.ts', 'ring.ts', 'protocol.ts'];
 
 let tsxApiPath: string | null | undefined;
 function tsxApi(): string | undefined {

@@ -12,7 +12,7 @@
 // concurrency limit calls wait in the pool, first come first served
 // (Lambda would throttle; see docs/fidelity.md).
 
-import { clock, type Instance, type InstanceCall, type InstanceEvents, type Outcome } from './instance.js';
+import { MAX_WAIT_MS, clock, type Instance, type InstanceCall, type InstanceEvents, type Outcome } from './instance.js';
 import type { FunctionSpec } from './spec.js';
 
 /** A call as the pool handles it: what the instance needs, plus where its lines and outcome go. */
@@ -46,6 +46,12 @@ export interface FunctionStats {
 
 /** How long a call may be expected to wait for a warm, busy instance rather than wake or start another. */
 export const QUEUE_BUDGET_MS = 1;
+/**
+ * A call that has run (or waited to start) this long is not a typical one: no call
+ * is queued behind it. Well above the budget: on a busy machine a thread is often
+ * descheduled for a few milliseconds, which says nothing about the call.
+ */
+const STUCK_MS = MAX_WAIT_MS / 2;
 /** At most this many calls on one instance (running + waiting). */
 const MAX_DEPTH = 64;
 /** Weight of the newest duration in the running average, when it is lower / higher. */
@@ -130,8 +136,8 @@ export class Pool implements InstanceEvents<Call> {
       if (!fast || !inst.canQueue || depth >= MAX_DEPTH) continue;
       let wait = depth * t;
       if (inst.state === 'ready') {
-        // A call running (or not started) for longer than the budget is not typical: do not wait behind it.
-        if (now - inst.headSince()! > QUEUE_BUDGET_MS) continue;
+        // A call running (or not started) this long is not typical: do not wait behind it.
+        if (now - inst.headSince()! > STUCK_MS) continue;
         if (depth <= ahead && depth > hotDepth) {
           hot = inst;
           hotDepth = depth;

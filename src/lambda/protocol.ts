@@ -1,0 +1,34 @@
+// What a worker instance and the gateway exchange, besides the claim block
+// (instance.ts): two rings (ring.ts), one each way, and their bulk ports.
+// Self-contained (the instance bootstrap imports it).
+
+import type { MessagePort } from 'node:worker_threads';
+
+/** Record kinds on the rings. */
+export const RECORD = {
+  /** Gateway → instance: a call. seq; x = timeout (ms); meta = `id \0 arn \0 traceId`; data = the event JSON. */
+  CALL: 1,
+  /** Instance → gateway: a successful answer. seq; x = duration (ms); y = memory (MB); data = the result JSON. */
+  RESULT: 2,
+  /** Instance → gateway: one console line (meta). */
+  LOG: 3,
+  /** Instance → gateway: bytes written straight to stdout (seq = 1) or stderr (seq = 2). */
+  OUT: 4,
+  /** Instance → gateway: any other frame, as JSON in meta (ready, init-error, a failed call). */
+  FRAME: 5,
+} as const;
+
+/** Ring size each way per worker instance. Large data goes through the bulk ports. */
+export const RING_BYTES = 256 * 1024;
+
+/** A worker instance's workerData. */
+export interface WorkerChannels {
+  /** [0]: seq of the last call started or taken back; bytes 8..15: start time of the running call. */
+  readonly claim: SharedArrayBuffer;
+  /** Gateway → instance ring, and its bulk port (the instance's end). */
+  readonly calls: SharedArrayBuffer;
+  readonly callsPort: MessagePort;
+  /** Instance → gateway ring, and its bulk port (the instance's end). */
+  readonly results: SharedArrayBuffer;
+  readonly resultsPort: MessagePort;
+}

@@ -1,0 +1,109 @@
+// The shared-memory record queue between the gateway and a worker instance
+// (ring.ts): records come out whole, in order, across wrap-around, through the
+// bulk port when large, and across threads with a writer that outruns the
+// reader (it blocks for room rather than lose anything).
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { BULK_MIN, Ring, type RingRecord } from './ring.js';
+
+const channels: MessageChannel[] = [];
+afterEach(() => {
+  for (const c of channels.splice(0)) {
+    c.port1.close();
+    c.port2.close();
+  }
+});
+
+function pair(capacity: number): { writer: Ring; reader: Ring } {
+  const sab = Ring.allocate(capacity);
+  const ch = new MessageChannel();
+  channels.push(ch);
+  return { writer: new Ring(sab, ch.port1), reader: new Ring(sab, ch.port2) };
+}
+
+const fields = (r: RingRecord | undefined) => r && { kind: r.kind, seq: r.seq, x: r.x, y: r.y, meta: r.meta, data: r.data.toString('utf8') };
+
+describe('one thread', () => {
+  it('records come out as written: kind, seq, two numbers, meta text and data bytes', () => {
+    const { writer, reader } = pair(4096);
+    expect(writer.tryWrite(3, 42, 1.5, -0.25, 'id\u0000arn', 'héllo')).toBe(true);
+    expect(writer.tryWrite(1, 4294967295, 0, 1e300, '', new Uint8Array([0, 255, 10]))).toBe(true);
+    expect(fields(reader.read())).toEqual({ kind: 3, seq: 42, x: 1.5, y: -0.25, meta: 'id\u0000arn', data: 'héllo' });
+    const second = reader.read()!;
+    expect([second.kind, second.seq, second.y, second.meta, [...second.data]]).toEqual([1, 4294967295, 1e300, '', [0, 255, 10]]);
+    expect(reader.read()).toBeUndefined();
+  });
+
+  it('wraps around the end without splitting a record, many times over', () => {
+    const { writer, reader } = pair(1000);
+    for (let i = 0; i < 500; i++) {
+      const text = 'x'.repeat(i % 97);
+      expect(writer.tryWrite(2, i, i, 0, `m${i}`, text)).toBe(true);
+      expect(fields(reader.read())).toEqual({ kind: 2, seq: i, x: i, y: 0, meta: `m${i}`, data: text });
+    }
+  });
+
+  it('a full ring refuses a record and accepts it once the reader has made room', () => {
+    const { writer, reader } = pair(512);
+    let written = 0;
+    while (writer.tryWrite(1, written, 0, 0, '', 'y'.repeat(60))) written++;
+    expect(written).toBeGreaterThan(3);
+    expect(writer.tryWrite(1, written, 0, 0, '', 'y'.repeat(60))).toBe(false);
+    // one byte always stays free (head === tail means empty), so one record's room is not quite enough
+    expect([reader.read()?.seq, reader.read()?.seq]).toEqual([0, 1]);
+    expect(writer.tryWrite(1, written, 0, 0, '', 'y'.repeat(60))).toBe(true);
+    const seqs: number[] = [];
+    for (let r = reader.read(); r; r = reader.read()) seqs.push(r.seq);
+    expect(seqs).toEqual(Array.from({ length: written - 1 }, (_, i) => i + 2));
+  });
+
+  it(`data of ${BULK_MIN} bytes or more travels on the bulk port, in order with the small records`, () => {
+    const { writer, reader } = pair(4096);
+    const big = Buffer.alloc(BULK_MIN * 3, 7);
+    writer.tryWrite(1, 1, 0, 0, 'a', 'small');
+    writer.tryWrite(1, 2, 0, 0, 'b', big);
+    writer.tryWrite(1, 3, 0, 0, 'c', 'x'.repeat(BULK_MIN)); // a string that large too
+    writer.tryWrite(1, 4, 0, 0, 'd', 'last');
+    const out = [reader.read()!, reader.read()!, reader.read()!, reader.read()!];
+    expect(out.map((r) => [r.seq, r.meta, r.data.length])).toEqual([
+      [1, 'a', 5],
+      [2, 'b', BULK_MIN * 3],
+      [3, 'c', BULK_MIN],
+      [4, 'd', 4],
+    ]);
+    expect(out[1]!.data.equals(big)).toBe(true);
+  });
+});
+
+describe('two threads', () => {
+  it('a worker writing faster than the reader reads: nothing lost, nothing reordered, the writer waits for room', async () => {
+    const sab = Ring.allocate(2048);
+    const ch = new MessageChannel();
+    channels.push(ch);
+    const reader = new Ring(sab, ch.port1);
+    const COUNT = 20000;
+    const worker = new Worker(new URL('../../test/fixtures/workers/ring-writer.mjs', import.meta.url), {
+      workerData: { sab, port: ch.port2, count: COUNT },
+      transferList: [ch.port2],
+    });
+    const seen: number[] = [];
+    let bad = 0;
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      const listener = reader.listen((r) => {
+        const i = r.seq;
+        const ok = i % 1000 === 0 ? r.data.length === BULK_MIN && r.data[0] === i % 251 : r.data.toString() === 'r' + i + '-'.repeat(i % 50);
+        if (!ok || r.meta !== 'n' + i || r.x !== i * 0.5) bad++;
+        seen.push(i);
+        if (seen.length === COUNT) {
+          listener.stop();
+          resolve();
+        }
+      });
+    });
+    await worker.terminate();
+    expect(bad).toBe(0);
+    expect(seen).toEqual(Array.from({ length: COUNT }, (_, i) => i));
+  });
+});
