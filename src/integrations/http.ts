@@ -2,7 +2,7 @@
 // backend URL building, default request headers, error translation (§7.3,
 // §7.6) and response header remapping (§7.4, §7.5).
 
-import { randomBytes } from 'node:crypto';
+import { traceRoot } from '../ids.js';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { IntegrationType } from '../definition/model.js';
 import { headerValue } from '../pipeline/media-types.js';
@@ -77,9 +77,9 @@ export function setHeader(headers: Array<[string, string]>, name: string, value:
  * by response parameter mapping; HTTP_PROXY applies it itself.
  */
 export function remapResponseHeaders(headers: Pairs, integrationType: IntegrationType): Pairs {
-  const remap = integrationType === 'HTTP' || integrationType === 'AWS' ? REMAPPED_NON_PROXY : REMAPPED_COMMON;
+  const nonProxy = integrationType === 'HTTP' || integrationType === 'AWS';
+  const remapByLower = nonProxy ? REMAP_NON_PROXY_BY_LOWER : REMAP_COMMON_BY_LOWER;
   const drop = integrationType === 'HTTP_PROXY' ? DROPPED_RESPONSE_HTTP_PROXY : DROPPED_RESPONSE_COMMON;
-  const remapByLower = new Map(remap.map((n) => [n.toLowerCase(), n]));
   const out: Array<[string, string]> = [];
   for (const [name, value] of headers) {
     const lower = name.toLowerCase();
@@ -127,9 +127,12 @@ export function apiIdOf(ctx: RequestContext): string {
 export function traceIdOf(ctx: RequestContext): string {
   const fromContext = contextString(ctx, 'xrayTraceId');
   if (fromContext) return fromContext.startsWith('Root=') ? fromContext : `Root=${fromContext}`;
-  const epoch = Math.floor((ctx.request.startTime || Date.now()) / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')}`;
+  return `Root=${traceRoot(ctx.request.startTime || Date.now())}`;
 }
+
+const byLower = (names: readonly string[]): ReadonlyMap<string, string> => new Map(names.map((n) => [n.toLowerCase(), n]));
+const REMAP_NON_PROXY_BY_LOWER = byLower(REMAPPED_NON_PROXY);
+const REMAP_COMMON_BY_LOWER = byLower(REMAPPED_COMMON);
 
 /**
  * Final header transform for HTTP and HTTP_PROXY requests (§7.3, [LS-iq]):

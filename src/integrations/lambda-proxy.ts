@@ -73,19 +73,37 @@ function identityFrom(ctx: RequestContext): Record<string, unknown> {
 
 /** The REST API (payload format 1.0) proxy event for this request (§5.1). */
 export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext): Record<string, unknown> {
-  const headerPairs: Array<[string, string]> = ctx.request.headers
-    .filter(([name]) => !DROPPED_REQUEST_HEADERS.has(name.toLowerCase()))
-    .map(([n, v]) => [n, v]);
-  const has = (name: string) => headerPairs.some(([n]) => n.toLowerCase() === name);
-  // API Gateway adds the X-Forwarded-* headers; values a client already sent are kept as sent.
-  if (!has('x-forwarded-for')) headerPairs.push(['X-Forwarded-For', ctx.request.sourceIp]);
-  if (!has('x-forwarded-port')) {
-    const host = headerPairs.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? '';
-    const port = /:(\d+)$/.exec(host)?.[1] ?? '80';
-    headerPairs.push(['X-Forwarded-Port', port]);
+  // One pass over the client's headers: single (last value wins, §5.1) and multi-value maps, names as sent.
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  let count = 0;
+  let hasFor = false;
+  let hasPort = false;
+  let hasProto = false;
+  let host: string | undefined;
+  const add = (name: string, value: string): void => {
+    single[name] = value;
+    const list = multi[name];
+    if (list === undefined) multi[name] = [value];
+    else list.push(value);
+    count++;
+  };
+  const pairs = ctx.request.headers;
+  for (let i = 0; i < pairs.length; i++) {
+    const [name, value] = pairs[i]!;
+    const lower = name.toLowerCase();
+    if (DROPPED_REQUEST_HEADERS.has(lower)) continue;
+    if (lower === 'x-forwarded-for') hasFor = true;
+    else if (lower === 'x-forwarded-port') hasPort = true;
+    else if (lower === 'x-forwarded-proto') hasProto = true;
+    else if (lower === 'host' && host === undefined) host = value;
+    add(name, value);
   }
-  if (!has('x-forwarded-proto')) headerPairs.push(['X-Forwarded-Proto', 'http']);
-  const headers = grouped(headerPairs);
+  // API Gateway adds the X-Forwarded-* headers; values a client already sent are kept as sent.
+  if (!hasFor) add('X-Forwarded-For', ctx.request.sourceIp);
+  if (!hasPort) add('X-Forwarded-Port', /:(\d+)$/.exec(host ?? '')?.[1] ?? '80');
+  if (!hasProto) add('X-Forwarded-Proto', 'http');
+  const headers = count > 0 ? { single, multi } : null;
   const query = grouped(ctx.request.query);
 
   const requestContext: Record<string, unknown> = {};

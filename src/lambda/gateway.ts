@@ -22,7 +22,27 @@ const URI_RE = /\/functions\/(.+?)\/invocations(?:$|\?)/;
  */
 export function lambdaRefFor(request: IntegrationRequest): LambdaRef | undefined {
   const uri = request.uri ?? request.integration.uri;
-  const m = uri ? URI_RE.exec(uri) : null;
+  if (uri) {
+    const known = refs.get(uri);
+    if (known !== undefined || refs.has(uri)) return known ?? fallbackRef(request);
+    const ref = parseRef(uri);
+    if (refs.size > 10_000) refs.clear(); // uris with stage variables could vary without end
+    refs.set(uri, ref);
+    if (ref) return ref;
+  }
+  return fallbackRef(request);
+}
+
+/** Parsed uris (a route's uri is the same on every request). */
+const refs = new Map<string, LambdaRef | undefined>();
+
+function fallbackRef(request: IntegrationRequest): LambdaRef | undefined {
+  const l = request.integration.lambda;
+  return l ? { functionName: l.functionName, qualifier: l.qualifier } : undefined;
+}
+
+function parseRef(uri: string): LambdaRef | undefined {
+  const m = URI_RE.exec(uri);
   if (m) {
     const target = decodeURIComponent(m[1]!);
     const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::([^:]+))?$/.exec(target);
@@ -30,8 +50,7 @@ export function lambdaRefFor(request: IntegrationRequest): LambdaRef | undefined
     const partial = /^(?:\d{12}:function:)?([^:]+)(?::([^:]+))?$/.exec(target);
     if (partial) return { functionName: partial[1]!, qualifier: partial[2] };
   }
-  const l = request.integration.lambda;
-  return l ? { functionName: l.functionName, qualifier: l.qualifier } : undefined;
+  return undefined;
 }
 
 /** Lambda service failures as API Gateway reports them to the client. */

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionConfig, Isolation, RestgateConfig } from '../config.js';
+import { randomHex, traceRoot } from '../ids.js';
 import {
   MAX_RESPONSE_PAYLOAD,
   checkJsonPayload,
@@ -159,22 +160,9 @@ function logStreamName(): string {
   return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
 }
 
-// Random bytes for trace ids, drawn 24 at a time from a pool filled 4 KB at once.
-let randomPool = Buffer.alloc(0);
-let randomOffset = 0;
-function random24Hex(): string {
-  if (randomOffset + 24 > randomPool.length) {
-    randomPool = randomBytes(4096);
-    randomOffset = 0;
-  }
-  randomOffset += 24;
-  return randomPool.toString('hex', randomOffset - 24, randomOffset);
-}
-
 function traceId(): string {
-  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  const hex = random24Hex();
-  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40, 48)}:0`;
+  const hex = randomHex(12);
+  return `Root=${traceRoot()};Parent=${hex.slice(0, 16)};Sampled=0;Lineage=1:${hex.slice(16, 24)}:0`;
 }
 
 // ---- the runtime ---------------------------------------------------------------

@@ -47,8 +47,20 @@ export function createDeployment(api: ApiDefinition): Deployment {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** Common Log Format time, UTC: `20/Feb/2018:22:48:57 +0000` (§4.3). */
+let clfSecond = -1;
+let clfText = '';
+
+/** Common Log Format time, UTC: `20/Feb/2018:22:48:57 +0000` (§4.3). Formatted once per second. */
 export function clfTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== clfSecond) {
+    clfText = formatClf(epochMs);
+    clfSecond = second;
+  }
+  return clfText;
+}
+
+function formatClf(epochMs: number): string {
   const d = new Date(epochMs);
   return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(
     d.getUTCMinutes(),
@@ -66,17 +78,29 @@ export interface ContextInput {
   readonly path: string;
 }
 
+let lastHost = '';
+let lastDomain = { domainName: '', domainPrefix: '' };
+
+/** `api.example.com:443` → domain name and its first label; the last one is kept (clients send the same Host). */
+function domainOf(host: string): { domainName: string; domainPrefix: string } {
+  if (host !== lastHost) {
+    const domainName = host.replace(/:\d+$/, '');
+    lastDomain = { domainName, domainPrefix: domainName.split('.')[0] ?? domainName };
+    lastHost = host;
+  }
+  return lastDomain;
+}
+
 export function buildContext(input: ContextInput): Record<string, unknown> {
   const { deployment, request } = input;
-  const host = headerValue(request.headers, 'host') ?? 'localhost';
-  const domainName = host.replace(/:\d+$/, '');
+  const { domainName, domainPrefix } = domainOf(headerValue(request.headers, 'host') ?? 'localhost');
   return {
     accountId: deployment.accountId,
     apiId: deployment.apiId,
     awsEndpointRequestId: request.requestId,
     deploymentId: deployment.deploymentId,
     domainName,
-    domainPrefix: domainName.split('.')[0] ?? domainName,
+    domainPrefix,
     extendedRequestId: request.extendedRequestId,
     httpMethod: input.httpMethod,
     identity: {

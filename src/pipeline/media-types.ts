@@ -13,7 +13,12 @@ export function mimeType(value: string | undefined): string | undefined {
 /** First value of a header, names compared case-insensitively (HTTP semantics). */
 export function headerValue(headers: Pairs, name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (const [k, v] of headers) if (k.toLowerCase() === lower) return v;
+  const n = lower.length;
+  // Names of another length cannot match: most are skipped without lower-casing them.
+  for (let i = 0; i < headers.length; i++) {
+    const k = headers[i]![0];
+    if (k.length === n && (k === lower || k.toLowerCase() === lower)) return headers[i]![1];
+  }
   return undefined;
 }
 

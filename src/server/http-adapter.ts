@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extendedRequestId } from '../ids.js';
 import type { Pairs, IncomingRequest, OutgoingResponse } from '../pipeline/types.js';
 
 /** 10 MB, not increasable (§14 [D-limits]). */
@@ -16,9 +17,15 @@ export const MAX_URL_LENGTH = 10 * 1024;
 
 export type BodyOutcome = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly reason: 'too-large' | 'aborted' };
 
+const EMPTY = Buffer.alloc(0);
+const EMPTY_BODY: BodyOutcome = { ok: true, body: EMPTY };
+
 /** Read the whole body, stopping (without buffering further) once it passes the limit. */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyOutcome> {
-  const declared = Number(req.headers['content-length']);
+  const lengthHeader = req.headers['content-length'];
+  // No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body (node:http ends the stream itself).
+  if (lengthHeader === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY_BODY);
+  const declared = Number(lengthHeader);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: 'too-large' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -80,22 +87,27 @@ export function parseQuery(rawQuery: string): Pairs {
   return out;
 }
 
-/**
- * Short id shaped like `x-amz-apigw-id` (`ca2IdHHqoAMFo6w=`: 11 bytes, base64),
- * taken from the request's UUID so no second random draw is needed per request.
- */
-export function extendedRequestId(requestId: string = randomUUID()): string {
-  return Buffer.from(requestId.replace(/-/g, '').slice(0, 22), 'hex').toString('base64');
+export { extendedRequestId } from '../ids.js';
+
+/** The client address as $context.identity.sourceIp shows it: one per connection, so kept on the socket. */
+const SOURCE_IP = Symbol('restgate.sourceIp');
+function sourceIpOf(req: IncomingMessage): string {
+  const socket = req.socket as IncomingMessage['socket'] & { [SOURCE_IP]?: string };
+  let ip = socket[SOURCE_IP];
+  if (ip === undefined) {
+    ip = (socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    socket[SOURCE_IP] = ip;
+  }
+  return ip;
 }
 
 export function toIncomingRequest(req: IncomingMessage, body: Buffer, now = Date.now()): IncomingRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawQuery = q === -1 ? '' : url.slice(q + 1);
-  const requestId = randomUUID();
   return {
-    requestId,
-    extendedRequestId: extendedRequestId(requestId),
+    requestId: randomUUID(),
+    extendedRequestId: extendedRequestId(),
     startTime: now,
     httpMethod: (req.method ?? 'GET').toUpperCase(),
     rawPath: q === -1 ? url : url.slice(0, q),
@@ -103,15 +115,20 @@ export function toIncomingRequest(req: IncomingMessage, body: Buffer, now = Date
     query: parseQuery(rawQuery),
     headers: pairsOf(req.rawHeaders),
     body,
-    sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-    protocol: `HTTP/${req.httpVersion}`,
+    sourceIp: sourceIpOf(req),
+    protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
   };
 }
 
 /** Sum of header name and value lengths as received. */
 export function headerBytes(req: IncomingMessage): number {
+  const raw = req.rawHeaders;
+  let chars = 0;
+  for (let i = 0; i < raw.length; i++) chars += raw[i]!.length;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: counting bytes is needed only near the limit.
+  if (chars * 3 <= MAX_HEADER_BYTES) return chars;
   let n = 0;
-  for (const part of req.rawHeaders) n += Buffer.byteLength(part);
+  for (const part of raw) n += Buffer.byteLength(part);
   return n;
 }
 
@@ -121,24 +138,28 @@ export function writeResponse(
   response: OutgoingResponse,
   ids: { readonly requestId: string; readonly extendedRequestId: string },
 ): void {
-  const headers: Record<string, string | string[]> = {};
-  const lowerSeen = new Map<string, string>();
-  for (const [name, value] of response.headers) {
+  // A flat [name, value, name, value, ...] list; a name repeated in another case joins the first spelling.
+  const out: string[] = [];
+  let hasContentType = false;
+  const headers = response.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
     const lower = name.toLowerCase();
     if (lower === 'content-length' || lower === 'transfer-encoding' || lower === 'connection') continue;
-    const existing = lowerSeen.get(lower);
-    if (existing === undefined) {
-      lowerSeen.set(lower, name);
-      headers[name] = value;
-    } else {
-      const prev = headers[existing]!;
-      headers[existing] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+    if (lower === 'content-type') hasContentType = true;
+    let j = 0;
+    while (j < out.length && out[j]!.toLowerCase() !== lower) j += 2;
+    if (j === out.length) {
+      out.push(name, value);
+      continue;
     }
+    // Same name again (any case): after the others of its group, under the first spelling.
+    let end = j + 2;
+    while (end < out.length && out[end] === out[j]) end += 2;
+    out.splice(end, 0, out[j]!, value);
   }
-  if (!lowerSeen.has('content-type')) headers['Content-Type'] = 'application/json';
-  headers['x-amzn-RequestId'] = ids.requestId;
-  headers['x-amz-apigw-id'] = ids.extendedRequestId;
-  headers['Content-Length'] = String(response.body.length);
-  res.writeHead(response.statusCode, headers);
+  if (!hasContentType) out.push('Content-Type', 'application/json');
+  out.push('x-amzn-RequestId', ids.requestId, 'x-amz-apigw-id', ids.extendedRequestId, 'Content-Length', String(response.body.length));
+  res.writeHead(response.statusCode, out);
   res.end(response.body);
 }

@@ -129,15 +129,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const http = createHttpClient();
   const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log });
 
-  const inFlight = new Set<Promise<void>>();
+  // Requests being served; close() waits until none is left.
+  let inFlight = 0;
+  const drained: Array<() => void> = [];
+  const finished = (): void => {
+    if (--inFlight === 0) for (const resolveDrained of drained.splice(0)) resolveDrained();
+  };
   const server: Server = createServer({ maxHeaderSize: 64 * 1024, keepAliveTimeout: 65_000 }, (req, res) => {
-    const work = serve(req, res).catch((err: unknown) => {
+    inFlight++;
+    serve(req, res).then(finished, (err: unknown) => {
       log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) plainJsonError(res, 500, 'Internal server error');
       else res.destroy();
+      finished();
     });
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -162,7 +167,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
 
     let request: IncomingRequest = toIncomingRequest(req, outcome.body);
-    const ids = { requestId: request.requestId, extendedRequestId: request.extendedRequestId };
+    const ids = request;
     try {
       const encoding = req.headers['content-encoding'];
       if (encoding !== undefined) request = { ...request, body: decompressRequestBody(request.body, encoding) };
@@ -192,7 +197,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     closing ??= (async () => {
       const stopped = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
-      await Promise.allSettled([...inFlight]);
+      if (inFlight > 0) await new Promise<void>((resolveDrained) => drained.push(resolveDrained));
       server.closeAllConnections();
       await stopped;
       await Promise.allSettled([invoker.close(), http.close()]);
