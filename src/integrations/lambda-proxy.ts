@@ -71,9 +71,17 @@ function identityFrom(ctx: RequestContext): Record<string, unknown> {
   return identity;
 }
 
-/** The REST API (payload format 1.0) proxy event for this request (§5.1). */
-export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext): Record<string, unknown> {
-  // One pass over the client's headers: single (last value wins, §5.1) and multi-value maps, names as sent.
+interface ProxyHeaders {
+  readonly single: Record<string, string>;
+  readonly multi: Record<string, string[]>;
+}
+
+/**
+ * The event's headers: the client's (minus those API Gateway drops) plus the
+ * X-Forwarded-* ones API Gateway adds, single-value (last wins, §5.1) and
+ * multi-value, names as sent. Null when there are none.
+ */
+function proxyHeaders(ctx: RequestContext): ProxyHeaders | null {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   let count = 0;
@@ -103,37 +111,89 @@ export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext
   if (!hasFor) add('X-Forwarded-For', ctx.request.sourceIp);
   if (!hasPort) add('X-Forwarded-Port', /:(\d+)$/.exec(host ?? '')?.[1] ?? '80');
   if (!hasProto) add('X-Forwarded-Proto', 'http');
-  const headers = count > 0 ? { single, multi } : null;
-  const query = grouped(ctx.request.query);
+  return count > 0 ? { single, multi } : null;
+}
 
+/** The event's body: base64 when the request is binary or the integration converts to text (§1.5). */
+function proxyBody(request: IntegrationRequest, ctx: RequestContext): { body: string | null; binary: boolean } {
+  const raw = ctx.request.body;
+  const binary =
+    isBinaryMediaType(contentType(ctx.request.headers), ctx.api.binaryMediaTypes) || request.integration.contentHandling === 'CONVERT_TO_TEXT';
+  return { body: raw.length === 0 ? null : binary ? raw.toString('base64') : raw.toString('utf8'), binary };
+}
+
+function proxyHttpMethod(ctx: RequestContext): string {
+  const m = ctx.context['httpMethod'];
+  return typeof m === 'string' ? m : ctx.request.httpMethod;
+}
+
+function hasKeys(o: Readonly<Record<string, unknown>>): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
+}
+
+/** The REST API (payload format 1.0) proxy event for this request (§5.1). */
+export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext): Record<string, unknown> {
+  const headers = proxyHeaders(ctx);
+  const query = grouped(ctx.request.query);
   const requestContext: Record<string, unknown> = {};
   for (const key of REQUEST_CONTEXT_KEYS) {
     const value = key === 'identity' ? identityFrom(ctx) : ctx.context[key];
     if (value !== undefined) requestContext[key] = value;
   }
-
-  const raw = ctx.request.body;
-  const binary =
-    isBinaryMediaType(contentType(ctx.request.headers), ctx.api.binaryMediaTypes) ||
-    request.integration.contentHandling === 'CONVERT_TO_TEXT';
-  const httpMethod = typeof ctx.context['httpMethod'] === 'string' ? (ctx.context['httpMethod'] as string) : ctx.request.httpMethod;
-  const pathParameters = Object.keys(ctx.route.pathParameters).length > 0 ? { ...ctx.route.pathParameters } : null;
-  const stageVariables = Object.keys(ctx.stageVariables).length > 0 ? { ...ctx.stageVariables } : null;
-
+  const { body, binary } = proxyBody(request, ctx);
   return {
     resource: ctx.route.resource.path,
     path: ctx.route.path,
-    httpMethod,
+    httpMethod: proxyHttpMethod(ctx),
     headers: headers?.single ?? null,
     multiValueHeaders: headers?.multi ?? null,
     queryStringParameters: query?.single ?? null,
     multiValueQueryStringParameters: query?.multi ?? null,
-    pathParameters,
-    stageVariables,
+    pathParameters: hasKeys(ctx.route.pathParameters) ? { ...ctx.route.pathParameters } : null,
+    stageVariables: hasKeys(ctx.stageVariables) ? { ...ctx.stageVariables } : null,
     requestContext,
-    body: raw.length === 0 ? null : binary ? raw.toString('base64') : raw.toString('utf8'),
+    body,
     isBase64Encoded: binary,
   };
+}
+
+const json = JSON.stringify;
+/** `,"key":` for each requestContext key, and the first one without the comma. */
+const CONTEXT_KEY_TEXT = REQUEST_CONTEXT_KEYS.map((k) => [`{"${k}":`, `,"${k}":`] as const);
+/** Stage variables are the same object on every request: their JSON is kept. */
+const stageVariablesText = new WeakMap<object, string>();
+
+/**
+ * The same text as `JSON.stringify(buildProxyEvent(request, ctx))` (a test
+ * holds them equal), written without building the event object: this is on
+ * every proxy request's path, and serialising the object was a quarter of it.
+ */
+export function proxyEventJson(request: IntegrationRequest, ctx: RequestContext): string {
+  const headers = proxyHeaders(ctx);
+  const query = grouped(ctx.request.query);
+  const { body, binary } = proxyBody(request, ctx);
+  let stage = stageVariablesText.get(ctx.stageVariables);
+  if (stage === undefined) {
+    stage = hasKeys(ctx.stageVariables) ? json(ctx.stageVariables) : 'null';
+    stageVariablesText.set(ctx.stageVariables, stage);
+  }
+  let rc = '';
+  for (let i = 0; i < REQUEST_CONTEXT_KEYS.length; i++) {
+    const key = REQUEST_CONTEXT_KEYS[i]!;
+    const text = json(key === 'identity' ? identityFrom(ctx) : ctx.context[key]) as string | undefined;
+    if (text === undefined) continue;
+    rc += CONTEXT_KEY_TEXT[i]![rc === '' ? 0 : 1] + text;
+  }
+  rc = rc === '' ? '{}' : rc + '}';
+  const pp = ctx.route.pathParameters;
+  return (
+    `{"resource":${json(ctx.route.resource.path)},"path":${json(ctx.route.path)},"httpMethod":${json(proxyHttpMethod(ctx))}` +
+    `,"headers":${headers ? json(headers.single) : 'null'},"multiValueHeaders":${headers ? json(headers.multi) : 'null'}` +
+    `,"queryStringParameters":${query ? json(query.single) : 'null'},"multiValueQueryStringParameters":${query ? json(query.multi) : 'null'}` +
+    `,"pathParameters":${hasKeys(pp) ? json(pp) : 'null'},"stageVariables":${stage},"requestContext":${rc}` +
+    `,"body":${body === null ? 'null' : json(body)},"isBase64Encoded":${binary}}`
+  );
 }
 
 const RESPONSE_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
@@ -163,7 +223,7 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw malformed('not a JSON object');
   const out = parsed as Record<string, unknown>;
-  for (const key of Object.keys(out)) if (!RESPONSE_KEYS.has(key)) throw malformed(`unexpected key ${key}`);
+  for (const key in out) if (!RESPONSE_KEYS.has(key)) throw malformed(`unexpected key ${key}`);
 
   let statusCode = 200;
   const sc = out['statusCode'];
@@ -179,14 +239,24 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
   const multi = out['multiValueHeaders'];
   if (single !== undefined && single !== null && (typeof single !== 'object' || Array.isArray(single))) throw malformed('headers is not an object');
   if (multi !== undefined && multi !== null && (typeof multi !== 'object' || Array.isArray(multi))) throw malformed('multiValueHeaders is not an object');
-  const multiNames = new Set(Object.keys((multi as Record<string, unknown> | null) ?? {}).map((k) => k.toLowerCase()));
-  for (const [name, value] of Object.entries((single as Record<string, unknown> | null) ?? {})) {
-    if (value === null) continue;
-    const text = headerText(value);
-    if (text === undefined) throw malformed(`header ${name} is not a string`);
-    if (!multiNames.has(name.toLowerCase())) headers.push([name, text]); // multiValueHeaders win (§5.2)
+  const multiMap = (multi ?? null) as Record<string, unknown> | null;
+  // multiValueHeaders win over headers of the same name, in any case (§5.2).
+  let multiNames: Set<string> | undefined;
+  if (multiMap !== null) {
+    multiNames = new Set();
+    for (const k in multiMap) multiNames.add(k.toLowerCase());
   }
-  for (const [name, values] of Object.entries((multi as Record<string, unknown> | null) ?? {})) {
+  const singleMap = (single ?? null) as Record<string, unknown> | null;
+  if (singleMap !== null) {
+    for (const name in singleMap) {
+      const value = singleMap[name];
+      if (value === null) continue;
+      const text = headerText(value);
+      if (text === undefined) throw malformed(`header ${name} is not a string`);
+      if (multiNames === undefined || !multiNames.has(name.toLowerCase())) headers.push([name, text]);
+    }
+  }
+  for (const [name, values] of Object.entries(multiMap ?? {})) {
     if (values === null) continue;
     if (!Array.isArray(values)) throw malformed(`multiValueHeaders.${name} is not a list`);
     for (const v of values) {
@@ -209,8 +279,7 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
 }
 
 export const lambdaProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {
-  const event = buildProxyEvent(request, ctx);
-  const result = await invokeForIntegration(request, deps, Buffer.from(JSON.stringify(event), 'utf8'));
+  const result = await invokeForIntegration(request, deps, Buffer.from(proxyEventJson(request, ctx), 'utf8'));
   if (result.functionError) {
     throw new GatewayError(
       'INTEGRATION_FAILURE',

@@ -80,7 +80,7 @@ export function gatewayErrorFor(err: unknown): GatewayError {
  * INTEGRATION_TIMEOUT 504 "Endpoint request timed out" (the function itself
  * keeps running, as on AWS). Service errors → gatewayErrorFor().
  */
-export async function invokeForIntegration(
+export function invokeForIntegration(
   request: IntegrationRequest,
   deps: IntegrationDeps,
   payload: Buffer,
@@ -88,27 +88,31 @@ export async function invokeForIntegration(
 ): Promise<InvokeResult> {
   const ref = lambdaRefFor(request);
   if (!ref) {
-    throw new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', 500, 'Integration uri does not name a Lambda function');
+    return Promise.reject(new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', 500, 'Integration uri does not name a Lambda function'));
   }
   const method = request.integration.httpMethod;
   if (method !== undefined && method.toUpperCase() !== 'POST') {
     // "For Lambda function invocations, the value must be POST" (§5.1)
-    throw new GatewayError('INTEGRATION_FAILURE', 'Internal server error', 500, `Lambda integrations must use POST, not ${method}`);
+    return Promise.reject(new GatewayError('INTEGRATION_FAILURE', 'Internal server error', 500, `Lambda integrations must use POST, not ${method}`));
   }
-  const invocation = deps.lambda.invoke({ functionName: ref.functionName, qualifier: ref.qualifier, payload, invocationType });
-  invocation.catch(() => undefined); // the timeout may win; never leave a rejection unhandled
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new GatewayError('INTEGRATION_TIMEOUT', 'Endpoint request timed out', 504)),
-      request.integration.timeoutInMillis,
+  let invocation: Promise<InvokeResult>;
+  try {
+    invocation = deps.lambda.invoke({ functionName: ref.functionName, qualifier: ref.qualifier, payload, invocationType });
+  } catch (err) {
+    return Promise.reject(gatewayErrorFor(err));
+  }
+  // One promise and one timer per call: the answer or the integration timeout, whichever comes first.
+  return new Promise<InvokeResult>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new GatewayError('INTEGRATION_TIMEOUT', 'Endpoint request timed out', 504)), request.integration.timeoutInMillis);
+    invocation.then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(gatewayErrorFor(err));
+      },
     );
   });
-  try {
-    return await Promise.race([invocation, timeout]);
-  } catch (err) {
-    throw gatewayErrorFor(err);
-  } finally {
-    clearTimeout(timer);
-  }
 }

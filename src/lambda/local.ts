@@ -333,57 +333,15 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   }
 
   private run(pool: Pool, request: InvokeRequest, arn: string): Promise<InvokeResult> {
-    const requestId = request.requestId ?? randomUUID();
-    // Lines are kept for the caller only when it asked for the log tail.
-    const lines: string[] | undefined = request.logType === 'Tail' ? [] : undefined;
-    const emit = (line: string): void => {
-      this.log(line);
-      lines?.push(line);
-    };
-    // START is logged before the function's first line, or with END: a call refused
-    // for invalid JSON never ran and logs nothing, as on Lambda.
-    let startLogged = false;
-    const logStart = (): void => {
-      if (startLogged) return;
-      startLogged = true;
-      emit(`START RequestId: ${requestId} Version: $LATEST`);
-    };
-    return new Promise<InvokeResult>((resolveCall, rejectCall) => {
-      const call: Call = {
-        id: requestId,
-        payload: request.payload,
-        arn,
-        traceId: traceId(),
-        seq: 0,
-        since: 0,
-        onLine: (line) => {
-          logStart();
-          emit(line);
-        },
-        settle: (outcome, initMs, mem) => {
-          try {
-            resolveCall(this.answer(pool.spec, call, outcome, initMs, mem, emit, logStart, lines));
-          } catch (err) {
-            rejectCall(err);
-          }
-        },
-        fail: rejectCall,
-      };
-      pool.dispatch(call);
+    return new Promise<InvokeResult>((resolve, reject) => {
+      pool.dispatch(new LocalCall(this, pool.spec, request, arn, resolve, reject));
     });
   }
 
   /** The Invoke API's answer for a call's outcome, after logging END and REPORT as Lambda does. */
-  private answer(
-    spec: FunctionSpec,
-    call: Call,
-    outcome: Outcome,
-    initMs: number | undefined,
-    instanceMem: number,
-    emit: (line: string) => void,
-    logStart: () => void,
-    lines: string[] | undefined,
-  ): InvokeResult {
+  answer(spec: FunctionSpec, call: LocalCall, outcome: Outcome, initMs: number | undefined, instanceMem: number): InvokeResult {
+    const emit = (line: string): void => call.emit(line);
+    const lines = call.lines;
     const requestId = call.id;
     let payload: Buffer;
     let functionError: string | undefined;
@@ -422,7 +380,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       }
     }
 
-    logStart();
+    call.logStart();
     emit(`END RequestId: ${requestId}`);
     const maxMem = Math.max(outcome.kind === 'ok' || (outcome.kind === 'error' && outcome.mem !== undefined) ? outcome.mem! : instanceMem, 1);
     emit(
@@ -475,6 +433,60 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     const exits = [...this.pools.values()].flatMap((p) => p.close());
     this.pools.clear();
     await Promise.all(exits);
+  }
+}
+
+/** One call through the local runtime: what its instance needs, its log lines, and where its answer goes. */
+class LocalCall implements Call {
+  readonly id: string;
+  readonly payload: Buffer;
+  readonly traceId = traceId();
+  seq = 0;
+  since = 0;
+  /** Kept for the caller only when it asked for the log tail. */
+  readonly lines: string[] | undefined;
+  private started = false;
+
+  constructor(
+    private readonly runtime: LocalRuntime,
+    private readonly spec: FunctionSpec,
+    request: InvokeRequest,
+    readonly arn: string,
+    private readonly resolve: (result: InvokeResult) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    this.id = request.requestId ?? randomUUID();
+    this.payload = request.payload;
+    this.lines = request.logType === 'Tail' ? [] : undefined;
+  }
+
+  emit(line: string): void {
+    this.runtime.log(line);
+    this.lines?.push(line);
+  }
+
+  /** START comes before the function's first line, or with END: a call refused for invalid JSON never ran and logs nothing, as on Lambda. */
+  logStart(): void {
+    if (this.started) return;
+    this.started = true;
+    this.emit(`START RequestId: ${this.id} Version: $LATEST`);
+  }
+
+  onLine(line: string): void {
+    this.logStart();
+    this.emit(line);
+  }
+
+  settle(outcome: Outcome, initMs: number | undefined, mem: number): void {
+    try {
+      this.resolve(this.runtime.answer(this.spec, this, outcome, initMs, mem));
+    } catch (err) {
+      this.reject(err);
+    }
+  }
+
+  fail(err: Error): void {
+    this.reject(err);
   }
 }
 
