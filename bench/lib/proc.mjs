@@ -48,7 +48,9 @@ function installExitHandlers() {
 /**
  * Starts a process in its own process group. `ready(line)` is called for each
  * stdout/stderr line and returns a value (truthy) once the process is ready.
- * Resolves { child, pid, value, output, stop } or rejects with the output tail.
+ * Resolves { child, pid, value, output (lines until ready), tail() (the last 8 KB printed
+ * after ready, not split into lines: this process also runs the load generator), stop }
+ * or rejects with the output tail.
  */
 export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_000, label = command } = {}) {
   installExitHandlers();
@@ -62,6 +64,8 @@ export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_00
   children.add(child);
   const lines = [];
   let settled = false;
+  /** What the process printed after it was ready (last 8 KB). */
+  let tail = '';
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) {
       children.delete(child);
@@ -106,13 +110,20 @@ export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_00
         settled = true;
         clearTimeout(timer);
         const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
-        resolve({ child, pid: child.pid, value, readyMs, output: lines, stop });
+        resolve({ child, pid: child.pid, value, readyMs, output: lines, tail: () => tail, stop });
       }
     };
     for (const stream of [child.stdout, child.stderr]) {
       let buf = '';
       stream.setEncoding('utf8');
       stream.on('data', (chunk) => {
+        if (settled) {
+          // Ready (or failed): the output is drained, not split into lines. A server under
+          // load prints a few lines per request (Lambda's START/END/REPORT), and this process
+          // also runs the load generator; only a short tail is kept for diagnostics.
+          tail = (tail + chunk).slice(-8192);
+          return;
+        }
         buf += chunk;
         let i;
         while ((i = buf.indexOf('\n')) >= 0) {
@@ -129,7 +140,7 @@ export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_00
     if (!ready) {
       settled = true;
       clearTimeout(timer);
-      resolve({ child, pid: child.pid, value: true, readyMs: 0, output: lines, stop });
+      resolve({ child, pid: child.pid, value: true, readyMs: 0, output: lines, tail: () => tail, stop });
     }
   });
 }
