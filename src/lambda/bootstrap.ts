@@ -329,7 +329,8 @@ function finish(frame: Record<string, unknown>, resultJson?: string): void {
   else writeResult(header, resultJson);
   current = undefined;
   channelRef(true);
-  if (queue.length > 0 && !pumpQueued) {
+  // The next call (or more from the gateway, or sleep) after this turn of the loop.
+  if (!pumpQueued) {
     pumpQueued = true;
     setImmediate(pump);
   }
@@ -356,10 +357,46 @@ function take(seq: number): boolean {
 /** Starts the next call unless one is running; a call that ends at once lets the next start in the same turn. */
 function pump(): void {
   pumpQueued = false;
-  while (current === undefined && queue.length > 0 && runHandler) {
+  if (!runHandler) return;
+  if (fromGateway) fromGateway.drain(queueCall);
+  while (current === undefined) {
+    if (queue.length === 0) {
+      if (!fromGateway || fromGateway.drain(queueCall) === 0) break;
+    }
     const msg = queue.shift()!;
     if (take(msg.seq)) runHandler(msg);
   }
+  if (current === undefined && fromGateway && !sleeping) sleepUntilCalled();
+}
+
+/** Worker: a call record from the gateway joins the queue. */
+function queueCall(r: RingRecord): void {
+  if (r.kind !== RECORD.CALL) return;
+  const [id = '', arn = '', traceId = ''] = r.meta.split('\u0000');
+  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, timeoutMs: r.x, payload: r.data });
+}
+
+/**
+ * Worker with nothing to run: sleep until the gateway rings. While a call runs the
+ * doorbell stays rung, so the gateway's next calls cost it no wake-up; they are read
+ * when this call ends.
+ */
+let sleeping = false;
+function sleepUntilCalled(): void {
+  const wake = fromGateway!.sleep();
+  if (wake === undefined) {
+    // Calls arrived meanwhile.
+    if (!pumpQueued) {
+      pumpQueued = true;
+      setImmediate(pump);
+    }
+    return;
+  }
+  sleeping = true;
+  void wake.then(() => {
+    sleeping = false;
+    pump();
+  });
 }
 
 function succeed(result: unknown): void {
@@ -518,12 +555,6 @@ async function main(): Promise<void> {
   }
   const isAsync = handler.constructor?.name === 'AsyncFunction';
   runHandler = (msg) => invoke(handler, isAsync, msg);
-  const onCallRecord = (r: RingRecord): void => {
-    if (r.kind !== RECORD.CALL) return;
-    const [id = '', arn = '', traceId = ''] = r.meta.split('\u0000');
-    queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, timeoutMs: r.x, payload: r.data });
-    pump();
-  };
   const onMessage = (msg: InvokeMessage | BatchMessage): void => {
     if (msg && msg.t === 'invoke') queue.push(msg);
     else if (msg && msg.t === 'batch') queue.push(...msg.calls);
@@ -533,7 +564,7 @@ async function main(): Promise<void> {
   if (port) {
     // The port carries nothing now; its listener keeps the instance alive between calls (see channelRef).
     port.on('message', onMessage);
-    fromGateway!.listen(onCallRecord);
+    pump();
   } else {
     process.on('message', onMessage);
     // A disconnected gateway means this instance is orphaned.

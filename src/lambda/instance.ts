@@ -476,7 +476,9 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
   /** Calls to the instance; answers, console lines and output from it (./ring.ts). */
   private readonly toInstance: Ring;
   private readonly fromInstance: Ring;
-  private readonly listener: { stop(): void; drain(): void };
+  /** Reading the instance's ring: false once it ended. */
+  private watching = true;
+  private turnQueued = false;
   private readonly ports: MessagePort[];
   /** Calls that did not fit in the ring yet (the instance is busy reading): sent in order as room frees. */
   private backlog: InvokeMessage[] = [];
@@ -506,7 +508,7 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
       workerData: channels,
       transferList: [callsBulk.port2, resultsBulk.port1],
     });
-    this.listener = this.fromInstance.listen((r) => this.onRecord(r));
+    this.watch();
     this.worker.stdout.on('data', (chunk: Buffer) => this.stdout.push(chunk));
     this.worker.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     this.worker.on('error', (e: Error & { code?: string }) => {
@@ -515,10 +517,10 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
     });
     this.worker.on('exit', (code) => {
       // What the worker wrote just before exiting: the ring now, its stdio streams after a turn.
-      this.listener.drain();
+      this.fromInstance.drain(this.onRecordBound);
       setImmediate(() => {
-        this.listener.drain();
-        this.listener.stop();
+        this.fromInstance.drain(this.onRecordBound);
+        this.watching = false;
         this.stdout.flush();
         this.stderr.flush();
         if (this.backlogTimer) clearTimeout(this.backlogTimer);
@@ -527,6 +529,38 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
       });
     });
   }
+
+  /**
+   * Answers are read when the instance rings, and again at the end of that turn
+   * of the event loop, when the doorbell is re-armed: while the gateway is busy
+   * the instance's answers queue up without waking it once per answer.
+   */
+  private watch(): void {
+    while (this.watching) {
+      this.fromInstance.drain(this.onRecordBound);
+      const wake = this.fromInstance.sleep();
+      if (wake) {
+        void wake.then(this.woken);
+        return;
+      }
+    }
+  }
+
+  private readonly woken = (): void => {
+    if (!this.watching) return;
+    this.fromInstance.drain(this.onRecordBound);
+    if (!this.turnQueued) {
+      this.turnQueued = true;
+      setImmediate(this.endOfTurn);
+    }
+  };
+
+  private readonly endOfTurn = (): void => {
+    this.turnQueued = false;
+    this.watch();
+  };
+
+  private readonly onRecordBound = (r: RingRecord): void => this.onRecord(r);
 
   private onRecord(r: RingRecord): void {
     switch (r.kind) {

@@ -6,9 +6,9 @@
 // message on the gateway's thread, ~1.3 µs batched); and a record in shared
 // memory is visible to the reader the moment it is written, so an answer is
 // never stuck behind a call that then spins. The reader sleeps with
-// Atomics.waitAsync on a doorbell; the writer rings it only when it was not
-// already rung since the reader last looked, so a burst of records costs one
-// wake-up.
+// Atomics.waitAsync on a doorbell; the writer rings it only when the reader
+// has gone to sleep since the last ring, so while the reader is busy (and
+// reads the ring when it gets to it) records cost no wake-up at all.
 //
 // Records are [u32 size][u8 kind][3 unused][u32 seq][u32 meta length]
 // [u32 data length][4 unused][f64 x][f64 y][meta UTF-8][data bytes], 8-byte
@@ -192,24 +192,43 @@ export class Ring {
     return record;
   }
 
+  /** Hands every record now in the ring to `onRecord`; returns how many. */
+  drain(onRecord: (r: RingRecord) => void): number {
+    let n = 0;
+    for (let r = this.read(); r !== undefined; r = this.read()) {
+      n++;
+      onRecord(r);
+    }
+    return n;
+  }
+
+  /**
+   * The reader is about to sleep: resolves when the writer rings next, or
+   * undefined when records are already there (drain them, then try again).
+   * The doorbell stays rung until the reader sleeps again, so a writer pays
+   * for a wake-up only when the reader really sleeps.
+   */
+  sleep(): Promise<unknown> | undefined {
+    Atomics.store(this.ctl, BELL, 0);
+    if (Atomics.load(this.ctl, HEAD) !== Atomics.load(this.ctl, TAIL)) return undefined;
+    const w = waitAsync(this.ctl, BELL, 0);
+    return w.async ? w.value : undefined;
+  }
+
   /**
    * Calls `onRecord` for every record now and whenever more arrive, until
-   * `stop()` is called. Sleeps between bursts (Atomics.waitAsync on the
-   * doorbell, which keeps nothing alive).
+   * `stop()` (a reader with nothing else to do; Atomics.waitAsync keeps
+   * nothing alive).
    */
-  listen(onRecord: (r: RingRecord) => void): { stop(): void; drain(): void } {
+  listen(onRecord: (r: RingRecord) => void): { stop(): void } {
     let stopped = false;
-    const drain = (): void => {
-      let r: RingRecord | undefined;
-      while (!stopped && (r = this.read()) !== undefined) onRecord(r);
-    };
     const loop = (): void => {
       while (!stopped) {
-        Atomics.store(this.ctl, BELL, 0);
-        drain();
-        const w = waitAsync(this.ctl, BELL, 0);
-        if (w.async) {
-          void w.value.then(loop);
+        this.drain(onRecord);
+        if (stopped) return;
+        const wake = this.sleep();
+        if (wake) {
+          void wake.then(loop);
           return;
         }
       }
@@ -219,7 +238,6 @@ export class Ring {
       stop: () => {
         stopped = true;
       },
-      drain,
     };
   }
 }
