@@ -37,7 +37,8 @@ const HELP = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [optio
   --no-peer               skip serverless-offline
   --profile               CPU-profile restgate's gateway process per route (a fresh server each,
                           node --cpu-prof); top files and functions by self time go in the report
-  --only LIST             run only these parts: ceiling,routes,binary,startup,render,peer,soak
+  --warm-duration S       seconds per warm-invocation run (1 connection, sequential) (default 3)
+  --only LIST             run only these parts: ceiling,routes,warm,binary,startup,render,peer,soak
   --out DIR               results directory (default bench/results; --quick: bench/results/tmp)
   --render-only [FILE]    re-render table, Markdown and chart from a results JSON
   --help`;
@@ -63,7 +64,7 @@ function parseOptions(argv) {
     return v;
   };
   const quick = !!get('quick', false) && get('quick', false) !== 'false';
-  const known = new Set(['quick', 'connections', 'duration', 'warmup', 'sizes', 'binary-connections', 'binary-duration', 'startup-runs', 'render-ms', 'soak', 'no-soak', 'soak-requests', 'budget', 'no-peer', 'profile', 'only', 'out', 'render-only', 'help']);
+  const known = new Set(['quick', 'connections', 'duration', 'warmup', 'sizes', 'binary-connections', 'binary-duration', 'startup-runs', 'render-ms', 'warm-duration', 'soak', 'no-soak', 'soak-requests', 'budget', 'no-peer', 'profile', 'only', 'out', 'render-only', 'help']);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new Error(`unknown option --${k}\n${HELP}`);
   const only = flags.only ? new Set(String(flags.only).split(',')) : undefined;
   return {
@@ -78,6 +79,7 @@ function parseOptions(argv) {
     binaryDuration: num('binary-duration', quick ? 2 : 4),
     startupRuns: num('startup-runs', quick ? 2 : 5),
     renderMs: num('render-ms', quick ? 200 : 1000),
+    warmDuration: num('warm-duration', quick ? 1 : 3),
     soak: flags['no-soak'] ? 'never' : flags.soak ? 'always' : 'if-fits',
     soakRequests: num('soak-requests', quick ? 5000 : 200_000),
     budgetS: num('budget', 290),
@@ -559,6 +561,56 @@ function writeOutputs(results, outDir) {
   writeFileSync(join(outDir, 'chart.svg'), svgChart(results));
 }
 
+/**
+ * Warm invocation overhead: one keep-alive connection, one request at a time, after a
+ * warm-up, against the ceiling and against restgate's proxy route and Lambda Invoke API
+ * (same function). What restgate adds to one warm call is the difference of the median
+ * latencies (the ceiling calls the handler in-process, so that is everything: routing,
+ * the event, the hop to the isolated instance and back, response validation).
+ */
+async function runWarm(o, results) {
+  const why = restgatePrereq();
+  if (why) {
+    results.warm = { skipped: `restgate ${why}` };
+    return;
+  }
+  const sequential = (url, init = {}) => measure({ url, ...init, connections: 1, duration: o.warmDuration, warmup: Math.min(1, o.warmup || 1) });
+  const summary = (r) => ({ reqPerSec: r.reqPerSecTotal, p50: r.latencyMs.p50, mean: r.latencyMs.mean, p99: r.latencyMs.p99, non2xx: r.requests - r.status['2xx'] });
+  const warm = {};
+  const srv = await startProcess(node, [join(benchDir, 'ceiling-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'ceiling server' });
+  try {
+    warm.ceiling = summary(await sequential(`http://127.0.0.1:${srv.value}/bench/proxy/42`));
+  } finally {
+    await srv.stop();
+  }
+  let gw;
+  try {
+    gw = await startRestgate(benchDefinition(9), { functionsDir: join(benchDir, 'functions') });
+    const proxyUrl = `${gw.base}/proxy/42`;
+    const bad = await probe(proxyUrl);
+    if (bad) {
+      results.warm = { skipped: bad };
+      return;
+    }
+    warm.proxy = summary(await sequential(proxyUrl));
+    warm.invoke = summary(
+      await sequential(`${gw.origin}/2015-03-31/functions/hello/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ httpMethod: 'GET', pathParameters: { id: '42' } }),
+      }),
+    );
+  } catch (err) {
+    results.warm = { skipped: err.summary ?? err.message.split('\n')[0] };
+    return;
+  } finally {
+    if (gw) await gw.stop();
+  }
+  warm.overheadMs = { proxy: warm.proxy.p50 - warm.ceiling.p50, invoke: warm.invoke.p50 - warm.ceiling.p50 };
+  results.warm = warm;
+  log(`warm: ceiling p50 ${warm.ceiling.p50.toFixed(3)} ms, proxy +${warm.overheadMs.proxy.toFixed(3)} ms, Invoke API +${warm.overheadMs.invoke.toFixed(3)} ms`);
+}
+
 // ---- main ----------------------------------------------------------------------------
 async function main() {
   const o = parseOptions(process.argv.slice(2));
@@ -579,12 +631,13 @@ async function main() {
   const results = {
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     machine: machineInfo(),
-    options: { quick: o.quick, connections: o.connections, duration: o.duration, warmup: o.warmup, sizesMB: o.sizesMB, binaryConnections: o.binaryConnections, binaryDuration: o.binaryDuration, startupRuns: o.startupRuns, renderMs: o.renderMs, soak: o.soak, soakRequests: o.soakRequests, budgetS: o.budgetS, peer: o.peer, profile: o.profile, only: o.only ? [...o.only] : undefined },
+    options: { quick: o.quick, connections: o.connections, duration: o.duration, warmup: o.warmup, sizesMB: o.sizesMB, binaryConnections: o.binaryConnections, binaryDuration: o.binaryDuration, startupRuns: o.startupRuns, renderMs: o.renderMs, warmDuration: o.warmDuration, soak: o.soak, soakRequests: o.soakRequests, budgetS: o.budgetS, peer: o.peer, profile: o.profile, only: o.only ? [...o.only] : undefined },
     notes: [],
   };
   log(`bench: ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}${o.quick ? ' (quick run)' : ''}`);
   if (wants('ceiling')) results.ceiling = await runCeiling(o);
   if (wants('routes')) await runRoutes(o, results);
+  if (wants('warm')) await runWarm(o, results);
   if (wants('binary')) await runBinary(o, results);
   if (wants('startup')) await runStartup(o, results);
   if (wants('render')) await runRender(o, results);

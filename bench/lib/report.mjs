@@ -7,6 +7,8 @@ const MB = 1024 * 1024;
 export const fmt = {
   int: (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–'),
   ms: (n) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)) : '–'),
+  /** Sub-millisecond latencies: three decimals. */
+  ms3: (n) => (Number.isFinite(n) ? (n >= 10 ? n.toFixed(1) : n.toFixed(3)) : '–'),
   pct: (n) => (Number.isFinite(n) ? `${(n * 100).toFixed(0)} %` : '–'),
   x: (n) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(2)}x` : '–'),
   mb: (bytes) => (Number.isFinite(bytes) ? (bytes / MB).toFixed(1) : '–'),
@@ -136,6 +138,21 @@ function sections(results) {
     if (results.peer && !results.peer.skipped && results.peer.readyMs) rows.push(['serverless-offline: command → "Server ready"', fmt.ms(results.peer.readyMs), '–', '–', 1, '']);
     out.push({ title: 'Start-up', headers, align, rows });
   }
+  // Warm invocation overhead
+  if (results.warm) {
+    const w = results.warm;
+    const headers = ['Warm call, 1 connection, sequential', 'req/s', 'p50 ms', 'mean ms', 'p99 ms', 'p50 over ceiling ms', 'non-2xx'];
+    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r'];
+    const row = (label, r, over) => [label, fmt.int(r.reqPerSec), fmt.ms3(r.p50), fmt.ms3(r.mean), fmt.ms3(r.p99), over === undefined ? '' : `+${fmt.ms3(over)}`, fmt.int(r.non2xx)];
+    const rows = w.skipped
+      ? [['all', '–', '–', '–', '–', '–', `skipped: ${w.skipped}`]]
+      : [
+          row('ceiling (handler in-process)', w.ceiling),
+          row('restgate Lambda proxy (AWS_PROXY)', w.proxy, w.overheadMs.proxy),
+          row('restgate Lambda Invoke API', w.invoke, w.overheadMs.invoke),
+        ];
+    out.push({ title: 'Warm invocation overhead (what restgate adds to one warm call)', headers, align, rows });
+  }
   // Render
   if (results.render) {
     const r = results.render;
@@ -233,6 +250,8 @@ export function headline(results) {
     if (p && !p.skipped) text += `, ${fmt.x(r.reqPerSecTotal / p.reqPerSecTotal)} serverless-offline`;
     parts.push(text);
   }
+  const w = results.warm;
+  if (w && !w.skipped) parts.push(`warm call +${fmt.ms3(w.overheadMs.proxy)} ms over the ceiling (proxy, p50)`);
   const st = results.startup;
   if (st && !st.skipped) parts.push(`start-up ${fmt.ms(st.startupMs.median)} ms`);
   const rd = results.render;

@@ -110,6 +110,17 @@ describe('bench report', () => {
     expect(textReport({ ...r, goals: evaluateGoals(r) })).toContain('MET     proxy route ≥ 60 % of ceiling req/s: 70 %');
   });
 
+  it('shows the warm-invocation overhead: sequential calls on one connection, p50 over the ceiling', () => {
+    const seq = (reqPerSec: number, p50: number) => ({ reqPerSec, p50, mean: p50 * 1.2, p99: p50 * 4, non2xx: 0 });
+    const r = { ...results(), warm: { ceiling: seq(14_000, 0.05), proxy: seq(4_000, 0.2), invoke: seq(6_000, 0.125), overheadMs: { proxy: 0.15, invoke: 0.075 } } };
+    const md = markdownReport({ ...r, goals: evaluateGoals(r) });
+    expect(md).toContain('| restgate Lambda proxy (AWS_PROXY) | 4,000 | 0.200 | 0.240 | 0.800 | +0.150 | 0 |');
+    expect(md).toContain('| restgate Lambda Invoke API | 6,000 | 0.125 | 0.150 | 0.500 | +0.075 | 0 |');
+    expect(headline(r)).toContain('; warm call +0.150 ms over the ceiling (proxy, p50);');
+    const skipped = markdownReport({ ...r, warm: { skipped: 'probe GET /bench/proxy/42 answered 502' }, goals: [] });
+    expect(skipped).toContain('skipped: probe GET /bench/proxy/42 answered 502');
+  });
+
   it('draws one bar per measured route in each panel, escapes text, and marks skipped routes', () => {
     const svg = svgChart(results());
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
