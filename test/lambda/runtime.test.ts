@@ -310,6 +310,16 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(body(await invoker.invoke({ functionName: 'dirfn', payload: json({}) }))).toEqual({ from: 'dirfn/index.mjs' });
     });
 
+    it('calls waiting on an instance that exits run on another instance', async () => {
+      for (let i = 0; i < 5; i++) await invoker.invoke({ functionName: 'chatty', payload: json({}) }); // known to be fast: calls may wait on it
+      const [dying, ...others] = await Promise.all([
+        invoker.invoke({ functionName: 'chatty', payload: json({ exit: true }), requestId: `dies-${isolation}` }),
+        ...[1, 2, 3].map(() => invoker.invoke({ functionName: 'chatty', payload: json({ lines: 1 }) })),
+      ]);
+      expect(body(dying!)).toEqual({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: dies-${isolation} Error: Runtime exited with error: exit status 3` });
+      expect(others.map((r) => [r.functionError, body(r)])).toEqual([1, 2, 3].map(() => [undefined, { printed: 1 }]));
+    });
+
     it('an infinite loop is killed at the function timeout → Sandbox.Timedout', async () => {
       const r = await invoker.invoke({ functionName: 'loops', payload: json({}), requestId: 'loop-1', logType: 'Tail' });
       expect(r.functionError).toBe('Unhandled');
@@ -359,6 +369,14 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(tail(r)).toMatch(new RegExp(`^START RequestId: print-${isolation} Version: \\$LATEST\nraw stdout line\nbytes on stdout\n`));
       for (let i = 0; i < 200 && !gatewayLog.includes('raw stderr line'); i++) await new Promise((res) => setTimeout(res, 10));
       expect(gatewayLog).toContain('raw stderr line');
+    });
+
+    it('output larger than the channel to the gateway arrives whole and in order (the function waits for room)', async () => {
+      const lines = 4000; // about 1 MB of console output in one call
+      const r = await invoker.invoke({ functionName: 'chatty', payload: json({ lines, size: 250 }), requestId: `chatty-${isolation}` });
+      expect(body(r)).toEqual({ printed: lines });
+      const mine = gatewayLog.filter((l) => l.includes(`\tchatty-${isolation}\tINFO\tline `)).map((l) => Number(/line (\d+)/.exec(l)![1]));
+      expect(mine).toEqual(Array.from({ length: lines }, (_, i) => i));
     });
 
     it('the tail is the last 4 KB only', async () => {
