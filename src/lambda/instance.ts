@@ -521,6 +521,7 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
       setImmediate(() => {
         this.fromInstance.drain(this.onRecordBound);
         this.watching = false;
+        this.fromInstance.interrupt(); // releases the pending wait (and with it this instance)
         this.stdout.flush();
         this.stderr.flush();
         if (this.backlogTimer) clearTimeout(this.backlogTimer);

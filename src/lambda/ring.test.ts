@@ -76,6 +76,24 @@ describe('one thread', () => {
   });
 });
 
+describe('sleeping', () => {
+  it('sleep() says "records are there" at once, else waits for the writer to ring; interrupt() releases it', async () => {
+    const { writer, reader } = pair(1024);
+    writer.tryWrite(1, 1, 0, 0, '', 'x');
+    expect(reader.sleep()).toBeUndefined(); // a record is waiting: drain first
+    reader.read();
+    const rung = reader.sleep();
+    expect(rung).toBeInstanceOf(Promise);
+    writer.tryWrite(1, 2, 0, 0, '', 'y');
+    writer.ring();
+    await expect(rung).resolves.toBe('ok');
+    reader.read();
+    const released = reader.sleep();
+    reader.interrupt(); // the writer is gone: nothing would ever ring
+    await expect(released).resolves.toBe('ok');
+  });
+});
+
 describe('two threads', () => {
   it('a worker writing faster than the reader reads: nothing lost, nothing reordered, the writer waits for room', async () => {
     const sab = Ring.allocate(2048);

@@ -216,6 +216,15 @@ export class Ring {
   }
 
   /**
+   * Wakes a reader asleep in sleep() whatever the ring holds (its writer is
+   * gone): a waiter that is never notified would keep what it refers to alive.
+   */
+  interrupt(): void {
+    Atomics.store(this.ctl, BELL, 1);
+    Atomics.notify(this.ctl, BELL);
+  }
+
+  /**
    * Calls `onRecord` for every record now and whenever more arrive, until
    * `stop()` (a reader with nothing else to do; Atomics.waitAsync keeps
    * nothing alive).
