@@ -4,17 +4,19 @@
 // decides which instance gets which call. This module owns the transport:
 //
 // - Calls travel in batches: every call handed to an instance during one turn
-//   of the event loop goes out in one message (a cross-thread wake-up costs
-//   tens of microseconds on a small machine; one per batch instead of one per
-//   call is most of the runtime's throughput).
+//   of the event loop goes out together, with one wake-up (a cross-thread
+//   wake-up costs tens of microseconds on a small machine; one per batch
+//   instead of one per call is most of the runtime's throughput). A worker
+//   gets them on a shared-memory ring (./ring.ts), a process over IPC.
 // - A worker shares a 16-byte claim block with the gateway: before it starts
 //   call `seq` it moves the claim word from seq-1 to seq with a compare-and-swap,
 //   and writes the start time beside it. The gateway takes back calls the
 //   worker has not started by moving the same word itself, so a call is
 //   started by the worker or taken back by the gateway, never both, even while
 //   the worker is stuck in a loop.
-// - Answers, console lines and direct stdout/stderr writes come back as frames
-//   on the same channel, in order; lines belong to the oldest unfinished call.
+// - Answers, console lines and direct stdout/stderr writes come back in order
+//   (a worker: the other ring; a process: frames on stdout); lines belong to
+//   the oldest unfinished call.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -89,7 +91,10 @@ export function clock(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** A call taken back is moved to another instance once its instance has run one call this long. */
+/**
+ * Calls waiting behind a call that has run this long (or on a ready instance that
+ * has not started its first call for this long) are taken back and placed again.
+ */
 export const MAX_WAIT_MS = 10;
 const OOM_TEXT = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/;
 const NEWLINE = 0x0a;
@@ -150,6 +155,11 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   readonly calls: C[] = [];
   /** Absolute ms when the instance last became idle. */
   releasedAt = 0;
+  /**
+   * Absolute ms until which the pool avoids this instance: its thread did not start
+   * a call it was given (busy with the function's own background work).
+   */
+  avoidUntil = 0;
   /** Like Lambda's Init Duration: runtime start-up plus the handler module's init. */
   initMs: number | undefined;
   /** The call Init Duration is reported with (the one the instance was started for). */
@@ -283,6 +293,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     // Calls waiting behind one that runs long, or behind one a ready instance does not start
     // (its thread busy with something else), move on.
     if (this.canQueue && now >= base + MAX_WAIT_MS && (this.calls.length > 1 || started === undefined)) {
+      if (started === undefined) this.avoidUntil = now + 10 * MAX_WAIT_MS;
       const back = this.takeBack();
       if (back.length > 0) this.events.orphaned(this, back);
     }

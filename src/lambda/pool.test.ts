@@ -203,6 +203,18 @@ describe('taking calls back', () => {
     expect(outcomes.get('long')?.kind).toBe('ok');
   });
 
+  it('a ready instance that does not start a call it was given loses it, and is passed over for a while', async () => {
+    const { a, created, dispatch, ids } = await warm(0.02);
+    await dispatch('stuck'); // a's thread is busy with something else: it never claims call 3
+    await new Promise((r) => setTimeout(r, MAX_WAIT_MS + 20));
+    expect(ids(a)).toEqual([]);
+    expect(a.take(3)).toBe(false);
+    expect(created.length).toBe(2);
+    expect(ids(created[1]!)).toEqual(['stuck']);
+    await dispatch('later');
+    expect(ids(a)).toEqual([]); // idle, but not chosen while it is avoided
+  });
+
   it('a call the worker already started is not taken back (the compare-and-swap decides)', async () => {
     const { a, dispatch, ids } = await warm(0.02);
     await dispatch('c1', 'c2');

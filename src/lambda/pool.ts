@@ -120,14 +120,20 @@ export class Pool implements InstanceEvents<Call> {
     const t = this.typicalMs;
     const fast = t <= QUEUE_BUDGET_MS;
     const ahead = fast ? Math.min(MAX_DEPTH - 1, Math.floor(QUEUE_BUDGET_MS / Math.max(t, 0.001))) : 0;
-    const now = fast ? clock() : 0;
+    const now = clock();
     let idle: Instance<Call> | undefined;
+    /** An instance that did not start a call lately: used only when nothing else is left. */
+    let avoided: Instance<Call> | undefined;
     let hot: Instance<Call> | undefined;
     let hotDepth = 0;
     let soonest: Instance<Call> | undefined;
     let soonestWait = Infinity;
     for (const inst of this.instances) {
       if (inst.stale || inst.doomed || inst.state === 'dead') continue;
+      if (inst.avoidUntil > now) {
+        avoided ??= inst;
+        continue;
+      }
       const depth = inst.calls.length;
       if (inst.state === 'ready' && depth === 0) {
         if (idle === undefined || inst.releasedAt > idle.releasedAt) idle = inst;
@@ -154,7 +160,7 @@ export class Pool implements InstanceEvents<Call> {
     if (idle) return idle;
     if (soonest && soonestWait < this.coldMs) return soonest;
     if (this.hasRoom()) return 'spawn';
-    return soonest;
+    return soonest ?? (avoided && (avoided.calls.length === 0 || avoided.canQueue) ? avoided : undefined);
   }
 
   private hasRoom(): boolean {
