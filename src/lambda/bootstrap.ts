@@ -4,8 +4,9 @@
 // invocations one at a time, with Lambda's context object, callback semantics,
 // console format and error shapes.
 //
-// Self-contained on purpose (node built-ins only): it runs from dist/ as a
-// plain .js file, or transpiled to a temp .mjs when restgate runs from source.
+// Self-contained on purpose (node built-ins and its two siblings ./ring and
+// ./protocol only): it runs from dist/ as a plain .js file, or bundled once into
+// a temp .mjs when restgate runs from source.
 //
 // Calls arrive in order, possibly several at once, and run one at a time in
 // that order. Before starting call `seq`, a worker moves the claim word it
@@ -72,11 +73,6 @@ interface InvokeMessage {
   timeoutMs: number;
   arn: string;
   traceId: string;
-}
-
-interface BatchMessage {
-  t: 'batch';
-  calls: InvokeMessage[];
 }
 
 interface ErrorPayload {
@@ -555,15 +551,16 @@ async function main(): Promise<void> {
   }
   const isAsync = handler.constructor?.name === 'AsyncFunction';
   runHandler = (msg) => invoke(handler, isAsync, msg);
-  const onMessage = (msg: InvokeMessage | BatchMessage): void => {
-    if (msg && msg.t === 'invoke') queue.push(msg);
-    else if (msg && msg.t === 'batch') queue.push(...msg.calls);
-    else return;
+  // A child process gets its calls over IPC, one message each.
+  const onMessage = (msg: InvokeMessage): void => {
+    if (!msg || msg.t !== 'invoke') return;
+    queue.push(msg);
     pump();
   };
   if (port) {
-    // The port carries nothing now; its listener keeps the instance alive between calls (see channelRef).
-    port.on('message', onMessage);
+    // Calls come on the ring; the port carries nothing, but a listener on it keeps the
+    // instance's event loop alive between calls (see channelRef).
+    port.on('message', () => {});
     pump();
   } else {
     process.on('message', onMessage);

@@ -1,16 +1,18 @@
 // The instances of one local function, and which call runs where.
 //
 // Lambda gives a call that finds no idle instance a new one. restgate does the
-// same, with one difference that only timing can reveal: a call may wait for a
-// warm instance that is running another call when that instance's queue is
-// expected to clear within QUEUE_BUDGET_MS (judged by the function's recent
-// durations). An instance still runs one call at a time, so nothing a handler
-// can observe differs from some schedule Lambda could produce; what it saves
-// is a cross-thread wake-up per call, and cold starts, under load. A call never
-// waits behind a running call for more than MAX_WAIT_MS (instance.ts): then it
-// is taken back and placed again (an idle or a new instance). At the
-// concurrency limit calls wait in the pool, first come first served
-// (Lambda would throttle; see docs/fidelity.md).
+// same for a function whose calls typically take longer than QUEUE_BUDGET_MS
+// (or while nothing is known about it), with one difference for fast functions
+// that only timing can reveal: a call may wait on a warm instance that is
+// running another call when that instance's queue is expected to clear within
+// the budget, and, with no idle instance, on the instance that frees up
+// soonest rather than pay a cold start. An instance still runs one call at a
+// time, so nothing a handler can observe differs from some schedule Lambda
+// could produce; what it saves is a cross-thread wake-up per call, and cold
+// starts, under load. A call never waits behind a running call for more than
+// MAX_WAIT_MS (instance.ts): then it is taken back and placed again (an idle
+// or a new instance). At the concurrency limit calls wait in the pool, first
+// come first served (Lambda would throttle; see docs/fidelity.md, "Instances").
 
 import { MAX_WAIT_MS, clock, type Instance, type InstanceCall, type InstanceEvents, type Outcome } from './instance.js';
 import type { FunctionSpec } from './spec.js';
