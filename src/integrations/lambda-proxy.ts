@@ -8,27 +8,6 @@ import { invokeForIntegration } from '../lambda/gateway.js';
 import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
 import type { IntegrationHandler } from './types.js';
 
-/** requestContext keys taken from $context (§4.3, §5.1); others ($context.error, overrides, waf...) are not in the event. */
-const REQUEST_CONTEXT_KEYS = [
-  'resourceId',
-  'authorizer',
-  'resourcePath',
-  'httpMethod',
-  'extendedRequestId',
-  'requestTime',
-  'path',
-  'accountId',
-  'protocol',
-  'stage',
-  'domainPrefix',
-  'requestTimeEpoch',
-  'requestId',
-  'identity',
-  'deploymentId',
-  'domainName',
-  'apiId',
-] as const;
-
 /** identity keys always present (null unless set) in REST proxy events [D-proxy]; the rest only when set. */
 const IDENTITY_KEYS = [
   'cognitoIdentityPoolId',
@@ -151,7 +130,8 @@ function hasKeys(o: Readonly<Record<string, unknown>>): boolean {
 export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext): Record<string, unknown> {
   const headers = proxyHeaders(ctx);
   const query = grouped(ctx.request.query);
-  // REQUEST_CONTEXT_KEYS in order, as a literal: one object shape for every request. Keys whose
+  // The $context keys the event carries (§4.3, §5.1; $context.error, overrides, waf... are not
+  // in it), in AWS's order, as a literal: one object shape for every request. Keys whose
   // $context value is undefined are left out of the JSON, as they are absent from AWS's event.
   const c = ctx.context;
   const requestContext = {

@@ -340,8 +340,6 @@ class LocalRuntime implements LocalInvoker, PoolHost {
 
   /** The Invoke API's answer for a call's outcome, after logging END and REPORT as Lambda does. */
   answer(spec: FunctionSpec, call: LocalCall, outcome: Outcome, initMs: number | undefined, instanceMem: number): InvokeResult {
-    const emit = (line: string): void => call.emit(line);
-    const lines = call.lines;
     const requestId = call.id;
     let payload: Buffer;
     let functionError: string | undefined;
@@ -381,17 +379,17 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     }
 
     call.logStart();
-    emit(`END RequestId: ${requestId}`);
+    call.emit(`END RequestId: ${requestId}`);
     const maxMem = Math.max(outcome.kind === 'ok' || (outcome.kind === 'error' && outcome.mem !== undefined) ? outcome.mem! : instanceMem, 1);
-    emit(
+    call.emit(
       `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(duration))} ms\tMemory Size: ${spec.memorySize} MB\tMax Memory Used: ${maxMem} MB\t${initMs !== undefined ? `Init Duration: ${initMs.toFixed(2)} ms\t` : ''}${status}`,
     );
     if (outcome.kind === 'timeout') {
-      emit(`${new Date().toISOString()} ${requestId} Task timed out after ${spec.timeoutS.toFixed(2)} seconds`);
+      call.emit(`${new Date().toISOString()} ${requestId} Task timed out after ${spec.timeoutS.toFixed(2)} seconds`);
     }
     let logResult: string | undefined;
-    if (lines) {
-      const all = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    if (call.lines) {
+      const all = Buffer.from(call.lines.join('\n') + '\n', 'utf8');
       logResult = all.subarray(Math.max(0, all.length - TAIL_BYTES)).toString('base64');
     }
     return { statusCode: 200, payload, functionError, logResult, executedVersion: '$LATEST' };

@@ -87,8 +87,6 @@ export function parseQuery(rawQuery: string): Pairs {
   return out;
 }
 
-export { extendedRequestId } from '../ids.js';
-
 /** The client address as $context.identity.sourceIp shows it: one per connection, so kept on the socket. */
 const SOURCE_IP = Symbol('restgate.sourceIp');
 function sourceIpOf(req: IncomingMessage): string {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config.js';
 import { loadDefinition } from '../definition/load.js';
+import { extendedRequestId } from '../ids.js';
 import type { ApiDefinition, LoadWarning } from '../definition/model.js';
 import { createHttpClient } from '../integrations/http-client.js';
 import { handleInvokeApi } from '../lambda/invoke-api.js';
@@ -19,7 +20,6 @@ import { compressResponse, decompressRequestBody } from './compression.js';
 import {
   MAX_HEADER_BYTES,
   MAX_URL_LENGTH,
-  extendedRequestId,
   headerBytes,
   readBody,
   toIncomingRequest,
