@@ -152,3 +152,29 @@ describe('overrides (§4.5, D-override)', () => {
     expect(out.requestOverride.header).toEqual({});
   });
 });
+
+describe('$context as a map (built lazily from plain data)', () => {
+  const context = { stage: 'v1', identity: { sourceIp: '1.2.3.4', userAgent: null }, requestId: 'r-1' };
+
+  it('a value read before the whole map is needed is the same object afterwards', () => {
+    // $id is $context.identity read on its own; after keySet() loads the map, the change made through $id shows.
+    const out = render("#set($id = $context.identity)#set($x = $id.put('extra', 'x'))#set($keys = $context.keySet())$context.identity.extra", { context });
+    expect(out.body).toBe('x');
+  });
+
+  it('iterates the plain object keys in order, then keys put later in the order they were put (LinkedHashMap)', () => {
+    const out = render(
+      "$context.stage|#set($x = $context.put('zNew', 1))#set($x = $context.put('stage', 'v2'))#foreach($k in $context.keySet())$k=$context.get($k),#end",
+      { context },
+    );
+    // requestOverride/responseOverride are set on $context before the template runs (§4.5).
+    expect(out.body).toBe(
+      'v1|stage=v2,identity={sourceIp=1.2.3.4, userAgent=null},requestId=r-1,requestOverride={header={}, path={}, querystring={}},responseOverride={header={}},zNew=1,',
+    );
+  });
+
+  it('has() and get() answer without converting the rest; keys that are not strings are absent', () => {
+    const out = render('$context.containsKey("stage")/$context.containsKey("nope")/$context.get(1)/$context.size()', { context });
+    expect(out.body).toBe('true/false//5');
+  });
+});
