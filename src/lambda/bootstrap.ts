@@ -93,7 +93,8 @@ function writeResult(header: { seq: number; mem: number; dur: number }, json: st
   if (toGateway) {
     send(RECORD.RESULT, header.seq, header.dur, header.mem, '', json);
   } else {
-    process.stdout.write(`${FRAME_MARK}${JSON.stringify(header)}${FRAME_SEP}${json}\n`);
+    const frame = { t: 'result', ok: true, seq: header.seq, mem: header.mem, dur: header.dur };
+    process.stdout.write(`${FRAME_MARK}${JSON.stringify(frame)}${FRAME_SEP}${json}\n`);
   }
 }
 
@@ -315,14 +316,16 @@ function memoryMb(): number {
   return maxMemMb;
 }
 
-function finish(frame: Record<string, unknown>, resultJson?: string): void {
+/** Ends the running call with its result JSON, or with a failure frame (`frame`, given seq, mem and dur here). */
+function finish(frame: Record<string, unknown> | undefined, resultJson?: string): void {
   const c = current;
   if (!c || c.finished) return;
   c.finished = true;
   c.onEmptyLoop = undefined;
-  const header = { ...frame, seq: c.seq, mem: memoryMb(), dur: performance.now() - c.start };
-  if (resultJson === undefined) writeFrame(header);
-  else writeResult(header, resultJson);
+  const mem = memoryMb();
+  const dur = performance.now() - c.start;
+  if (frame === undefined) writeResult({ seq: c.seq, mem, dur }, resultJson!);
+  else writeFrame(Object.assign(frame, { seq: c.seq, mem, dur }));
   current = undefined;
   channelRef(true);
   // The next call (or more from the gateway, or sleep) after this turn of the loop.
@@ -404,7 +407,7 @@ function succeed(result: unknown): void {
     fail(new RuntimeError('Runtime.JSONStringifyError', 'Unable to stringify response body'));
     return;
   }
-  finish({ t: 'result', ok: true }, payload);
+  finish(undefined, payload);
 }
 
 function fail(err: unknown): void {
@@ -421,6 +424,32 @@ process.on('beforeExit', () => {
     run();
   }
 });
+
+/**
+ * context.callbackWaitsForEmptyEventLoop: an own, enumerable accessor, as in
+ * Lambda's runtime, whose value lives in a hidden symbol-keyed property. Every
+ * call's context shares this one getter/setter pair, so V8 reuses one object
+ * shape; a fresh pair per call (an accessor in an object literal) costs it a new
+ * shape each call, ~1 µs.
+ */
+const WAITS = Symbol('callbackWaitsForEmptyEventLoop');
+const WAITS_ACCESSOR = Object.getOwnPropertyDescriptor(
+  {
+    get callbackWaitsForEmptyEventLoop(): unknown {
+      return (this as unknown as Record<symbol, unknown>)[WAITS];
+    },
+    set callbackWaitsForEmptyEventLoop(v: unknown) {
+      (this as unknown as Record<symbol, unknown>)[WAITS] = v;
+    },
+  },
+  'callbackWaitsForEmptyEventLoop',
+)!;
+const WAITS_INITIAL: PropertyDescriptor = { value: true, writable: true, enumerable: false, configurable: true };
+
+function remaining(deadline: number): () => number {
+  const getRemainingTimeInMillis = (): number => deadline - Date.now();
+  return getRemainingTimeInMillis;
+}
 
 function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg: InvokeMessage): void {
   // Lambda rejects a payload that is not JSON before running anything
@@ -443,7 +472,6 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   // an empty loop is how Lambda's Node runtime detects "nothing left to do".
   channelRef(false);
 
-  let waitForEmptyLoop = true;
   // Default when the loop empties without a result (the runtime's beforeExit listener).
   c.onEmptyLoop = isAsync
     ? () => fail(new RuntimeError('Runtime.NodeJsExit', 'Error: Runtime exited without providing a reason'))
@@ -463,31 +491,31 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   });
   const callback = once((err?: unknown, result?: unknown) => {
     if (err !== undefined && err !== null) fail(err);
-    else if (!waitForEmptyLoop) succeed(result);
+    else if (!context[WAITS]) succeed(result);
     else c.onEmptyLoop = () => setImmediate(() => succeed(result));
   });
 
-  const context = {
-    get callbackWaitsForEmptyEventLoop() {
-      return waitForEmptyLoop;
-    },
-    set callbackWaitsForEmptyEventLoop(v: boolean) {
-      waitForEmptyLoop = v;
-    },
+  // The keys in the runtime's order, callbackWaitsForEmptyEventLoop first (an own accessor).
+  const context: Record<string | symbol, unknown> = {};
+  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', WAITS_ACCESSOR);
+  Object.defineProperty(context, WAITS, WAITS_INITIAL);
+  const legacy = {
     succeed: (result?: unknown) => done(null, result),
     fail: (err?: unknown) => done(err === undefined || err === null ? 'handled' : err),
-    done,
-    functionVersion: process.env['AWS_LAMBDA_FUNCTION_VERSION'],
-    functionName: process.env['AWS_LAMBDA_FUNCTION_NAME'],
-    memoryLimitInMB: process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'],
-    logGroupName: process.env['AWS_LAMBDA_LOG_GROUP_NAME'],
-    logStreamName: process.env['AWS_LAMBDA_LOG_STREAM_NAME'],
-    clientContext: undefined,
-    identity: undefined,
-    invokedFunctionArn: msg.arn,
-    awsRequestId: msg.id,
-    getRemainingTimeInMillis: () => deadline - Date.now(),
   };
+  context['succeed'] = legacy.succeed;
+  context['fail'] = legacy.fail;
+  context['done'] = done;
+  context['functionVersion'] = process.env['AWS_LAMBDA_FUNCTION_VERSION'];
+  context['functionName'] = process.env['AWS_LAMBDA_FUNCTION_NAME'];
+  context['memoryLimitInMB'] = process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'];
+  context['logGroupName'] = process.env['AWS_LAMBDA_LOG_GROUP_NAME'];
+  context['logStreamName'] = process.env['AWS_LAMBDA_LOG_STREAM_NAME'];
+  context['clientContext'] = undefined;
+  context['identity'] = undefined;
+  context['invokedFunctionArn'] = msg.arn;
+  context['awsRequestId'] = msg.id;
+  context['getRemainingTimeInMillis'] = remaining(deadline);
 
   try {
     const result = handler(event, context, callback);

@@ -102,6 +102,27 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
   });
 
   describe('context and environment', () => {
+    it('gives a context shaped like the Node.js runtime client’s: a plain object, keys in its order, callbackWaitsForEmptyEventLoop an own accessor', async () => {
+      // aws-lambda-nodejs-runtime-interface-client: CallbackContext.build makes the object literal
+      // (accessor first, then succeed/fail/done); InvokeContext.attachEnvironmentData adds the rest.
+      const out = body(await invoker.invoke({ functionName: 'context-shape', payload: json({}) })) as Record<string, unknown>;
+      expect(out).toEqual({
+        keys: [
+          'callbackWaitsForEmptyEventLoop', 'succeed', 'fail', 'done', 'functionVersion', 'functionName', 'memoryLimitInMB',
+          'logGroupName', 'logStreamName', 'clientContext', 'identity', 'invokedFunctionArn', 'awsRequestId', 'getRemainingTimeInMillis',
+        ],
+        accessors: ['callbackWaitsForEmptyEventLoop'],
+        functions: ['succeed:succeed', 'fail:fail', 'done:', 'getRemainingTimeInMillis:getRemainingTimeInMillis'],
+        // JSON drops the undefined clientContext and identity and the functions
+        jsonKeys: ['callbackWaitsForEmptyEventLoop', 'functionVersion', 'functionName', 'memoryLimitInMB', 'logGroupName', 'logStreamName', 'invokedFunctionArn', 'awsRequestId'],
+        jsonWaits: true,
+        afterSet: false,
+        proto: true,
+      });
+      // The next call's context starts from true again.
+      expect((body(await invoker.invoke({ functionName: 'context-shape', payload: json({}) })) as { jsonWaits: boolean }).jsonWaits).toBe(true);
+    });
+
     it('passes the event and a Lambda-shaped context', async () => {
       const r = await invoker.invoke({ functionName: 'echo', payload: json({ a: [1, 'x'] }), requestId: 'req-1' });
       expect(r.statusCode).toBe(200);
