@@ -25,14 +25,33 @@ const IDENTITY_KEYS = [
   'user',
 ] as const;
 
+/**
+ * Adds `value` under `name` to a single-value map (last wins, §5.1) and a
+ * multi-value one. A client's key may be any name, constructor or __proto__
+ * too: each becomes an own key, as in the JSON API Gateway sends.
+ */
+function addPair(single: Record<string, string>, multi: Record<string, string[]>, name: string, value: string): void {
+  const list = Object.hasOwn(multi, name) ? multi[name] : undefined;
+  if (name === '__proto__') {
+    defineOwn(single, name, value);
+    if (list === undefined) defineOwn(multi, name, [value]);
+    else list.push(value);
+    return;
+  }
+  single[name] = value;
+  if (list === undefined) multi[name] = [value];
+  else list.push(value);
+}
+
+function defineOwn(o: object, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 function grouped(pairs: Pairs): { single: Record<string, string>; multi: Record<string, string[]> } | null {
   if (pairs.length === 0) return null;
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
-  for (const [name, value] of pairs) {
-    single[name] = value; // last value wins (§5.1)
-    (multi[name] ??= []).push(value);
-  }
+  for (const [name, value] of pairs) addPair(single, multi, name, value);
   return { single, multi };
 }
 
@@ -84,10 +103,7 @@ function proxyHeaders(ctx: RequestContext): ProxyHeaders | null {
   let hasProto = false;
   let host: string | undefined;
   const add = (name: string, value: string): void => {
-    single[name] = value;
-    const list = multi[name];
-    if (list === undefined) multi[name] = [value];
-    else list.push(value);
+    addPair(single, multi, name, value);
     count++;
   };
   const pairs = ctx.request.headers;

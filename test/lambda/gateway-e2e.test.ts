@@ -58,7 +58,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function call(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}) {
+async function call(method: string, path: string, init: { headers?: Record<string, string> | Array<[string, string]>; body?: string | Buffer } = {}) {
   const res = await fetch(`${server.url}${path}`, { method, headers: init.headers, body: init.body });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
@@ -84,6 +84,17 @@ describe('Lambda through the gateway', () => {
     expect(rc.stage).toBe('v1');
     expect(rc.resourcePath).toBe('/echo/{proxy+}');
     expect(rc.identity.sourceIp).toBe('127.0.0.1');
+  });
+
+  it('header and query names like constructor, toString and __proto__ are ordinary keys of the event (they once made a 500)', async () => {
+    const r = await call('GET', '/echo/x?constructor=1&__proto__=2&__proto__=3', { headers: [['toString', 'y']] });
+    expect(r.status).toBe(200);
+    const event = JSON.parse(r.body.toString()) as Record<string, Record<string, unknown>>;
+    expect(event['queryStringParameters']).toEqual(JSON.parse('{"constructor":"1","__proto__":"3"}'));
+    expect(event['multiValueQueryStringParameters']).toEqual(JSON.parse('{"constructor":["1"],"__proto__":["2","3"]}'));
+    // (fetch does not send a header named __proto__; test/lambda/integrations.test.ts covers one)
+    expect(Object.getOwnPropertyDescriptor(event['headers'], 'toString')?.value).toBe('y');
+    expect(Object.getOwnPropertyDescriptor(event['multiValueHeaders'], 'toString')?.value).toEqual(['y']);
   });
 
   it('binary request bodies arrive base64; binary answers are decoded for a binary Accept', async () => {
