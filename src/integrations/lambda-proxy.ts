@@ -269,7 +269,7 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
 }
 
 export const lambdaProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {
-  const result = await invokeForIntegration(request, deps, Buffer.from(JSON.stringify(buildProxyEvent(request, ctx)), 'utf8'));
+  const result = await invokeForIntegration(request, deps, buildProxyEvent(request, ctx));
   if (result.functionError) {
     throw new GatewayError(
       'INTEGRATION_FAILURE',

@@ -4,8 +4,8 @@
 // invocations one at a time, with Lambda's context object, callback semantics,
 // console format and error shapes.
 //
-// Self-contained on purpose (node built-ins and its two siblings ./ring and
-// ./protocol only): it runs from dist/ as a plain .js file, or bundled once into
+// Self-contained on purpose (node built-ins and its siblings ./ring,
+// ./protocol and ./event-codec only): it runs from dist/ as a plain .js file, or bundled once into
 // a temp .mjs when restgate runs from source.
 //
 // Calls arrive in order, possibly several at once, and run one at a time in
@@ -30,6 +30,7 @@ import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { decodeProxyEvent } from './event-codec.js';
 import { RECORD, type WorkerChannels } from './protocol.js';
 import { Ring, type RingRecord } from './ring.js';
 
@@ -67,8 +68,9 @@ interface InvokeMessage {
   /** Position of the call on this instance: 1, 2, ... */
   seq: number;
   id: string;
-  /** The event's JSON bytes (a string from older gateways). */
+  /** The event's JSON bytes (a string from older gateways), or its compact form when `compact`. */
   payload: Uint8Array | string;
+  compact?: boolean;
   /** The function's timeout: the deadline counts from when the call starts here. */
   timeoutMs: number;
   arn: string;
@@ -370,9 +372,9 @@ function pump(): void {
 
 /** Worker: a call record from the gateway joins the queue. */
 function queueCall(r: RingRecord): void {
-  if (r.kind !== RECORD.CALL) return;
+  if (r.kind !== RECORD.CALL && r.kind !== RECORD.EVENT_CALL) return;
   const [id = '', arn = '', traceId = ''] = r.meta.split('\u0000');
-  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, timeoutMs: r.x, payload: r.data });
+  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, timeoutMs: r.x, payload: r.data, compact: r.kind === RECORD.EVENT_CALL });
 }
 
 /**
@@ -458,7 +460,7 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   let event: unknown;
   try {
     const text = typeof msg.payload === 'string' ? msg.payload : decoder.decode(msg.payload);
-    event = text === '' ? {} : JSON.parse(text);
+    event = msg.compact === true ? decodeProxyEvent(text) : text === '' ? {} : JSON.parse(text);
   } catch {
     writeFrame({ t: 'result', seq: msg.seq, ok: false, invalid: true, error: { errorType: 'InvalidRequestContentException', errorMessage: '' }, mem: memoryMb() });
     return;

@@ -6,7 +6,8 @@
 import type { IntegrationRequest } from '../pipeline/types.js';
 import { GatewayError } from '../pipeline/types.js';
 import type { IntegrationDeps } from '../integrations/types.js';
-import { LambdaServiceError, type InvocationType, type InvokeResult } from './types.js';
+import { encodeProxyEvent } from './event-codec.js';
+import { LambdaServiceError, type InvocationType, type InvokeRequest, type InvokeResult } from './types.js';
 
 export interface LambdaRef {
   readonly functionName: string;
@@ -76,14 +77,41 @@ export function gatewayErrorFor(err: unknown): GatewayError {
 }
 
 /**
- * Invokes the integration's function. Slower than `timeoutInMillis` →
+ * A proxy event the gateway built: its JSON and its compact form are each made
+ * the first time the invoker asks (a worker instance asks only for the compact
+ * form, a remote endpoint only for the JSON).
+ */
+export class ProxyEventRequest implements InvokeRequest {
+  private json: Buffer | undefined;
+  private compact: string | null | undefined;
+
+  constructor(
+    readonly functionName: string,
+    readonly qualifier: string | undefined,
+    readonly invocationType: InvocationType,
+    private readonly event: Readonly<Record<string, unknown>>,
+  ) {}
+
+  get payload(): Buffer {
+    return (this.json ??= Buffer.from(JSON.stringify(this.event), 'utf8'));
+  }
+
+  get compactEvent(): string | undefined {
+    if (this.compact === undefined) this.compact = encodeProxyEvent(this.event) ?? null;
+    return this.compact ?? undefined;
+  }
+}
+
+/**
+ * Invokes the integration's function with `payload`: the JSON bytes, or the
+ * proxy event object (see ProxyEventRequest). Slower than `timeoutInMillis` →
  * INTEGRATION_TIMEOUT 504 "Endpoint request timed out" (the function itself
  * keeps running, as on AWS). Service errors → gatewayErrorFor().
  */
 export function invokeForIntegration(
   request: IntegrationRequest,
   deps: IntegrationDeps,
-  payload: Buffer,
+  payload: Buffer | Readonly<Record<string, unknown>>,
   invocationType: InvocationType = 'RequestResponse',
 ): Promise<InvokeResult> {
   const ref = lambdaRefFor(request);
@@ -97,7 +125,11 @@ export function invokeForIntegration(
   }
   let invocation: Promise<InvokeResult>;
   try {
-    invocation = deps.lambda.invoke({ functionName: ref.functionName, qualifier: ref.qualifier, payload, invocationType });
+    invocation = deps.lambda.invoke(
+      Buffer.isBuffer(payload)
+        ? { functionName: ref.functionName, qualifier: ref.qualifier, payload, invocationType }
+        : new ProxyEventRequest(ref.functionName, ref.qualifier, invocationType, payload),
+    );
   } catch (err) {
     return Promise.reject(gatewayErrorFor(err));
   }

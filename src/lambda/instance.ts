@@ -53,7 +53,9 @@ export interface InvokeMessage {
   /** Position of the call on its instance (1, 2, ...): what the claim word counts. */
   seq: number;
   id: string;
-  payload: Uint8Array;
+  /** The event: its JSON bytes, or (worker instances) its compact form (./event-codec.ts). */
+  payload: Uint8Array | undefined;
+  event: string | undefined;
   /** The function's timeout; the instance starts the clock when it starts the call. */
   timeoutMs: number;
   arn: string;
@@ -63,7 +65,10 @@ export interface InvokeMessage {
 /** A call as an instance sees it; the pool keeps the rest. */
 export interface InstanceCall {
   readonly id: string;
+  /** The event's JSON bytes. */
   readonly payload: Buffer;
+  /** The event in compact form, when it has one (./event-codec.ts). */
+  readonly compactEvent?: string | undefined;
   readonly arn: string;
   readonly traceId: string;
   /** Set by the instance when the call is handed to it. */
@@ -167,6 +172,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   mem = 0;
   /** Whether calls may wait here behind another call (needs the claim block: workers only). */
   abstract readonly canQueue: boolean;
+  /** Whether the instance takes events in compact form (workers only). */
+  protected abstract readonly compactEvents: boolean;
   /** performance.now() at creation (init time); clock() at creation (for waits). */
   protected spawnedPerf = performance.now();
   readonly spawnedAt = clock();
@@ -203,7 +210,17 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     call.seq = ++this.seq;
     call.since = clock();
     this.calls.push(call);
-    this.outbox.push({ t: 'invoke', seq: call.seq, id: call.id, payload: call.payload, timeoutMs: this.spec.timeoutS * 1000, arn: call.arn, traceId: call.traceId });
+    const event = this.compactEvents ? call.compactEvent : undefined;
+    this.outbox.push({
+      t: 'invoke',
+      seq: call.seq,
+      id: call.id,
+      payload: event === undefined ? call.payload : undefined,
+      event,
+      timeoutMs: this.spec.timeoutS * 1000,
+      arn: call.arn,
+      traceId: call.traceId,
+    });
     if (!this.flushQueued) {
       this.flushQueued = true;
       setImmediate(this.flush);
@@ -420,6 +437,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
 /** `isolation: 'process'`: a child process of its own (own env, TZ, cwd; native crashes contained). Given one call at a time. */
 export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
   readonly canQueue = false;
+  protected readonly compactEvents = false;
   private readonly child: ChildProcess;
   private readonly stdout = new LineSplitter((l) => this.onStdoutLine(l));
   private readonly stderr = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
@@ -483,6 +501,7 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
 /** The default: a worker thread in the gateway's process (own env object, heap limit and event loop). */
 export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
   readonly canQueue = true;
+  protected readonly compactEvents = true;
   private readonly worker: Worker;
   /** Calls to the instance; answers, console lines and output from it (./ring.ts). */
   private readonly toInstance: Ring;
@@ -610,7 +629,8 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
     let i = 0;
     for (; i < messages.length; i++) {
       const m = messages[i]!;
-      if (!this.toInstance.tryWrite(RECORD.CALL, m.seq, m.timeoutMs, 0, `${m.id}\u0000${m.arn}\u0000${m.traceId}`, m.payload)) break;
+      const kind = m.event === undefined ? RECORD.CALL : RECORD.EVENT_CALL;
+      if (!this.toInstance.tryWrite(kind, m.seq, m.timeoutMs, 0, `${m.id}\u0000${m.arn}\u0000${m.traceId}`, m.event ?? m.payload)) break;
     }
     if (i > 0) this.toInstance.ring();
     if (i < messages.length) {

@@ -132,7 +132,7 @@ function bootstrapFile(): Promise<string> {
 }
 
 /** The files the instance bootstrap is made of (its bundle is rebuilt when one changes). */
-const BOOTSTRAP_SOURCES = ['bootstrap.ts', 'ring.ts', 'protocol.ts'];
+const BOOTSTRAP_SOURCES = ['bootstrap.ts', 'ring.ts', 'protocol.ts', 'event-codec.ts'];
 
 let tsxApiPath: string | null | undefined;
 function tsxApi(): string | undefined {
@@ -317,7 +317,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       return { statusCode: 204, payload: Buffer.alloc(0), functionError: undefined, logResult: undefined, executedVersion: undefined };
     }
     const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
-    if (request.payload.length > limit) throw payloadTooLarge(request.payload.length, type);
+    if (overLimit(request, limit, spec)) throw payloadTooLarge(request.payload.length, type);
     // A synchronous call's event is parsed by the instance, which refuses invalid JSON
     // before running anything (see run()); an asynchronous one must be refused before the 202.
     if (type === 'Event') checkJsonPayload(request.payload);
@@ -434,10 +434,23 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   }
 }
 
+/**
+ * Is the event larger than `limit` bytes? A worker instance takes the compact
+ * event, so its JSON is made only when the compact form is near the limit: the
+ * JSON is the compact form plus the event's keys (under 4 KB), and UTF-8 needs
+ * at most 3 bytes per UTF-16 unit.
+ */
+function overLimit(request: InvokeRequest, limit: number, spec: FunctionSpec): boolean {
+  if (spec.isolation === 'worker') {
+    const compact = request.compactEvent;
+    if (compact !== undefined && compact.length * 3 + 4096 <= limit) return false;
+  }
+  return request.payload.length > limit;
+}
+
 /** One call through the local runtime: what its instance needs, its log lines, and where its answer goes. */
 class LocalCall implements Call {
   readonly id: string;
-  readonly payload: Buffer;
   readonly traceId = traceId();
   seq = 0;
   since = 0;
@@ -448,14 +461,22 @@ class LocalCall implements Call {
   constructor(
     private readonly runtime: LocalRuntime,
     private readonly spec: FunctionSpec,
-    request: InvokeRequest,
+    private readonly request: InvokeRequest,
     readonly arn: string,
     private readonly resolve: (result: InvokeResult) => void,
     private readonly reject: (err: unknown) => void,
   ) {
     this.id = request.requestId ?? randomUUID();
-    this.payload = request.payload;
     this.lines = request.logType === 'Tail' ? [] : undefined;
+  }
+
+  /** The event's JSON (made now if the gateway built the event and nothing needed it yet). */
+  get payload(): Buffer {
+    return this.request.payload;
+  }
+
+  get compactEvent(): string | undefined {
+    return this.request.compactEvent;
   }
 
   emit(line: string): void {

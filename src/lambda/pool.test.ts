@@ -12,6 +12,7 @@ import type { FunctionSpec } from './spec.js';
 
 class FakeInstance extends Instance<Call> {
   readonly canQueue = true;
+  protected readonly compactEvents = false;
   readonly sent: InvokeMessage[] = [];
 
   constructor(spec: FunctionSpec, events: InstanceEvents<Call>) {

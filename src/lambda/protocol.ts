@@ -16,6 +16,8 @@ export const RECORD = {
   OUT: 4,
   /** Instance → gateway: any other frame, as JSON in meta (ready, init-error, a failed call). */
   FRAME: 5,
+  /** Gateway → instance: a call whose data is the event in compact form (./event-codec.ts); otherwise as CALL. */
+  EVENT_CALL: 6,
 } as const;
 
 /** Ring size each way per worker instance. Large data goes through the bulk ports. */

@@ -10,6 +10,12 @@ export interface InvokeRequest {
   readonly qualifier?: string;
   /** JSON payload bytes (the event). */
   readonly payload: Buffer;
+  /**
+   * The same event in the compact form of ./event-codec.ts, when the gateway built
+   * it (Lambda proxy) and it has one: a worker instance rebuilds the object from
+   * it instead of parsing the JSON. Whoever does not use it reads `payload`.
+   */
+  readonly compactEvent?: string | undefined;
   readonly invocationType?: InvocationType;
   /** `Tail` returns the last 4 KB of the log, base64, in `logResult`. */
   readonly logType?: 'None' | 'Tail';

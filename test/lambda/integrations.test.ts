@@ -7,6 +7,7 @@ import type { ApiDefinition, Integration, Resource } from '../../src/definition/
 import { lambdaIntegration } from '../../src/integrations/lambda.js';
 import { buildProxyEvent, lambdaProxyIntegration } from '../../src/integrations/lambda-proxy.js';
 import type { IntegrationDeps } from '../../src/integrations/types.js';
+import { MAX_SYNC_PAYLOAD } from '../../src/lambda/errors.js';
 import { createLocalInvoker } from '../../src/lambda/local.js';
 import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaInvoker } from '../../src/lambda/types.js';
 import { GatewayError, type IntegrationRequest, type Pairs, type RequestContext } from '../../src/pipeline/types.js';
@@ -465,6 +466,78 @@ describe('with the local runtime', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers).toEqual([['Content-Type', 'application/json']]);
     expect(JSON.parse(response.body.toString())).toEqual(buildProxyEvent(integrationRequest(), ctx));
+  });
+
+  // A worker instance gets the event in compact form (src/lambda/event-codec.ts), a process
+  // gets its JSON: either way the handler's JSON.stringify(event) must be the JSON API Gateway
+  // would send, byte for byte.
+  const $context = {
+    resourceId: 'roq9wj',
+    resourcePath: '/{proxy+}',
+    httpMethod: 'POST',
+    extendedRequestId: 'ca2IdHHqoAMFo6w=',
+    requestTime: '20/Feb/2018:22:48:57 +0000',
+    path: '/testStage/hello/world',
+    accountId: '12345678912',
+    protocol: 'HTTP/1.1',
+    stage: 'testStage',
+    domainPrefix: 'gy415nuibc',
+    requestTimeEpoch: 1519166937665,
+    requestId: 'deef4878-7910-11e6-8f14-25afc3e9ae33',
+    identity: { sourceIp: '192.168.196.186', userAgent: 'PostmanRuntime/2.4.5' },
+    deploymentId: 'dep123',
+    domainName: 'gy415nuibc.execute-api.us-east-1.amazonaws.com',
+    apiId: 'gy415nuibc',
+  };
+  const cases: Array<[string, CtxSpec]> = [
+    ['repeated headers and query keys, path parameters, stage variables', {
+      headers: [['Host', 'gy415nuibc.execute-api.us-east-1.amazonaws.com'], ['X-Tag', 'a'], ['x-tag', 'b'], ['X-Tag', 'c'], ['Accept', '*/*']],
+      query: [['name', 'me'], ['multivalueName', 'you'], ['multivalueName', 'me'], ['10', 'ten']],
+      pathParameters: { proxy: 'hello/world' },
+      stageVariables: { stageVariableName: 'stageVariableValue' },
+      context: $context,
+    }],
+    ['a binary body (base64) and header values JSON escapes', {
+      headers: [['Content-Type', 'image/png'], ['X-Quote', 'say "hi" \\ é 💡']],
+      body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 255]),
+      binaryMediaTypes: ['image/png'],
+      context: $context,
+    }],
+    ['an authorizer and identity keys beyond the usual ones', {
+      headers: [['Authorization', 'Bearer x']],
+      context: { ...$context, authorizer: { principalId: 'me', claims: { sub: 'u-1', scope: ['a', 'b'] }, integrationLatency: 12 }, identity: { ...$context.identity, vpcId: 'vpc-1' } },
+    }],
+    ['a header named __proto__ (no compact form: the JSON goes)', { headers: [['__proto__', 'x'], ['constructor', 'y']], context: $context }],
+  ];
+  describe.each([['echo-proxy'], ['echo-proxy-process']])('the event %s receives', (fn) => {
+    const isolated = createLocalInvoker({
+      functionsDir: resolve(import.meta.dirname, '../fixtures/functions'),
+      log: () => {},
+      config: { functions: { 'echo-proxy-process': { handler: 'echo-proxy.handler', isolation: 'process' } }, stageVariables: {} },
+    });
+    afterAll(() => isolated.close());
+    it.each(cases)('is the JSON API Gateway sends: %s', async (_label, spec) => {
+      const ctx = context(spec);
+      const request = integrationRequest({ uri: uri(fn) });
+      const result = await lambdaProxyIntegration(request, ctx, { lambda: isolated });
+      const body = (result as { response: { body: Buffer } }).response.body.toString('utf8');
+      expect(body).toBe(JSON.stringify(buildProxyEvent(request, ctx)));
+    });
+  });
+
+  it('the 6 MB limit counts the event JSON bytes exactly, also when a worker takes the compact form', async () => {
+    // Lambda: "Request payload size (6 MB)" for RequestResponse; over it → RequestEntityTooLargeException → 413 (§7.6).
+    const sized = (n: number) => context({ headers: [['Content-Type', 'text/plain']], body: Buffer.from('é'.repeat(n)), context: $context });
+    const request = integrationRequest({ uri: uri('proxy-size') });
+    const jsonBytes = (n: number) => Buffer.byteLength(JSON.stringify(buildProxyEvent(request, sized(n))));
+    const n = Math.floor((MAX_SYNC_PAYLOAD - jsonBytes(0)) / 2); // 'é' is 2 UTF-8 bytes
+    const under = MAX_SYNC_PAYLOAD - jsonBytes(n); // 0 or 1 byte left
+    const atLimit = context({ headers: [['Content-Type', 'text/plain']], body: Buffer.from('é'.repeat(n) + 'a'.repeat(under)), context: $context });
+    const ok = await lambdaProxyIntegration(request, atLimit, deps);
+    expect((ok as { response: { body: Buffer } }).response.body.toString()).toBe(String(MAX_SYNC_PAYLOAD));
+    const over = context({ headers: [['Content-Type', 'text/plain']], body: Buffer.from('é'.repeat(n) + 'a'.repeat(under + 1)), context: $context });
+    const err = await gatewayError(lambdaProxyIntegration(request, over, deps));
+    expect([err.type, err.message, err.statusCode]).toEqual(['BAD_REQUEST_BODY', 'Request Too Long', 413]);
   });
 
   it('non-proxy: a function timeout is a function error whose errorMessage drives selection', async () => {
