@@ -35,6 +35,8 @@ const HELP = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [optio
   --soak-requests N       soak request count (default 200000)
   --budget S              time budget of a full run in seconds, used for the soak decision (default 290)
   --no-peer               skip serverless-offline
+  --no-pair               compare every route with the first ceiling run only (default: a ceiling run
+                          right before each route, so drifting machine speed does not skew the ratios)
   --profile               CPU-profile restgate's gateway process per route (a fresh server each,
                           node --cpu-prof); top files and functions by self time go in the report
   --warm-duration S       seconds per warm-invocation run (1 connection, sequential) (default 3)
@@ -64,7 +66,7 @@ function parseOptions(argv) {
     return v;
   };
   const quick = !!get('quick', false) && get('quick', false) !== 'false';
-  const known = new Set(['quick', 'connections', 'duration', 'warmup', 'sizes', 'binary-connections', 'binary-duration', 'startup-runs', 'render-ms', 'warm-duration', 'soak', 'no-soak', 'soak-requests', 'budget', 'no-peer', 'profile', 'only', 'out', 'render-only', 'help']);
+  const known = new Set(['quick', 'connections', 'duration', 'warmup', 'sizes', 'binary-connections', 'binary-duration', 'startup-runs', 'render-ms', 'warm-duration', 'soak', 'no-soak', 'soak-requests', 'budget', 'no-peer', 'no-pair', 'profile', 'only', 'out', 'render-only', 'help']);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new Error(`unknown option --${k}\n${HELP}`);
   const only = flags.only ? new Set(String(flags.only).split(',')) : undefined;
   return {
@@ -84,6 +86,7 @@ function parseOptions(argv) {
     soakRequests: num('soak-requests', quick ? 5000 : 200_000),
     budgetS: num('budget', 290),
     peer: !flags['no-peer'],
+    pair: !flags['no-pair'],
     profile: !!flags.profile,
     only,
     out: flags.out ? String(flags.out) : join(benchDir, 'results', quick ? 'tmp' : ''),
@@ -183,6 +186,29 @@ async function runCeiling(o) {
   }
 }
 
+/**
+ * The ceiling server again, kept running beside the server under test and
+ * measured right before each route: that route's paired ceiling (the machine's
+ * speed drifts over a run; a ratio to a ceiling measured minutes earlier drifts
+ * with it). Undefined with --no-pair or when the ceiling cannot serve.
+ */
+async function pairedCeiling(o) {
+  if (!o.pair) return undefined;
+  const srv = await startProcess(node, [join(benchDir, 'ceiling-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'ceiling server (paired)' });
+  const url = `http://127.0.0.1:${srv.value}/bench/proxy/42`;
+  if (await probe(url)) {
+    await srv.stop();
+    return undefined;
+  }
+  return {
+    async measure() {
+      const m = await measure({ url, pid: srv.pid, connections: o.connections, duration: o.duration, warmup: o.warmup });
+      return { reqPerSecTotal: m.reqPerSecTotal, requests: m.requests, latencyMs: m.latencyMs, okRatio: m.okRatio };
+    },
+    stop: () => srv.stop(),
+  };
+}
+
 async function runRoutes(o, results) {
   const why = restgatePrereq();
   if (why) {
@@ -191,6 +217,7 @@ async function runRoutes(o, results) {
     return;
   }
   const backend = await startProcess(node, [join(benchDir, 'backend-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'HTTP backend' });
+  const paired = await pairedCeiling(o);
   let gw;
   const profileRoot = join(benchDir, 'results', 'tmp', 'profiles');
   try {
@@ -229,9 +256,11 @@ async function runRoutes(o, results) {
         log(`routes: ${name} skipped — ${bad}`);
       } else {
         log(`routes: ${name} ${r.method ?? 'GET'} ${new URL(url).pathname}`);
+        const ceiling = await paired?.measure();
         results.routes[name] = stripSamples(
           await measure({ url, method: r.method, headers: r.headers, body: r.body, pid: gw.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }),
         );
+        if (ceiling) results.routes[name].ceiling = ceiling;
       }
       if (o.profile) {
         await gw.stop();
@@ -241,6 +270,7 @@ async function runRoutes(o, results) {
     }
   } finally {
     if (gw) await gw.stop();
+    await paired?.stop();
     await backend.stop();
   }
 }
@@ -451,6 +481,7 @@ async function runPeer(o, results) {
   const slsVersion = JSON.parse(readFileSync(join(peers, 'node_modules', 'serverless', 'package.json'), 'utf8')).version;
   const [httpPort, lambdaPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
   let srv;
+  let paired;
   try {
     srv = await startProcess(
       node,
@@ -473,6 +504,7 @@ async function runPeer(o, results) {
     log(`peer: serverless-offline ${version} (serverless ${slsVersion}) --useInProcess at :${httpPort}, ready in ${srv.readyMs.toFixed(0)} ms`);
     results.peer = { version, serverlessVersion: slsVersion, mode: 'useInProcess', readyMs: srv.readyMs };
     const base = `http://127.0.0.1:${httpPort}/bench`;
+    paired = await pairedCeiling(o);
     const routes = {
       proxy: { url: `${base}/proxy/42` },
       custom: { url: `${base}/custom/42`, method: 'POST', headers: jsonHeaders, body: customBody },
@@ -484,9 +516,12 @@ async function runPeer(o, results) {
         continue;
       }
       log(`peer: ${name}`);
+      const ceiling = await paired?.measure();
       results.peer[name] = stripSamples(await measure({ url: r.url, method: r.method, headers: r.headers, body: r.body, pid: srv.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }));
+      if (ceiling) results.peer[name].ceiling = ceiling;
     }
   } finally {
+    await paired?.stop();
     await srv.stop();
   }
 }

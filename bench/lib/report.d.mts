@@ -6,3 +6,4 @@ export function svgChart(results: any): string;
 export function goalLines(results: any): string[];
 export function routeRows(results: any): Array<Record<string, any>>;
 export function headline(results: any): string;
+export function ceilingFor(results: any, route: any): any;

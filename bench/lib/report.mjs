@@ -16,26 +16,36 @@ export const fmt = {
   mbps: (n) => (Number.isFinite(n) ? (n / MB).toFixed(1) : '–'),
 };
 
+/**
+ * The ceiling a route is compared with: the ceiling run measured just before
+ * that route (`r.ceiling`, paired), else the run's first ceiling. Pairing keeps
+ * the ratio honest when the machine's speed drifts during the run.
+ */
+export function ceilingFor(results, r) {
+  if (r?.ceiling && !r.ceiling.skipped) return r.ceiling;
+  return results.ceiling && !results.ceiling.skipped ? results.ceiling : undefined;
+}
+
 /** The rows of the main comparison: ceiling, restgate routes, peer routes. */
 export function routeRows(results) {
   const rows = [];
   const ceiling = results.ceiling;
-  const cRps = ceiling && !ceiling.skipped ? ceiling.reqPerSecTotal : undefined;
-  const cP99 = ceiling && !ceiling.skipped ? ceiling.latencyMs.p99 : undefined;
   const push = (group, name, r) => {
     if (!r) return;
     if (r.skipped) {
       rows.push({ group, name, skipped: r.skipped });
       return;
     }
+    const c = group === 'ceiling' ? undefined : ceilingFor(results, r);
     rows.push({
       group,
       name,
       rps: r.reqPerSecTotal,
-      ofCeiling: cRps ? r.reqPerSecTotal / cRps : undefined,
+      ofCeiling: group === 'ceiling' ? 1 : c ? r.reqPerSecTotal / c.reqPerSecTotal : undefined,
+      pairedCeilingRps: group === 'ceiling' ? undefined : c?.reqPerSecTotal,
       p50: r.latencyMs.p50,
       p99: r.latencyMs.p99,
-      p99xCeiling: cP99 ? r.latencyMs.p99 / cP99 : undefined,
+      p99xCeiling: group === 'ceiling' ? 1 : c ? r.latencyMs.p99 / c.latencyMs.p99 : undefined,
       peakRss: r.rss?.peak,
       cpuCores: r.rss?.cpuCores,
       okRatio: r.okRatio,
@@ -85,12 +95,12 @@ function sections(results) {
   const out = [];
   // Routes
   {
-    const headers = ['Route', 'req/s', '% of ceiling', 'p50 ms', 'p99 ms', 'p99 vs ceiling', 'peak RSS MB', 'server CPU', 'non-2xx', 'notes'];
-    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
+    const headers = ['Route', 'req/s', 'ceiling req/s (paired)', '% of ceiling', 'p50 ms', 'p99 ms', 'p99 vs ceiling', 'peak RSS MB', 'server CPU', 'non-2xx', 'notes'];
+    const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
     const rows = routeRows(results).map((r) =>
       r.skipped
-        ? [r.name, '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${r.skipped}`]
-        : [r.name, fmt.int(r.rps), fmt.pct(r.ofCeiling), fmt.ms(r.p50), fmt.ms(r.p99), fmt.x(r.p99xCeiling), fmt.mb(r.peakRss), fmt.cores(r.cpuCores), fmt.int(r.non2xx + r.errors), ''],
+        ? [r.name, '–', '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${r.skipped}`]
+        : [r.name, fmt.int(r.rps), r.group === 'ceiling' ? '' : fmt.int(r.pairedCeilingRps), fmt.pct(r.ofCeiling), fmt.ms(r.p50), fmt.ms(r.p99), fmt.x(r.p99xCeiling), fmt.mb(r.peakRss), fmt.cores(r.cpuCores), fmt.int(r.non2xx + r.errors), ''],
     );
     out.push({
       title: `Routes (${results.options.connections} connections, ${results.options.duration} s each; ${results.options.profile ? 'a fresh restgate server per route (--profile)' : 'restgate routes share one server, so peak RSS includes function instances started by earlier rows'})`,
@@ -235,7 +245,6 @@ export function machineLine(results) {
 
 /** One line of headline ratios (to the ceiling and to the peer) measured in this run. */
 export function headline(results) {
-  const c = results.ceiling && !results.ceiling.skipped ? results.ceiling : undefined;
   const parts = [];
   for (const [k, label] of [
     ['proxy', 'Lambda proxy'],
@@ -244,6 +253,7 @@ export function headline(results) {
     ['http', 'HTTP_PROXY'],
   ]) {
     const r = results.routes?.[k];
+    const c = ceilingFor(results, r);
     if (!c || !r || r.skipped) continue;
     let text = `${label} ${fmt.pct(r.reqPerSecTotal / c.reqPerSecTotal)} of ceiling req/s, p99 ${fmt.x(r.latencyMs.p99 / c.latencyMs.p99)}`;
     const p = results.peer?.[k];
