@@ -3,19 +3,20 @@
 // object the handler gets is the one JSON.parse(JSON.stringify(event)) would
 // give: same keys in the same order, same values, plain prototypes.
 //
-// Why: the event is ~1.2 KB of JSON with ~50 keys. JSON.stringify on the
-// gateway's thread and JSON.parse on the instance's cost ~6 and ~7 µs a call
-// (Node 20, measured 2026-12-01); the compact form, a JSON array holding only
-// the values, costs ~2 µs each way, because the keys and the object shapes are
-// written here once, as literals.
+// Why: the event is ~1.2 KB of JSON with ~50 keys. Under load its
+// JSON.stringify took ~13 % of the gateway thread and its JSON.parse ~31 % of
+// the instance's (Node 20, 2026-12-01); the compact form, a JSON array of the
+// values only, ~8 % and ~20 %: the keys and the object shapes are written here
+// once, as literals (docs/fidelity.md, "And again, later the same day").
 //
 // The form (version 1), one JSON array:
 //   [1, resource, path, httpMethod, headers, multiValueHeaders,
 //    queryStringParameters, multiValueQueryStringParameters, pathParameters,
 //    stageVariables, requestContext, body, isBase64Encoded]
 // where each map is null or a flat list [key, value, key, value, ...], and
-// requestContext is [1, ...its 15 values with identity's 13 values in place of
-// identity] or [2, authorizer, ...the same] when the common shape fits, else
+// requestContext is [1, ...its values in CONTEXT_KEYS order, identity's 13
+// values in place of identity] or [2, authorizer, ...the same] when the common
+// shape fits (see encodeContext), else
 // [0, requestContext] (the object as JSON). An event this form cannot carry
 // exactly (a key named __proto__, a value of an unexpected type, other keys)
 // has no compact form: encodeProxyEvent answers undefined and the caller sends
