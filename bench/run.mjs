@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fetchOnce, measure } from './lib/load.mjs';
+import { fetchOnce, measure, measurePaired } from './lib/load.mjs';
 import { median } from './lib/stats.mjs';
 import { evaluateGoals } from './lib/goals.mjs';
 import { summarizeProfiles } from './lib/profile.mjs';
@@ -35,8 +35,9 @@ const HELP = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [optio
   --soak-requests N       soak request count (default 200000)
   --budget S              time budget of a full run in seconds, used for the soak decision (default 290)
   --no-peer               skip serverless-offline
-  --no-pair               compare every route with the first ceiling run only (default: a ceiling run
-                          right before each route, so drifting machine speed does not skew the ratios)
+  --no-pair               measure routes alone and compare them with the first ceiling run (default:
+                          each route alternates with the ceiling in one-second slices, so drifting
+                          machine speed does not skew the ratios)
   --profile               CPU-profile restgate's gateway process per route (a fresh server each,
                           node --cpu-prof); top files and functions by self time go in the report
   --warm-duration S       seconds per warm-invocation run (1 connection, sequential) (default 3)
@@ -187,10 +188,12 @@ async function runCeiling(o) {
 }
 
 /**
- * The ceiling server again, kept running beside the server under test and
- * measured right before each route: that route's paired ceiling (the machine's
- * speed drifts over a run; a ratio to a ceiling measured minutes earlier drifts
- * with it). Undefined with --no-pair or when the ceiling cannot serve.
+ * The ceiling server again, kept running beside the servers under test: each
+ * route is measured in alternation with it (one-second slices, measurePaired),
+ * and the route's ratios use that paired ceiling. The machine's speed drifts
+ * within seconds; a ratio to a ceiling measured minutes (or even seconds)
+ * earlier drifts with it. With --no-pair, or when the ceiling cannot serve,
+ * routes are measured alone and compared with the run's first ceiling.
  */
 async function pairedCeiling(o) {
   if (!o.pair) return undefined;
@@ -200,13 +203,15 @@ async function pairedCeiling(o) {
     await srv.stop();
     return undefined;
   }
-  return {
-    async measure() {
-      const m = await measure({ url, pid: srv.pid, connections: o.connections, duration: o.duration, warmup: o.warmup });
-      return { reqPerSecTotal: m.reqPerSecTotal, requests: m.requests, latencyMs: m.latencyMs, okRatio: m.okRatio };
-    },
-    stop: () => srv.stop(),
-  };
+  return { target: { url, pid: srv.pid }, stop: () => srv.stop() };
+}
+
+/** A route's measurement: paired with the ceiling when there is one (the ceiling's figures in `.ceiling`). */
+async function measureRoute(o, paired, target) {
+  const run = { connections: o.connections, duration: o.duration, warmup: o.warmup };
+  if (!paired) return stripSamples(await measure({ ...target, ...run }));
+  const { a: ceiling, b: route } = await measurePaired({ a: paired.target, b: target, ...run, rounds: Math.max(1, Math.round(o.duration)) });
+  return { ...stripSamples(route), ceiling: { reqPerSecTotal: ceiling.reqPerSecTotal, requests: ceiling.requests, latencyMs: ceiling.latencyMs, okRatio: ceiling.okRatio } };
 }
 
 async function runRoutes(o, results) {
@@ -256,11 +261,7 @@ async function runRoutes(o, results) {
         log(`routes: ${name} skipped — ${bad}`);
       } else {
         log(`routes: ${name} ${r.method ?? 'GET'} ${new URL(url).pathname}`);
-        const ceiling = await paired?.measure();
-        results.routes[name] = stripSamples(
-          await measure({ url, method: r.method, headers: r.headers, body: r.body, pid: gw.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }),
-        );
-        if (ceiling) results.routes[name].ceiling = ceiling;
+        results.routes[name] = await measureRoute(o, paired, { url, method: r.method, headers: r.headers, body: r.body, pid: gw.pid });
       }
       if (o.profile) {
         await gw.stop();
@@ -516,9 +517,7 @@ async function runPeer(o, results) {
         continue;
       }
       log(`peer: ${name}`);
-      const ceiling = await paired?.measure();
-      results.peer[name] = stripSamples(await measure({ url: r.url, method: r.method, headers: r.headers, body: r.body, pid: srv.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }));
-      if (ceiling) results.peer[name].ceiling = ceiling;
+      results.peer[name] = await measureRoute(o, paired, { url: r.url, method: r.method, headers: r.headers, body: r.body, pid: srv.pid });
     }
   } finally {
     await paired?.stop();

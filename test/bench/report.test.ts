@@ -3,6 +3,7 @@
 // No load is generated and nothing is timed here.
 import { describe, expect, it } from 'vitest';
 import { evaluateGoals } from '../../bench/lib/goals.mjs';
+import { summarize } from '../../bench/lib/load.mjs';
 import { summarizeProfile } from '../../bench/lib/profile.mjs';
 import { headline, markdownReport, svgChart, textReport } from '../../bench/lib/report.mjs';
 import { median, percentiles } from '../../bench/lib/stats.mjs';
@@ -93,6 +94,23 @@ describe('bench statistics', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
+  });
+});
+
+describe('bench load bookkeeping', () => {
+  it('merges the slices of an alternating (paired) measurement: totals, every latency, CPU weighted by time', () => {
+    const slice = (requests: number, latencies: number[], cpuCores: number, elapsedMs: number) => ({
+      res: { duration: elapsedMs / 1000, requests: { total: requests, average: requests }, throughput: { total: requests * 100 }, '1xx': 0, '2xx': requests - 1, '3xx': 0, '4xx': 0, '5xx': 1, errors: 0, timeouts: 1 },
+      latencies,
+      elapsedMs,
+      rss: { peak: elapsedMs * 1000, start: 1, end: 2, cpuCores, samples: [[0, 1]] },
+    });
+    const m = summarize({ url: 'http://127.0.0.1:1/x', connections: 50 }, [slice(1000, [1, 2, 3], 1, 1000), slice(3000, [4, 5], 2, 3000)]);
+    expect(m).toMatchObject({ method: 'GET', durationS: 4, elapsedMs: 4000, requests: 4000, reqPerSecTotal: 1000, bytesRead: 400_000, errors: 0, timeouts: 2 });
+    expect(m.status).toEqual({ '1xx': 0, '2xx': 3998, '3xx': 0, '4xx': 0, '5xx': 2 });
+    expect(m.latencyMs).toEqual({ p50: 3, p90: 5, p99: 5, max: 5, mean: 3, count: 5 });
+    expect(m.rss).toMatchObject({ peak: 3_000_000, start: 1, end: 2, cpuCores: 1.75 });
+    expect(m.okRatio).toBeCloseTo(3998 / 4000);
   });
 });
 
