@@ -4,26 +4,11 @@
 
 import { contentType, firstAcceptType, headerValue, isBinaryMediaType } from '../pipeline/media-types.js';
 import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
+import { IDENTITY_KEYS } from '../lambda/event-codec.js';
 import { invokeForIntegration } from '../lambda/gateway.js';
 import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
 import type { IntegrationHandler } from './types.js';
 
-/** identity keys always present (null unless set) in REST proxy events [D-proxy]; the rest only when set. */
-const IDENTITY_KEYS = [
-  'cognitoIdentityPoolId',
-  'accountId',
-  'cognitoIdentityId',
-  'caller',
-  'apiKey',
-  'sourceIp',
-  'principalOrgId',
-  'accessKey',
-  'cognitoAuthenticationType',
-  'cognitoAuthenticationProvider',
-  'userArn',
-  'userAgent',
-  'user',
-] as const;
 
 /**
  * Adds `value` under `name` to a single-value map (last wins, §5.1) and a

@@ -62,7 +62,8 @@ const CONTEXT_KEYS = [
   'apiId',
 ] as const;
 
-const IDENTITY_KEYS = [
+/** identity's keys in the REST proxy event, in AWS's order [D-proxy] (also used to build the event). */
+export const IDENTITY_KEYS = [
   'cognitoIdentityPoolId',
   'accountId',
   'cognitoIdentityId',
@@ -249,28 +250,7 @@ function decodeContext(row: Row): Record<string, unknown> {
     userAgent: row[p + 23],
     user: row[p + 24],
   };
-  if (tag === 2) {
-    return {
-      resourceId: row[p],
-      authorizer: row[1],
-      resourcePath: row[p + 1],
-      httpMethod: row[p + 2],
-      extendedRequestId: row[p + 3],
-      requestTime: row[p + 4],
-      path: row[p + 5],
-      accountId: row[p + 6],
-      protocol: row[p + 7],
-      stage: row[p + 8],
-      domainPrefix: row[p + 9],
-      requestTimeEpoch: row[p + 10],
-      requestId: row[p + 11],
-      identity,
-      deploymentId: row[p + 25],
-      domainName: row[p + 26],
-      apiId: row[p + 27],
-    };
-  }
-  return {
+  const rc: Record<string, unknown> = {
     resourceId: row[p],
     resourcePath: row[p + 1],
     httpMethod: row[p + 2],
@@ -288,6 +268,9 @@ function decodeContext(row: Row): Record<string, unknown> {
     domainName: row[p + 26],
     apiId: row[p + 27],
   };
+  if (tag !== 2) return rc;
+  // authorizer is the second key: resourceId, authorizer, then the rest in their order.
+  return Object.assign({ resourceId: rc['resourceId'], authorizer: row[1] }, rc);
 }
 
 /** The event object from its compact form (throws on anything else). */

@@ -8,6 +8,7 @@ import { lambdaIntegration } from '../../src/integrations/lambda.js';
 import { buildProxyEvent, lambdaProxyIntegration } from '../../src/integrations/lambda-proxy.js';
 import type { IntegrationDeps } from '../../src/integrations/types.js';
 import { MAX_SYNC_PAYLOAD } from '../../src/lambda/errors.js';
+import { encodeProxyEvent } from '../../src/lambda/event-codec.js';
 import { createLocalInvoker } from '../../src/lambda/local.js';
 import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaInvoker } from '../../src/lambda/types.js';
 import { GatewayError, type IntegrationRequest, type Pairs, type RequestContext } from '../../src/pipeline/types.js';
@@ -523,6 +524,11 @@ describe('with the local runtime', () => {
       const body = (result as { response: { body: Buffer } }).response.body.toString('utf8');
       expect(body).toBe(JSON.stringify(buildProxyEvent(request, ctx)));
     });
+  });
+  it.each(cases)('the gateway builds an event the compact form carries (no silent fallback to JSON), but for a __proto__ key: %s', (label, spec) => {
+    const compact = encodeProxyEvent(buildProxyEvent(integrationRequest(), context(spec)));
+    if (label.includes('__proto__')) expect(compact).toBeUndefined();
+    else expect(compact).toMatch(/^\[1,/);
   });
 
   it('the 6 MB limit counts the event JSON bytes exactly, also when a worker takes the compact form', async () => {
