@@ -5,8 +5,8 @@
 // console format and error shapes.
 //
 // Self-contained on purpose (node built-ins and its siblings ./ring,
-// ./protocol and ./event-codec only): it runs from dist/ as a plain .js file, or bundled once into
-// a temp .mjs when restgate runs from source.
+// ./protocol and ./event-codec only): it runs from dist/ as a plain .js file,
+// or bundled once into a temp .mjs when restgate runs from source.
 //
 // Calls arrive in order, possibly several at once, and run one at a time in
 // that order. Before starting call `seq`, a worker moves the claim word it
