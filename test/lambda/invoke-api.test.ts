@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invokeForIntegration } from '../../src/lambda/gateway.js';
 import { handleInvokeApi, parseFunctionName } from '../../src/lambda/invoke-api.js';
+import type { IntegrationRequest } from '../../src/pipeline/types.js';
 import { createLocalInvoker, type LocalInvoker } from '../../src/lambda/local.js';
 import { createRemoteInvoker } from '../../src/lambda/remote.js';
 import { createInvoker } from '../../src/lambda/router.js';
@@ -165,6 +167,22 @@ describe('createRemoteInvoker → restgate Invoke API', () => {
       const err = await remote.invoke({ functionName: 'nope', payload: Buffer.from('{}') }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(LambdaServiceError);
       expect(err).toMatchObject({ errorType: 'ResourceNotFoundException', statusCode: 404, message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope' });
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it('a proxy event the gateway built reaches a remote endpoint as its JSON (the compact form is for local workers only)', async () => {
+    const remote = createRemoteInvoker({ endpoint: url });
+    try {
+      const event = { resource: '/{proxy+}', path: '/a', httpMethod: 'GET', headers: { constructor: 'x' }, multiValueHeaders: { constructor: ['x'] }, body: null, isBase64Encoded: false };
+      const request = {
+        uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:echo-proxy/invocations',
+        integration: { httpMethod: 'POST', timeoutInMillis: 29_000 },
+      } as unknown as IntegrationRequest;
+      const result = await invokeForIntegration(request, { lambda: remote }, event);
+      expect(result.statusCode).toBe(200);
+      expect((JSON.parse(result.payload.toString()) as { body: string }).body).toBe(JSON.stringify(event));
     } finally {
       await remote.close();
     }
