@@ -77,20 +77,16 @@ interface ProxyHeaders {
 /**
  * The event's headers: the client's (minus those API Gateway drops) plus the
  * X-Forwarded-* ones API Gateway adds, single-value (last wins, §5.1) and
- * multi-value, names as sent. Null when there are none.
+ * multi-value, names as sent. Never empty: the X-Forwarded-* ones are always there.
  */
-function proxyHeaders(ctx: RequestContext): ProxyHeaders | null {
+function proxyHeaders(ctx: RequestContext): ProxyHeaders {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
-  let count = 0;
   let hasFor = false;
   let hasPort = false;
   let hasProto = false;
   let host: string | undefined;
-  const add = (name: string, value: string): void => {
-    addPair(single, multi, name, value);
-    count++;
-  };
+  const add = (name: string, value: string): void => addPair(single, multi, name, value);
   const pairs = ctx.request.headers;
   for (let i = 0; i < pairs.length; i++) {
     const [name, value] = pairs[i]!;
@@ -106,7 +102,7 @@ function proxyHeaders(ctx: RequestContext): ProxyHeaders | null {
   if (!hasFor) add('X-Forwarded-For', ctx.request.sourceIp);
   if (!hasPort) add('X-Forwarded-Port', /:(\d+)$/.exec(host ?? '')?.[1] ?? '80');
   if (!hasProto) add('X-Forwarded-Proto', 'http');
-  return count > 0 ? { single, multi } : null;
+  return { single, multi };
 }
 
 /** The event's body: base64 when the request is binary or the integration converts to text (§1.5). */
@@ -159,8 +155,8 @@ export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext
     resource: ctx.route.resource.path,
     path: ctx.route.path,
     httpMethod: proxyHttpMethod(ctx),
-    headers: headers?.single ?? null,
-    multiValueHeaders: headers?.multi ?? null,
+    headers: headers.single,
+    multiValueHeaders: headers.multi,
     queryStringParameters: query?.single ?? null,
     multiValueQueryStringParameters: query?.multi ?? null,
     pathParameters: hasKeys(ctx.route.pathParameters) ? { ...ctx.route.pathParameters } : null,

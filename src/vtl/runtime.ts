@@ -241,6 +241,7 @@ class PlainMap extends Map<unknown, unknown> {
   }
   override clear(): void {
     this.pending = null;
+    this.early = null;
     super.clear();
   }
   override get size(): number {
