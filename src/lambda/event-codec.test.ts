@@ -99,6 +99,36 @@ describe('compact proxy event', () => {
     );
   });
 
+  it('sends a multi-value map that only repeats its single-value map as 0, and rebuilds it', () => {
+    const once = event({
+      headers: { Host: 'h', '10': 'ten', constructor: 'c' },
+      multiValueHeaders: { Host: ['h'], '10': ['ten'], constructor: ['c'] },
+      queryStringParameters: { q: '1' },
+      multiValueQueryStringParameters: { q: ['1'] },
+    });
+    expectRoundTrip(once);
+    const row = JSON.parse(encodeProxyEvent(once)!) as unknown[];
+    expect(row[5]).toBe(0);
+    expect(row[7]).toBe(0);
+    // Near misses keep their own list: a second value, another value, another order, a missing or extra name.
+    const misses: Array<Record<string, string[]>> = [
+      { Host: ['h', 'h'], '10': ['ten'], constructor: ['c'] },
+      { Host: ['H'], '10': ['ten'], constructor: ['c'] },
+      { constructor: ['c'], '10': ['ten'], Host: ['h'] },
+      { Host: ['h'], '10': ['ten'] },
+      { Host: ['h'], '10': ['ten'], constructor: ['c'], x: ['y'] },
+      { Host: [], '10': ['ten'], constructor: ['c'] },
+    ];
+    for (const multiValueHeaders of misses) {
+      const e = event({ headers: once['headers'], multiValueHeaders });
+      expectRoundTrip(e);
+      expect((JSON.parse(encodeProxyEvent(e)!) as unknown[])[5]).toEqual(expect.any(Array));
+    }
+    // Empty maps and null maps are themselves.
+    expectRoundTrip(event({ queryStringParameters: {}, multiValueQueryStringParameters: {} }));
+    expectRoundTrip(event({ queryStringParameters: null, multiValueQueryStringParameters: {} }));
+  });
+
   it('round-trips a requestContext with an authorizer (second key), with stage variables', () => {
     expectRoundTrip(event({ stageVariables: { color: 'blue' } }, { authorizer: { principalId: 'me', claims: { sub: 'x', n: 1.5, list: [1, null] } } }));
   });
@@ -140,16 +170,28 @@ describe('compact proxy event', () => {
       for (let i = rand(6); i > 0; i--) m[word()] = lists ? Array.from({ length: 1 + rand(3) }, word) : word();
       return m;
     };
+    // Half the time the multi-value map repeats the single-value one (the derived form), sometimes with one value changed.
+    const pair = (): [Record<string, unknown> | null, Record<string, unknown> | null] => {
+      const single = map(false);
+      if (single === null || rand(2) === 0) return [single, map(true)];
+      const multi: Record<string, unknown> = {};
+      for (const k of Object.keys(single)) multi[k] = [single[k]];
+      const keys = Object.keys(multi);
+      if (keys.length > 0 && rand(3) === 0) multi[keys[rand(keys.length)]!] = [word()];
+      return [single, multi];
+    };
     for (let i = 0; i < 300; i++) {
       const authorizer = rand(3) === 0 ? { principalId: word(), n: rand(100) } : undefined;
+      const [headers, multiValueHeaders] = pair();
+      const [queryStringParameters, multiValueQueryStringParameters] = pair();
       expectRoundTrip(
         event(
           {
             path: `/${word()}`,
-            headers: map(false),
-            multiValueHeaders: map(true),
-            queryStringParameters: map(false),
-            multiValueQueryStringParameters: map(true),
+            headers,
+            multiValueHeaders,
+            queryStringParameters,
+            multiValueQueryStringParameters,
             pathParameters: map(false),
             stageVariables: map(false),
             body: rand(3) === 0 ? null : word(),

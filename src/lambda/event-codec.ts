@@ -13,7 +13,9 @@
 //   [1, resource, path, httpMethod, headers, multiValueHeaders,
 //    queryStringParameters, multiValueQueryStringParameters, pathParameters,
 //    stageVariables, requestContext, body, isBase64Encoded]
-// where each map is null or a flat list [key, value, key, value, ...], and
+// where each map is null or a flat list [key, value, key, value, ...]; a
+// multi-value map that is its single-value map with each value as a one-item
+// list (every name sent once: the usual request) is 0 instead of its list; and
 // requestContext is [1, ...its values in CONTEXT_KEYS order, identity's 13
 // values in place of identity] or [2, authorizer, ...the same] when the common
 // shape fits (see encodeContext), else
@@ -116,6 +118,24 @@ function encodeMap(m: unknown, lists: boolean): Json[] | null | NoCompactForm {
   return out;
 }
 
+/**
+ * Is `multi` exactly `single` (a flat list from encodeMap) with each value as a
+ * one-item list: same keys, same order? Then the instance rebuilds it from
+ * `single` and it is not sent (encoded as 0).
+ */
+function derivable(single: Json[] | null | NoCompactForm, multi: Json[] | null | NoCompactForm): boolean {
+  if (single === null || single === NONE || multi === null || multi === NONE) return false;
+  const s = single as Json[];
+  const m = multi as Json[];
+  if (s.length !== m.length) return false;
+  for (let i = 0; i < s.length; i += 2) {
+    if (m[i] !== s[i]) return false;
+    const list = m[i + 1] as Json[];
+    if (list.length !== 1 || list[0] !== s[i + 1]) return false;
+  }
+  return true;
+}
+
 /** Is `o`'s key list exactly `keys`, in that order? */
 function hasExactly(o: object, keys: readonly string[]): boolean {
   let i = 0;
@@ -215,7 +235,21 @@ export function encodeProxyEvent(event: Readonly<Record<string, unknown>>): stri
   ) {
     return undefined;
   }
-  return JSON.stringify([VERSION, resource, path, httpMethod, headers, multiHeaders, query, multiQuery, pathParameters, stageVariables, context, body, isBase64Encoded]);
+  return JSON.stringify([
+    VERSION,
+    resource,
+    path,
+    httpMethod,
+    headers,
+    derivable(headers, multiHeaders) ? 0 : multiHeaders,
+    query,
+    derivable(query, multiQuery) ? 0 : multiQuery,
+    pathParameters,
+    stageVariables,
+    context,
+    body,
+    isBase64Encoded,
+  ]);
 }
 
 type Row = unknown[];
@@ -273,6 +307,15 @@ function decodeContext(row: Row): Record<string, unknown> {
   return Object.assign({ resourceId: rc['resourceId'], authorizer: row[1] }, rc);
 }
 
+/** A multi-value map: its list, or (0) the single-value map's values as one-item lists. */
+function decodeMultiMap(list: unknown, single: unknown): Record<string, unknown> | null {
+  if (list !== 0) return decodeMap(list);
+  const l = single as Row;
+  const m: Record<string, unknown> = {};
+  for (let i = 0; i < l.length; i += 2) m[l[i] as string] = [l[i + 1]];
+  return m;
+}
+
 /** The event object from its compact form (throws on anything else). */
 export function decodeProxyEvent(text: string): Record<string, unknown> {
   const v = JSON.parse(text) as Row;
@@ -282,9 +325,9 @@ export function decodeProxyEvent(text: string): Record<string, unknown> {
     path: v[2],
     httpMethod: v[3],
     headers: decodeMap(v[4]),
-    multiValueHeaders: decodeMap(v[5]),
+    multiValueHeaders: decodeMultiMap(v[5], v[4]),
     queryStringParameters: decodeMap(v[6]),
-    multiValueQueryStringParameters: decodeMap(v[7]),
+    multiValueQueryStringParameters: decodeMultiMap(v[7], v[6]),
     pathParameters: decodeMap(v[8]),
     stageVariables: decodeMap(v[9]),
     requestContext: decodeContext(v[10] as Row),
