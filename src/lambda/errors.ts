@@ -19,13 +19,18 @@ export function functionNotFound(arn: string): LambdaServiceError {
   return new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arn}`, 404);
 }
 
+/**
+ * The 413 for a payload over the invocation type's limit, worded as Lambda words it
+ * now: synchronous "Request must be smaller than 6291456 bytes for the InvokeFunction
+ * operation" (seen 2021 and 2024), Event "N byte payload is too large for the Event
+ * invocation type (limit 1048576 bytes)" (seen 2025–26).
+ */
 export function payloadTooLarge(size: number, invocationType: 'RequestResponse' | 'Event'): LambdaServiceError {
-  const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
-  return new LambdaServiceError(
-    'RequestEntityTooLargeException',
-    `${size} byte payload is too large for the ${invocationType} invocation type (limit ${limit} bytes)`,
-    413,
-  );
+  const message =
+    invocationType === 'Event'
+      ? `${size} byte payload is too large for the Event invocation type (limit ${MAX_ASYNC_PAYLOAD} bytes)`
+      : `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`;
+  return new LambdaServiceError('RequestEntityTooLargeException', message, 413);
 }
 
 export function throttled(): LambdaServiceError {

@@ -15,6 +15,26 @@ export interface InvokeApiResponse {
 
 const PATH_RE = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 const INVOCATION_TYPES: readonly InvocationType[] = ['Event', 'RequestResponse', 'DryRun'];
+const LOG_TYPES: readonly string[] = ['None', 'Tail'];
+
+/**
+ * The Invoke request's FunctionName and Qualifier constraints, from the Lambda
+ * API model (docs/fidelity.md, "Lambda Invoke API"): a value that does not match
+ * is a 400 ValidationException quoting the pattern.
+ */
+const FUNCTION_NAME_PATTERN = '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
+const FUNCTION_NAME_RE = new RegExp(`^(?:${FUNCTION_NAME_PATTERN})$`);
+const FUNCTION_NAME_MAX = 170;
+const QUALIFIER_PATTERN = '(|[a-zA-Z0-9$_-]+)';
+const QUALIFIER_RE = /^(?:|[a-zA-Z0-9$_-]+)$/;
+const QUALIFIER_MAX = 128;
+
+/**
+ * Error types whose body carries `Message` rather than `message` (the Lambda API
+ * model as the AWS SDK declares it; bodies AWS sent, e.g. `{"Type":"User","Message":
+ * "Function not found: …"}`).
+ */
+const CAPITAL_MESSAGE: ReadonlySet<string> = new Set(['ResourceNotFoundException', 'ServiceException']);
 
 /** `name`, `name:qualifier`, `123456789012:function:name[:q]` or a full function ARN. */
 export function parseFunctionName(value: string): { functionName: string; qualifier: string | undefined } {
@@ -28,7 +48,7 @@ export function parseFunctionName(value: string): { functionName: string; qualif
 }
 
 function errorResponse(requestId: string, statusCode: number, errorType: string, message: string, type = 'User'): InvokeApiResponse {
-  const body: Record<string, string> = { Type: type, message };
+  const body: Record<string, string> = { Type: type, [CAPITAL_MESSAGE.has(errorType) ? 'Message' : 'message']: message };
   if (errorType === 'TooManyRequestsException') body['Reason'] = 'ReservedFunctionConcurrentInvocationLimitExceeded';
   return {
     statusCode,
@@ -54,7 +74,27 @@ export function handleInvokeApi(req: IncomingMessage, body: Buffer, invoker: Lam
   return invoke(req, url, m[1]!, body, invoker);
 }
 
+function validationError(requestId: string, value: string, member: string, constraint: string): InvokeApiResponse {
+  return errorResponse(requestId, 400, 'ValidationException', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
+}
+
+/** The first constraint the request breaks, as Lambda answers it; undefined when there is none. */
+function invalidRequest(requestId: string, name: string, queryQualifier: string | null, invocationType: string, logType: string): InvokeApiResponse | undefined {
+  if (name.length > FUNCTION_NAME_MAX) return validationError(requestId, name, 'functionName', `Member must have length less than or equal to ${FUNCTION_NAME_MAX}`);
+  if (!FUNCTION_NAME_RE.test(name)) return validationError(requestId, name, 'functionName', `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`);
+  if (queryQualifier !== null) {
+    if (queryQualifier.length > QUALIFIER_MAX) return validationError(requestId, queryQualifier, 'qualifier', `Member must have length less than or equal to ${QUALIFIER_MAX}`);
+    if (!QUALIFIER_RE.test(queryQualifier)) return validationError(requestId, queryQualifier, 'qualifier', `Member must satisfy regular expression pattern: ${QUALIFIER_PATTERN}`);
+  }
+  if (!(INVOCATION_TYPES as readonly string[]).includes(invocationType)) {
+    return validationError(requestId, invocationType, 'invocationType', 'Member must satisfy enum value set: [Event, RequestResponse, DryRun]');
+  }
+  if (!LOG_TYPES.includes(logType)) return validationError(requestId, logType, 'logType', 'Member must satisfy enum value set: [None, Tail]');
+  return undefined;
+}
+
 async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buffer, invoker: LambdaInvoker): Promise<InvokeApiResponse> {
+  // One id for the API answer (x-amzn-RequestId), the context's awsRequestId and the log lines, as on Lambda.
   const requestId = randomUUID();
   let name: string;
   try {
@@ -62,20 +102,25 @@ async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buf
   } catch {
     name = rawName;
   }
+  const queryQualifier = url.searchParams.get('Qualifier');
+  const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+  const logType = header(req, 'x-amz-log-type') ?? 'None';
+  const invalid = invalidRequest(requestId, name, queryQualifier, invocationType, logType);
+  if (invalid) return invalid;
   const { functionName, qualifier: fromName } = parseFunctionName(name);
-  const qualifier = url.searchParams.get('Qualifier') ?? fromName;
-  const invocationType = (header(req, 'x-amz-invocation-type') ?? 'RequestResponse') as InvocationType;
-  if (!INVOCATION_TYPES.includes(invocationType)) {
-    return errorResponse(
-      requestId,
-      400,
-      'ValidationException',
-      `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
-    );
+  if (queryQualifier !== null && queryQualifier !== '' && fromName !== undefined && queryQualifier !== fromName) {
+    return errorResponse(requestId, 400, 'InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
   }
-  const logType = header(req, 'x-amz-log-type') === 'Tail' ? 'Tail' : 'None';
+  const qualifier = queryQualifier || fromName;
   try {
-    const result = await invoker.invoke({ functionName, qualifier, payload: body, invocationType, logType });
+    const result = await invoker.invoke({
+      functionName,
+      qualifier,
+      payload: body,
+      invocationType: invocationType as InvocationType,
+      logType: logType as 'None' | 'Tail',
+      requestId,
+    });
     const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
     if (result.statusCode === 200) {
       headers['Content-Type'] = 'application/json';

@@ -321,7 +321,13 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     // A synchronous call's event is parsed by the instance, which refuses invalid JSON
     // before running anything (see run()); an asynchronous one must be refused before the 202.
     if (type === 'Event') checkJsonPayload(request.payload);
-    if (spec.concurrency === 0) throw throttled();
+    if (spec.concurrency === 0) {
+      if (type !== 'Event') throw throttled();
+      // Lambda queues the event and retries throttled ones for up to 6 hours before dropping them:
+      // the caller gets its 202 all the same. Here it never runs.
+      this.log(`restgate: async invocation of ${name} throttled (reservedConcurrency 0): the event is dropped`);
+      return { statusCode: 202, payload: Buffer.alloc(0), functionError: undefined, logResult: undefined, executedVersion: undefined };
+    }
     const pool = this.pool(name, spec);
     if (type === 'Event') {
       const run = this.run(pool, request, arn).catch((err: unknown) => this.log(`restgate: async invocation of ${name} failed: ${String(err)}`));
@@ -358,6 +364,9 @@ class LocalRuntime implements LocalInvoker, PoolHost {
         }
         break;
       case 'error':
+        // Lambda refuses invalid JSON before any environment runs; here the instance checks it, which
+        // it cannot do when its init failed: the same 400 then, not the init error.
+        checkJsonPayload(call.payload);
         duration = outcome.durationMs ?? clock() - call.since;
         payload = Buffer.from(JSON.stringify(outcome.error));
         functionError = 'Unhandled';
@@ -369,6 +378,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
         status = 'Status: timeout\t';
         break;
       case 'exit': {
+        checkJsonPayload(call.payload);
         duration = clock() - call.since;
         const p = exitPayload(requestId, outcome.code, outcome.signal, outcome.oom);
         payload = Buffer.from(JSON.stringify(p));

@@ -1,7 +1,8 @@
 // The Invoke API (src/lambda/invoke-api.ts) served from a node:http server on
 // port 0, called with the real @aws-sdk/client-lambda, and createRemoteInvoker /
 // createInvoker pointed at it. Error bodies: `{"Type":"User","message":...}` with
-// x-amzn-ErrorType [OBS-invoke-errors in docs/fidelity.md].
+// x-amzn-ErrorType, `Message` for ResourceNotFoundException and ServiceException
+// [OBS-invoke-errors in docs/fidelity.md].
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -116,7 +117,76 @@ describe('raw HTTP', () => {
     expect(res.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await res.text()).toBe('{"Type":"User","message":"Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"}');
+    // `Message` for this type: the SDK model declares it, and AWS sends it (aarondfrancis/sidecar#23, #154).
+    expect(await res.text()).toBe('{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"}');
+  });
+
+  it('x-amzn-RequestId is the invocation\'s request id: the context and the log lines carry the same one', async () => {
+    const res = await fetch(`${url}/2015-03-31/functions/echo/invocations`, { method: 'POST', body: '{}', headers: { 'X-Amz-Log-Type': 'Tail' } });
+    const id = res.headers.get('x-amzn-requestid');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(((await res.json()) as { context: { awsRequestId: string } }).context.awsRequestId).toBe(id);
+    expect(Buffer.from(res.headers.get('x-amz-log-result')!, 'base64').toString()).toContain(`START RequestId: ${id} Version: $LATEST`);
+  });
+
+  it('names, qualifiers and LogType outside the API model\'s constraints → 400 ValidationException', async () => {
+    // Patterns from the Lambda API model (FunctionName, Qualifier, LogType enum): docs/fidelity.md, "Lambda Invoke API".
+    const call = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${url}/2015-03-31/functions/${path}`, { method: 'POST', body: '{}', headers });
+      return { status: res.status, type: res.headers.get('x-amzn-errortype'), body: (await res.json()) as Record<string, string> };
+    };
+    const namePattern =
+      '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
+    expect(await call('bad%20name/invocations')).toEqual({
+      status: 400,
+      type: 'ValidationException',
+      body: {
+        Type: 'User',
+        message: `1 validation error detected: Value 'bad name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${namePattern}`,
+      },
+    });
+    expect((await call('echo:/invocations')).body['message']).toContain("Value 'echo:' at 'functionName'");
+    expect(await call('echo/invocations?Qualifier=a.b')).toEqual({
+      status: 400,
+      type: 'ValidationException',
+      body: {
+        Type: 'User',
+        message: "1 validation error detected: Value 'a.b' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)",
+      },
+    });
+    expect(await call('echo/invocations', { 'X-Amz-Log-Type': 'tail' })).toEqual({
+      status: 400,
+      type: 'ValidationException',
+      body: { Type: 'User', message: "1 validation error detected: Value 'tail' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]" },
+    });
+    expect((await call(`${'a'.repeat(171)}/invocations`)).body['message']).toBe(
+      `1 validation error detected: Value '${'a'.repeat(171)}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 170`,
+    );
+    // Within the constraints: an empty Qualifier, $LATEST, a dotted name that does not exist.
+    expect((await call('echo/invocations?Qualifier=')).status).toBe(200);
+    expect((await call('echo:$LATEST/invocations')).status).toBe(200);
+    expect((await call('no.such.fn/invocations')).status).toBe(404);
+  });
+
+  it('a qualifier in the name that differs from ?Qualifier → 400 InvalidParameterValueException', async () => {
+    // EventBridge Scheduler User Guide, troubleshooting "mismatching qualifiers" (docs/fidelity.md).
+    const res = await fetch(`${url}/2015-03-31/functions/echo:7/invocations?Qualifier=8`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-amzn-errortype')).toBe('InvalidParameterValueException');
+    expect(await res.text()).toBe('{"Type":"User","message":"The derived qualifier from the function name does not match the specified qualifier."}');
+    expect((await fetch(`${url}/2015-03-31/functions/echo:7/invocations?Qualifier=7`, { method: 'POST', body: '{}' })).status).toBe(200);
+  });
+
+  it('invalid JSON for a function whose init fails is still the 400, not the init error', async () => {
+    for (const name of ['import-throws', 'noexport']) {
+      const res = await fetch(`${url}/2015-03-31/functions/${name}/invocations`, { method: 'POST', body: '{bad' });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+      expect(res.headers.get('x-amz-function-error')).toBeNull();
+    }
+    // Valid JSON gets the init error, as before.
+    const ok = await fetch(`${url}/2015-03-31/functions/import-throws/invocations`, { method: 'POST', body: '{}' });
+    expect([ok.status, ok.headers.get('x-amz-function-error')]).toEqual([200, 'Unhandled']);
   });
 
   it('too large → 413 RequestEntityTooLargeException', async () => {
@@ -124,10 +194,8 @@ describe('raw HTTP', () => {
     const res = await fetch(`${url}/2015-03-31/functions/echo/invocations`, { method: 'POST', body: big });
     expect(res.status).toBe(413);
     expect(res.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
-    expect(await res.json()).toEqual({
-      Type: 'User',
-      message: `${Buffer.byteLength(big)} byte payload is too large for the RequestResponse invocation type (limit 6291456 bytes)`,
-    });
+    // The wording Lambda answers with now (pelmers/streetwarp-web#14, 2024; JupiterOne/sdk#565, 2021).
+    expect(await res.json()).toEqual({ Type: 'User', message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
   });
 
   it('a bad X-Amz-Invocation-Type → 400 ValidationException', async () => {
