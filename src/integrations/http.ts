@@ -41,6 +41,12 @@ const REMAPPED_NON_PROXY = [
   'User-Agent',
   'WWW-Authenticate',
 ];
+/**
+ * A Lambda proxy answer's headers: the §7.5 list too (`WWW-Authenticate` →
+ * `x-amzn-Remapped-WWW-Authenticate` is widely reported for Lambda proxy), except
+ * Content-Length, which the gateway sets from the body it sends.
+ */
+const REMAPPED_LAMBDA_PROXY = REMAPPED_NON_PROXY.filter((n) => n !== 'Content-Length');
 /** Response headers dropped (§7.4). */
 const DROPPED_RESPONSE_COMMON = ['transfer-encoding'];
 const DROPPED_RESPONSE_HTTP_PROXY = ['transfer-encoding', 'content-encoding', 'via'];
@@ -69,6 +75,7 @@ export function setHeader(headers: Array<[string, string]>, name: string, value:
  * Applies the response header rules of §7.4/§7.5 for an integration type:
  * HTTP/AWS (non-proxy) → remap the long list; HTTP_PROXY → remap Connection,
  * Content-Length, Date, Server and drop Transfer-Encoding, Content-Encoding, Via;
+ * AWS_PROXY → the long list but Content-Length, drop Transfer-Encoding;
  * others → remap the common four, drop Transfer-Encoding. Names compare
  * case-insensitively; the remapped name uses API Gateway's spelling
  * (`x-amzn-Remapped-WWW-Authenticate`). Order is kept.
@@ -78,7 +85,7 @@ export function setHeader(headers: Array<[string, string]>, name: string, value:
  */
 export function remapResponseHeaders(headers: Pairs, integrationType: IntegrationType): Pairs {
   const nonProxy = integrationType === 'HTTP' || integrationType === 'AWS';
-  const remapByLower = nonProxy ? REMAP_NON_PROXY_BY_LOWER : REMAP_COMMON_BY_LOWER;
+  const remapByLower = nonProxy ? REMAP_NON_PROXY_BY_LOWER : integrationType === 'AWS_PROXY' ? REMAP_LAMBDA_PROXY_BY_LOWER : REMAP_COMMON_BY_LOWER;
   const drop = integrationType === 'HTTP_PROXY' ? DROPPED_RESPONSE_HTTP_PROXY : DROPPED_RESPONSE_COMMON;
   const out: Array<[string, string]> = [];
   for (const [name, value] of headers) {
@@ -133,6 +140,7 @@ export function traceIdOf(ctx: RequestContext): string {
 const byLower = (names: readonly string[]): ReadonlyMap<string, string> => new Map(names.map((n) => [n.toLowerCase(), n]));
 const REMAP_NON_PROXY_BY_LOWER = byLower(REMAPPED_NON_PROXY);
 const REMAP_COMMON_BY_LOWER = byLower(REMAPPED_COMMON);
+const REMAP_LAMBDA_PROXY_BY_LOWER = byLower(REMAPPED_LAMBDA_PROXY);
 
 /**
  * Final header transform for HTTP and HTTP_PROXY requests (§7.3, [LS-iq]):

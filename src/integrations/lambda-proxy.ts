@@ -6,6 +6,7 @@ import { contentType, firstAcceptType, headerValue, isBinaryMediaType } from '..
 import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
 import { IDENTITY_KEYS } from '../lambda/event-codec.js';
 import { invokeForIntegration } from '../lambda/gateway.js';
+import { remapResponseHeaders } from './http.js';
 import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
 import type { IntegrationHandler } from './types.js';
 
@@ -184,6 +185,16 @@ function headerText(value: unknown): string | undefined {
   return undefined;
 }
 
+/** An HTTP token (RFC 9110 §5.1), and a field value without CR, LF, NUL or other controls but tab. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** A header that cannot be sent as HTTP is a malformed answer, like any other (not a crash of the response). */
+function checkHeader(name: string, text: string): void {
+  if (!HEADER_NAME.test(name)) throw malformed(`header name ${JSON.stringify(name)} is not an HTTP token`);
+  if (BAD_HEADER_VALUE.test(text)) throw malformed(`header ${name} has a character HTTP does not allow`);
+}
+
 /** Validates and converts the function's answer (§5.2, §1.5). */
 export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingResponse {
   let parsed: unknown;
@@ -224,6 +235,7 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
       if (value === null) continue;
       const text = headerText(value);
       if (text === undefined) throw malformed(`header ${name} is not a string`);
+      checkHeader(name, text);
       if (multiNames === undefined || !multiNames.has(name.toLowerCase())) headers.push([name, text]);
     }
   }
@@ -233,6 +245,7 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
     for (const v of values) {
       const text = headerText(v);
       if (text === undefined) throw malformed(`multiValueHeaders.${name} has a non-string value`);
+      checkHeader(name, text);
       headers.push([name, text]);
     }
   }
@@ -246,7 +259,7 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
   // Decoded only when the client's first Accept type is binary; the response Content-Type does not count (§1.5).
   const decode = b64 === true && isBinaryMediaType(firstAcceptType(ctx.request.headers), ctx.api.binaryMediaTypes);
   const body = decode ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
-  return { statusCode, headers, body };
+  return { statusCode, headers: remapResponseHeaders(headers, 'AWS_PROXY'), body };
 }
 
 export const lambdaProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {

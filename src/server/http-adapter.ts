@@ -157,7 +157,11 @@ export function writeResponse(
     out.splice(end, 0, out[j]!, value);
   }
   if (!hasContentType) out.push('Content-Type', 'application/json');
-  out.push('x-amzn-RequestId', ids.requestId, 'x-amz-apigw-id', ids.extendedRequestId, 'Content-Length', String(response.body.length));
-  res.writeHead(response.statusCode, out);
-  res.end(response.body);
+  out.push('x-amzn-RequestId', ids.requestId, 'x-amz-apigw-id', ids.extendedRequestId);
+  // 204 and 304 have no body (RFC 9110 §6.4.1); a 204 has no Content-Length either (§8.6).
+  const status = response.statusCode;
+  const bodiless = status === 204 || status === 304;
+  if (status !== 204) out.push('Content-Length', String(response.body.length));
+  res.writeHead(status, out);
+  res.end(bodiless ? undefined : response.body);
 }

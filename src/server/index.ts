@@ -2,7 +2,7 @@
 // serves the API under `/{stage}/...`, plus the Lambda Invoke API under
 // `/2015-03-31/functions/...`.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config.js';
@@ -84,7 +84,8 @@ function batchedStderr(): (line: string) => void {
 
 function plainJsonError(res: ServerResponse, status: number, message: string): void {
   const body = Buffer.from(JSON.stringify({ message }));
-  res.writeHead(status, {
+  // The reason phrase is given: a writeHead that failed before this one may have set another.
+  res.writeHead(status, STATUS_CODES[status], {
     'Content-Type': 'application/json',
     'Content-Length': String(body.length),
     'x-amzn-RequestId': crypto.randomUUID(),

@@ -2,6 +2,7 @@
 // with $context, failures become API Gateway's answers, and one failing
 // function never disturbs the next request. The server also serves the Invoke API.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -26,6 +27,7 @@ const definition = {
     '/crash': { get: proxy('exits') },
     '/slow': { get: proxy('loops', { timeoutInMillis: 300 }) },
     '/picture': { get: proxy('proxy-binary') },
+    '/answer': { post: proxy('proxy-answer') },
     '/budget': {
       post: {
         responses: { '200': { description: 'ok' }, '402': { description: 'no money' } },
@@ -42,6 +44,31 @@ const definition = {
     },
   },
 };
+
+/** One request over a fresh socket; the raw bytes of the answer (the server closes nothing: we read until the body's end). */
+function rawPost(port: number, path: string, body: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let data = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+      const end = data.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const length = /\r\ncontent-length: (\d+)/i.exec(data.slice(0, end));
+      if (data.length >= end + 4 + (length ? Number(length[1]) : 0)) {
+        socket.destroy();
+        resolvePromise(data);
+      }
+    });
+    socket.on('error', reject);
+    socket.setTimeout(5000, () => {
+      socket.destroy();
+      reject(new Error(`no complete answer within 5 s; got ${JSON.stringify(data)}`));
+    });
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+}
 
 let dir: string;
 let server: RunningServer;
@@ -106,6 +133,28 @@ describe('Lambda through the gateway', () => {
     expect(raw.body).toEqual(png);
     const text = await call('GET', '/picture', { headers: { Accept: 'application/json' } });
     expect(text.body.toString()).toBe(png.toString('base64'));
+  });
+
+  it('a 204 from the function goes out without a body or Content-Length (RFC 9110 §6.4.1, §8.6)', async () => {
+    const raw = await rawPost(server.port, '/v1/answer', JSON.stringify({ statusCode: 204, body: 'dropped', headers: { 'X-A': '1' } }));
+    const [head, rest] = raw.split('\r\n\r\n');
+    expect(head!.split('\r\n')[0]).toBe('HTTP/1.1 204 No Content');
+    expect(head).toContain('\r\nX-A: 1\r\n');
+    expect(head!.toLowerCase()).not.toContain('content-length');
+    expect(rest).toBe('');
+  });
+
+  it('a header HTTP cannot carry → the malformed-answer 502 (not a broken 500), and the server goes on', async () => {
+    for (const headers of [{ 'X-A': 'a\r\nInjected: 1' }, { 'Bad Name': 'x' }]) {
+      const res = await fetch(`${server.url}/answer`, { method: 'POST', body: JSON.stringify({ statusCode: 401, headers, body: 'no' }) });
+      expect(res.status).toBe(502);
+      expect(res.statusText).toBe('Bad Gateway');
+      expect(res.headers.get('injected')).toBeNull();
+      expect(res.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
+      expect(await res.text()).toBe('{"message": "Internal server error"}');
+    }
+    const ok = await fetch(`${server.url}/answer`, { method: 'POST', body: JSON.stringify({ headers: { 'WWW-Authenticate': 'Basic' }, body: 'yes' }) });
+    expect([ok.status, ok.headers.get('x-amzn-remapped-www-authenticate'), ok.headers.get('www-authenticate'), await ok.text()]).toEqual([200, 'Basic', null, 'yes']);
   });
 
   it('a crashing function → 502 Internal server error, and the next request is served', async () => {

@@ -330,6 +330,37 @@ describe('Lambda proxy response (§5.2, §1.5)', () => {
     });
   });
 
+  it('reserved response headers are renamed x-amzn-Remapped-<Name> (§7.5, D-notes), in any case; Content-Length is the gateway\'s', async () => {
+    // WWW-Authenticate from a Lambda proxy arrives as x-amzn-Remapped-WWW-Authenticate (widely reported, e.g.
+    // the "HTTP Basic auth with Lambda/API Gateway" threads); the rest of the §7.5 list is treated alike.
+    const result = await run(
+      ok({
+        headers: { 'www-authenticate': 'Basic realm="x"', Date: 'd', Server: 's', Authorization: 'a', 'Content-Length': '99', Tab: 'a\tb é' },
+        multiValueHeaders: { 'user-agent': ['u1', 'u2'], Trailer: ['t'], 'Transfer-Encoding': ['chunked'] },
+        body: 'x',
+      }),
+    );
+    expect(result).toEqual({
+      kind: 'proxy',
+      response: {
+        statusCode: 200,
+        headers: [
+          ['x-amzn-Remapped-WWW-Authenticate', 'Basic realm="x"'],
+          ['x-amzn-Remapped-Date', 'd'],
+          ['x-amzn-Remapped-Server', 's'],
+          ['x-amzn-Remapped-Authorization', 'a'],
+          ['Content-Length', '99'],
+          ['Tab', 'a\tb é'],
+          ['x-amzn-Remapped-User-Agent', 'u1'],
+          ['x-amzn-Remapped-User-Agent', 'u2'],
+          ['x-amzn-Remapped-Trailer', 't'],
+          ['Content-Type', 'application/json'],
+        ],
+        body: Buffer.from('x'),
+      },
+    });
+  });
+
   it('defaults: status 200, empty body, Content-Type application/json', async () => {
     const result = await run(ok({}));
     expect(result).toEqual({ kind: 'proxy', response: { statusCode: 200, headers: [['Content-Type', 'application/json']], body: Buffer.alloc(0) } });
@@ -344,6 +375,12 @@ describe('Lambda proxy response (§5.2, §1.5)', () => {
     ['a non-integer statusCode', { statusCode: 'abc' }],
     ['a header value object', { headers: { a: { b: 1 } } }],
     ['multiValueHeaders not lists', { multiValueHeaders: { a: 'b' } }],
+    // Not sendable as HTTP (restgate's choice: the malformed-answer 502, docs/fidelity.md).
+    ['a header value with a newline', { headers: { 'X-A': 'a\nb' } }],
+    ['a header value with NUL', { multiValueHeaders: { 'X-A': ['a\u0000'] } }],
+    ['a header value beyond Latin-1', { headers: { 'X-A': '💡' } }],
+    ['a header name with a space', { headers: { 'X A': 'b' } }],
+    ['an empty header name', { headers: { '': 'b' } }],
   ])('%s → 502 Internal server error', async (_label, value) => {
     const err = await gatewayError(run(ok(value)));
     expect([err.type, err.message, err.statusCode]).toEqual(['INTEGRATION_FAILURE', 'Internal server error', 502]);

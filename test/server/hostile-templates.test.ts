@@ -40,7 +40,11 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'restgate-hostile-'));
-  const paths: Record<string, unknown> = { '/ok': mockRoute('{"ok": true}') };
+  const paths: Record<string, unknown> = {
+    '/ok': mockRoute('{"ok": true}'),
+    // A header value node:http refuses to write (a newline), set through an override.
+    '/badheader': mockRoute('#set($context.responseOverride.header.X = "a\nb")ok'),
+  };
   for (const [name, template] of Object.entries(HOSTILE)) paths[`/${name}`] = mockRoute(template);
   const definition = {
     openapi: '3.0.1',
@@ -70,6 +74,15 @@ describe('hostile templates', () => {
       expect(ok).toEqual({ status: 200, type: null, body: '{"ok": true}' });
     });
   }
+});
+
+describe('a header the template makes that HTTP cannot carry', () => {
+  it('is a 500 with its own reason phrase (not the reason of the status the template chose), and the server goes on', async () => {
+    const res = await fetch(`${server.url}/badheader`);
+    expect([res.status, res.statusText, res.headers.get('x')]).toEqual([500, 'Internal Server Error', null]);
+    expect(await res.text()).toBe('{"message":"Internal server error"}');
+    expect((await get('/ok')).status).toBe(200);
+  });
 });
 
 describe('templates nested too deeply', () => {
