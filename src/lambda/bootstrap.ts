@@ -24,8 +24,8 @@
 // synchronously so they stay ordered with console output and survive
 // process.exit. Other stdout/stderr bytes are the function's own output.
 
-import { statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
@@ -193,8 +193,9 @@ function routeWorkerStdio(): void {
 function patchConsole(): void {
   const log =
     (level: string) =>
-    (...args: unknown[]): void => {
-      const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}`;
+    (message?: unknown, ...params: unknown[]): void => {
+      // The first argument is always formatted, as the runtime does: console.log() prints "undefined".
+      const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(message, ...params)}`;
       writeLine(line.replace(/\n/g, '\r'));
     };
   console.trace = log('TRACE');
@@ -221,6 +222,21 @@ function moduleFile(root: string, modulePath: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Does Node load this file as an ES module: .mjs/.mts, or .js/.ts under a package.json with "type": "module"? */
+function isEsModule(file: string): boolean {
+  if (/\.m[jt]s$/.test(file)) return true;
+  if (/\.c[jt]s$/.test(file)) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown };
+      return pkg.type === 'module';
+    } catch {
+      // no (readable) package.json here: look further up
+    }
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => unknown> {
@@ -265,7 +281,8 @@ async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => 
   const pick = (root: unknown): unknown =>
     handlerPath.split('.').reduce<unknown>((o, k) => (o === null || o === undefined ? undefined : (o as Record<string, unknown>)[k]), root);
   let fn = pick(mod);
-  if (fn === undefined && mod['default'] !== undefined) fn = pick(mod['default']);
+  // A CommonJS module's exports are the module itself (import() shows them as `default`); an ES module's default is not looked into.
+  if (fn === undefined && mod['default'] !== undefined && !isEsModule(file)) fn = pick(mod['default']);
   if (!fn) throw new RuntimeError('Runtime.HandlerNotFound', `${full} is undefined or not exported`);
   if (typeof fn !== 'function') throw new RuntimeError('Runtime.HandlerNotFound', `${full} is not a function`);
   return fn as (...args: unknown[]) => unknown;

@@ -286,6 +286,14 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(e['errorMessage']).toBe('noexport.handler is undefined or not exported');
     });
 
+    it('an ES module\'s default export is not searched for the handler (only a CommonJS module.exports is)', async () => {
+      // [RIC] UserFunction: the handler is looked up on what import() gives for an ES module; a CommonJS
+      // module's exports (which import() shows as `default`) are the module itself.
+      const e = body(await invoker.invoke({ functionName: 'esm-default', payload: json({}) }));
+      expect([e['errorType'], e['errorMessage']]).toEqual(['Runtime.HandlerNotFound', 'esm-default.handler is undefined or not exported']);
+      expect(body(await invoker.invoke({ functionName: 'cjs-dynamic', payload: json({}) })) as unknown).toBe('cjs dynamic');
+    });
+
     it('an exception thrown outside the handler (timer) fails the call and recycles the instance', async () => {
       const r = await invoker.invoke({ functionName: 'uncaught', payload: json({}) });
       const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
@@ -378,10 +386,12 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(lines[2]).toMatch(new RegExp(`^${ts}\\tlog-1\\tWARN\\twarned 42$`));
       expect(lines[3]).toMatch(new RegExp(`^${ts}\\tlog-1\\tERROR\\ttwo\\rlines$`)); // newlines become \r
       expect(lines[4]).toMatch(new RegExp(`^${ts}\\tlog-1\\tINFO\\t\\{ a: 1 \\}$`));
-      expect(lines[5]).toBe('END RequestId: log-1');
-      expect(lines[6]).toMatch(/^REPORT RequestId: log-1\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/);
-      expect(lines[7]).toBe('');
-      expect(gatewayLog.slice(before)).toEqual(lines.slice(0, 7));
+      // [RIC] LogPatch: (msg, ...params) => util.format(msg, ...params), so no argument prints "undefined".
+      expect(lines[5]).toMatch(new RegExp(`^${ts}\\tlog-1\\tINFO\\tundefined$`));
+      expect(lines[6]).toBe('END RequestId: log-1');
+      expect(lines[7]).toMatch(/^REPORT RequestId: log-1\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/);
+      expect(lines[8]).toBe('');
+      expect(gatewayLog.slice(before)).toEqual(lines.slice(0, 8));
     });
 
     it('output written straight to process.stdout/stderr reaches the gateway log; stdout lines are in the tail', async () => {
