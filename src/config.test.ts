@@ -52,6 +52,13 @@ describe('loadConfig', () => {
     expect((err as Error).message).toBe(`${join(d, 'restgate.config.yaml')}: /functions/image/timeout: must be <= 900`);
   });
 
+  it('maximumRetryAttempts is Lambda\'s 0..2', async () => {
+    const d = dir({ 'restgate.config.json': '{"functions":{"a":{"maximumRetryAttempts":0}}}' });
+    expect(await loadConfig(d)).toEqual({ functions: { a: { maximumRetryAttempts: 0 } }, stageVariables: {} });
+    const d2 = dir({ 'restgate.config.json': '{"functions":{"a":{"maximumRetryAttempts":3}}}' });
+    await expect(loadConfig(d2)).rejects.toThrow(`${join(d2, 'restgate.config.json')}: /functions/a/maximumRetryAttempts: must be <= 2`);
+  });
+
   it('names unknown keys', async () => {
     const d = dir({ 'restgate.config.json': '{"functions":{"a":{"memory":256}}}' });
     await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: /functions/a/memory: unknown key`);

@@ -25,6 +25,8 @@ export interface FunctionConfig {
   reservedConcurrency?: number;
   /** Local runtime only: 'worker' (default) or 'process' (own TZ, cwd, native-crash containment). */
   isolation?: Isolation;
+  /** Retries of a failed asynchronous (Event) invocation, 0..2 like Lambda's MaximumRetryAttempts. Default 2. */
+  maximumRetryAttempts?: number;
 }
 
 export interface RestgateConfig {
@@ -70,6 +72,7 @@ const schema = {
           lambdaEndpoint: { type: 'string', pattern: '^https?://' },
           reservedConcurrency: { type: 'integer', minimum: 0, maximum: 1000 },
           isolation: { type: 'string', enum: ['worker', 'process'] },
+          maximumRetryAttempts: { type: 'integer', minimum: 0, maximum: 2 },
         },
       },
     },

@@ -52,7 +52,16 @@ export interface LocalRuntimeOptions {
    * 'worker' (default: a worker thread in the gateway's process) or 'process' (a child process each).
    */
   isolation?: Isolation;
+  /**
+   * Waits before the retries of a failed Event invocation (default: Lambda's one and
+   * two minutes). Tests shorten them.
+   */
+  asyncRetryDelaysMs?: readonly number[];
 }
+
+/** Lambda retries a failed asynchronous invocation after about one minute, then two (invocation-async-error-handling). */
+const ASYNC_RETRY_DELAYS_MS: readonly number[] = [60_000, 120_000];
+const DEFAULT_ASYNC_RETRIES = 2;
 
 export interface LocalInvoker extends LambdaInvoker {
   /** Live instance counts for a function (diagnostics and tests). */
@@ -182,6 +191,9 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   private pendingReload = new Set<string>();
   private reloadTimer: NodeJS.Timeout | undefined;
   private readonly background = new Set<Promise<unknown>>();
+  private readonly asyncRetryDelaysMs: readonly number[];
+  /** Waits before Event retries: cut short (and the retry dropped) at close. */
+  private readonly retryWaits = new Map<NodeJS.Timeout, () => void>();
 
   constructor(options: LocalRuntimeOptions) {
     this.functionsDir = resolve(options.functionsDir);
@@ -191,6 +203,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
     this.maxConcurrency = options.maxConcurrency ?? 10;
     this.isolation = options.isolation ?? this.config.isolation ?? 'worker';
+    this.asyncRetryDelaysMs = options.asyncRetryDelaysMs ?? ASYNC_RETRY_DELAYS_MS;
     this.log = options.log ?? ((line) => process.stdout.write(line + '\n'));
     if (options.watch) this.startWatching();
   }
@@ -330,12 +343,45 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     }
     const pool = this.pool(name, spec);
     if (type === 'Event') {
-      const run = this.run(pool, request, arn).catch((err: unknown) => this.log(`restgate: async invocation of ${name} failed: ${String(err)}`));
+      const run = this.runEvent(pool, request, arn).catch((err: unknown) => this.log(`restgate: async invocation of ${name} failed: ${String(err)}`));
       this.background.add(run);
       void run.finally(() => this.background.delete(run));
       return { statusCode: 202, payload: Buffer.alloc(0), functionError: undefined, logResult: undefined, executedVersion: undefined };
     }
     return this.run(pool, request, arn);
+  }
+
+  /**
+   * An Event invocation: run, and when the function fails, run again after Lambda's
+   * waits, up to maximumRetryAttempts times. Every attempt has the same request id,
+   * as on Lambda.
+   */
+  private async runEvent(pool: Pool, request: InvokeRequest, arn: string): Promise<void> {
+    const name = request.functionName;
+    const retries = this.functionConfig(name).maximumRetryAttempts ?? DEFAULT_ASYNC_RETRIES;
+    const attempt: InvokeRequest = { ...request, requestId: request.requestId ?? randomUUID() };
+    for (let n = 0; ; n++) {
+      const result = await this.run(pool, attempt, arn);
+      if (result.functionError === undefined || n >= retries || this.closed) return;
+      const delay = this.asyncRetryDelaysMs[Math.min(n, this.asyncRetryDelaysMs.length - 1)] ?? 0;
+      this.log(`restgate: async invocation ${attempt.requestId} of ${name} failed; retry ${n + 1} of ${retries} in ${delay / 1000} s`);
+      if (!(await this.retryWait(delay))) return;
+      const spec = this.specFor(name);
+      if (!spec) return;
+      pool = this.pool(name, spec); // the code may have been reloaded meanwhile
+    }
+  }
+
+  /** Resolves true after `ms`, or false at once when the runtime closes. */
+  private retryWait(ms: number): Promise<boolean> {
+    return new Promise((resolveWait) => {
+      const timer = setTimeout(() => {
+        this.retryWaits.delete(timer);
+        resolveWait(!this.closed);
+      }, ms);
+      timer.unref();
+      this.retryWaits.set(timer, () => resolveWait(false));
+    });
   }
 
   private run(pool: Pool, request: InvokeRequest, arn: string): Promise<InvokeResult> {
@@ -436,6 +482,11 @@ class LocalRuntime implements LocalInvoker, PoolHost {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const [timer, cancel] of this.retryWaits) {
+      clearTimeout(timer);
+      cancel();
+    }
+    this.retryWaits.clear();
     this.watcher?.close();
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     const exits = [...this.pools.values()].flatMap((p) => p.close());

@@ -579,6 +579,45 @@ describe('service errors and invocation types', () => {
     for (let i = 0; i < 1000 && !gatewayLog.includes('END RequestId: event-1'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(gatewayLog.filter((l) => l === 'END RequestId: event-1').length).toBe(before + 1);
   });
+
+  it('a failed Event invocation is retried (twice by default, maximumRetryAttempts 0–2) with the same request id', async () => {
+    // Lambda: two more attempts after about one and two minutes, per MaximumRetryAttempts; each retry carries
+    // the request id of the first (docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+    const log: string[] = [];
+    const config: RestgateConfig = { functions: { once: { handler: 'throws.handler', maximumRetryAttempts: 0 } }, stageVariables: {} };
+    const quick = createLocalInvoker({ functionsDir: FUNCTIONS, config, log: (l) => log.push(l), asyncRetryDelaysMs: [30, 60] });
+    const ends = (id: string) => log.filter((l) => l === `END RequestId: ${id}`).length;
+    const settle = async (id: string, n: number) => {
+      for (let i = 0; i < 1000 && ends(id) < n; i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 150)); // no further attempt comes
+    };
+    try {
+      for (const [functionName, id, attempts] of [
+        ['throws', 'retried', 3],
+        ['once', 'not-retried', 1],
+        ['echo', 'succeeded', 1],
+      ] as const) {
+        const r = await quick.invoke({ functionName, payload: json({}), invocationType: 'Event', requestId: id });
+        expect(r.statusCode).toBe(202);
+        await settle(id, attempts);
+        expect([functionName, ends(id)]).toEqual([functionName, attempts]);
+      }
+      expect(log).toContain('restgate: async invocation retried of throws failed; retry 1 of 2 in 0.03 s');
+      expect(log).toContain('restgate: async invocation retried of throws failed; retry 2 of 2 in 0.06 s');
+      // A retry still waiting when the runtime closes never runs.
+      const slowRetries = createLocalInvoker({ functionsDir: FUNCTIONS, log: (l) => log.push(l), asyncRetryDelaysMs: [200] });
+      await slowRetries.invoke({ functionName: 'throws', payload: json({}), invocationType: 'Event', requestId: 'cancelled' });
+      for (let i = 0; i < 1000 && !log.some((l) => l.startsWith('restgate: async invocation cancelled of throws failed')); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await slowRetries.close();
+      await new Promise((r) => setTimeout(r, 400));
+      expect(ends('cancelled')).toBe(1);
+      expect(log.filter((l) => l === 'START RequestId: cancelled Version: $LATEST')).toHaveLength(1);
+    } finally {
+      await quick.close();
+    }
+  });
 });
 
 describe('--watch', () => {
