@@ -431,7 +431,16 @@ function succeed(result: unknown): void {
 
 function fail(err: unknown): void {
   if (!current || current.finished) return;
-  console.error('Invoke Error', formatErrorForLog(err instanceof Error ? err : new Error(String(err))));
+  let asError: Error;
+  try {
+    asError = err instanceof Error ? err : new Error(String(err));
+  } catch (conversion) {
+    // A value that cannot become a string (Object.create(null), a throwing toString): the runtime's own
+    // conversion throws, and that TypeError is what it reports [RIC Runtime: the chain's .catch(fail)].
+    fail(conversion);
+    return;
+  }
+  console.error('Invoke Error', formatErrorForLog(asError));
   finish({ t: 'result', ok: false, error: toErrorPayload(err) });
 }
 

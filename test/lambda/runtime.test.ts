@@ -234,6 +234,21 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(tail(r)).toMatch(/\tERROR\tInvoke Error \t\{"errorType":"Error","errorMessage":"a plain string","stack":\["Error: a plain string",/);
     });
 
+    it('a thrown value that cannot become a string → the TypeError converting it, and the instance stays warm', async () => {
+      // [RIC] fail() wraps the value with new Error(value), which throws; the chain's .catch(fail) reports that TypeError.
+      const r = await invoker.invoke({ functionName: 'throws', payload: json({ nullProto: true }) });
+      const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
+      expect([r.functionError, e.errorType, e.errorMessage, e.trace[0]]).toEqual([
+        'Unhandled',
+        'TypeError',
+        'Cannot convert object to primitive value',
+        'TypeError: Cannot convert object to primitive value',
+      ]);
+      const next = await invoker.invoke({ functionName: 'throws', payload: json({ plain: true }), logType: 'Tail' });
+      expect(body(next)).toEqual({ errorType: 'string', errorMessage: 'a plain string', trace: [] });
+      expect(tail(next)).toMatch(/\nREPORT RequestId: [^\n]*Max Memory Used: \d+ MB\t\n$/); // no Init Duration: the same, warm instance
+    });
+
     it('context.succeed / context.fail', async () => {
       expect(body(await invoker.invoke({ functionName: 'legacy', payload: json({}) }))).toEqual({ legacy: true });
       const r = await invoker.invoke({ functionName: 'legacy', payload: json({ fail: true }) });
