@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { payloadTooLarge } from './errors.js';
 import { LambdaServiceError, type InvocationType, type LambdaInvoker } from './types.js';
 
 export interface InvokeApiResponse {
@@ -55,6 +56,18 @@ function errorResponse(requestId: string, statusCode: number, errorType: string,
     headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': errorType, 'x-amzn-RequestId': requestId },
     body: Buffer.from(JSON.stringify(body)),
   };
+}
+
+/**
+ * The Invoke API's 413 for a request whose body the server stopped reading (over
+ * the HTTP server's own limit), or undefined when `req` is not an Invoke API call.
+ */
+export function invokeApiTooLarge(req: IncomingMessage): InvokeApiResponse | undefined {
+  if (req.method !== 'POST' || req.url === undefined || !PATH_RE.test(new URL(req.url, 'http://localhost').pathname)) return undefined;
+  const declared = Number(header(req, 'content-length'));
+  const type = header(req, 'x-amz-invocation-type') === 'Event' ? 'Event' : 'RequestResponse';
+  const err = payloadTooLarge(Number.isFinite(declared) ? declared : 0, type);
+  return errorResponse(randomUUID(), err.statusCode, err.errorType, err.message);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

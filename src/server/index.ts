@@ -10,7 +10,7 @@ import { loadDefinition } from '../definition/load.js';
 import { extendedRequestId } from '../ids.js';
 import type { ApiDefinition, LoadWarning } from '../definition/model.js';
 import { createHttpClient } from '../integrations/http-client.js';
-import { handleInvokeApi } from '../lambda/invoke-api.js';
+import { handleInvokeApi, invokeApiTooLarge as lambdaTooLarge } from '../lambda/invoke-api.js';
 import { createInvoker } from '../lambda/router.js';
 import type { LambdaInvoker } from '../lambda/types.js';
 import { REQUEST_TOO_LARGE_BODY, REQUEST_TOO_LARGE_CONTENT_TYPE, gatewayResponse } from '../pipeline/gateway-response.js';
@@ -94,6 +94,28 @@ function plainJsonError(res: ServerResponse, status: number, message: string): v
   res.end(body);
 }
 
+/** Bytes of an oversized Invoke API body read (and dropped) so that the client gets to read the 413. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * An Invoke API call over the server's body limit gets Lambda's 413 (JSON, x-amzn-ErrorType), not API
+ * Gateway's text one; the rest of the body is read and dropped (up to MAX_DRAIN_BYTES) so that an SDK still
+ * sending it sees the answer instead of a broken pipe. False when `req` is not an Invoke API call.
+ */
+function answerInvokeApiTooLarge(req: IncomingMessage, res: ServerResponse): boolean {
+  const answer = lambdaTooLarge(req);
+  if (!answer) return false;
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > MAX_DRAIN_BYTES) req.destroy();
+  });
+  req.resume();
+  res.writeHead(answer.statusCode, { ...answer.headers, 'Content-Length': String(answer.body.length), Connection: 'close' });
+  res.end(answer.body);
+  return true;
+}
+
 /** §14: over 10 MB → 413 in plain text, not customisable [KG-10]. */
 function payloadTooLarge(res: ServerResponse): void {
   const body = Buffer.from(REQUEST_TOO_LARGE_BODY);
@@ -153,8 +175,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     const outcome = await readBody(req);
     if (!outcome.ok) {
-      if (outcome.reason === 'too-large') payloadTooLarge(res);
-      else res.destroy();
+      if (outcome.reason !== 'too-large') res.destroy();
+      else if (!answerInvokeApiTooLarge(req, res)) payloadTooLarge(res);
       return;
     }
 

@@ -186,6 +186,25 @@ describe('Lambda through the gateway', () => {
     try {
       const out = await sdk.send(new InvokeCommand({ FunctionName: 'dirfn', Payload: Buffer.from('{}') }));
       expect([out.StatusCode, Buffer.from(out.Payload!).toString()]).toEqual([200, '{"from":"dirfn/index.mjs"}']);
+      // Over the HTTP server's 10 MB limit: still Lambda's 413 (not API Gateway's text one), read by the SDK
+      // as its error rather than a broken pipe.
+      const huge = Buffer.from(JSON.stringify('x'.repeat(11 * 1024 * 1024)));
+      const err = (await sdk.send(new InvokeCommand({ FunctionName: 'dirfn', Payload: huge })).catch((e: unknown) => e)) as {
+        name: string;
+        message: string;
+        $metadata: { httpStatusCode: number };
+      };
+      expect([err.name, err.$metadata.httpStatusCode, err.message]).toEqual([
+        'RequestEntityTooLargeException',
+        413,
+        'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+      ]);
+      const raw = await fetch(`${server.origin}/2015-03-31/functions/dirfn/invocations`, { method: 'POST', body: huge, headers: { 'X-Amz-Invocation-Type': 'Event' } });
+      expect([raw.status, raw.headers.get('x-amzn-errortype'), raw.headers.get('content-type')]).toEqual([413, 'RequestEntityTooLargeException', 'application/json']);
+      expect(await raw.json()).toEqual({ Type: 'User', message: `${huge.length} byte payload is too large for the Event invocation type (limit 1048576 bytes)` });
+      // API routes keep API Gateway's answer.
+      const api = await fetch(`${server.url}/answer`, { method: 'POST', body: huge });
+      expect([api.status, await api.text()]).toEqual([413, 'HTTP content length exceeded 10485760 bytes.']);
     } finally {
       sdk.destroy();
     }
