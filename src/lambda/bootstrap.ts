@@ -437,7 +437,7 @@ function fail(err: unknown): void {
   } catch (conversion) {
     // A value that cannot become a string (Object.create(null), a throwing toString): the runtime's own
     // conversion throws, and that TypeError is what it reports [RIC Runtime: the chain's .catch(fail)].
-    fail(conversion);
+    fail(conversion instanceof Error ? conversion : new TypeError('Cannot convert object to primitive value'));
     return;
   }
   console.error('Invoke Error', formatErrorForLog(asError));

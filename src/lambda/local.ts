@@ -59,6 +59,11 @@ export interface LocalRuntimeOptions {
   asyncRetryDelaysMs?: readonly number[];
 }
 
+/** The Invoke API's answer without a payload: 202 (Event accepted) or 204 (DryRun). */
+function emptyAnswer(statusCode: 202 | 204): InvokeResult {
+  return { statusCode, payload: Buffer.alloc(0), functionError: undefined, logResult: undefined, executedVersion: undefined };
+}
+
 /** Lambda retries a failed asynchronous invocation after about one minute, then two (invocation-async-error-handling). */
 const ASYNC_RETRY_DELAYS_MS: readonly number[] = [60_000, 120_000];
 const DEFAULT_ASYNC_RETRIES = 2;
@@ -327,7 +332,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     if (!spec) throw functionNotFound(arn);
     const type = request.invocationType ?? 'RequestResponse';
     if (type === 'DryRun') {
-      return { statusCode: 204, payload: Buffer.alloc(0), functionError: undefined, logResult: undefined, executedVersion: undefined };
+      return emptyAnswer(204);
     }
     const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
     if (overLimit(request, limit, spec)) throw payloadTooLarge(request.payload.length, type);
@@ -339,14 +344,14 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       // Lambda queues the event and retries throttled ones for up to 6 hours before dropping them:
       // the caller gets its 202 all the same. Here it never runs.
       this.log(`restgate: async invocation of ${name} throttled (reservedConcurrency 0): the event is dropped`);
-      return { statusCode: 202, payload: Buffer.alloc(0), functionError: undefined, logResult: undefined, executedVersion: undefined };
+      return emptyAnswer(202);
     }
     const pool = this.pool(name, spec);
     if (type === 'Event') {
       const run = this.runEvent(pool, request, arn).catch((err: unknown) => this.log(`restgate: async invocation of ${name} failed: ${String(err)}`));
       this.background.add(run);
       void run.finally(() => this.background.delete(run));
-      return { statusCode: 202, payload: Buffer.alloc(0), functionError: undefined, logResult: undefined, executedVersion: undefined };
+      return emptyAnswer(202);
     }
     return this.run(pool, request, arn);
   }
