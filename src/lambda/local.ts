@@ -364,12 +364,13 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   private async runEvent(pool: Pool, request: InvokeRequest, arn: string): Promise<void> {
     const name = request.functionName;
     const retries = this.functionConfig(name).maximumRetryAttempts ?? DEFAULT_ASYNC_RETRIES;
-    const attempt: InvokeRequest = { ...request, requestId: request.requestId ?? randomUUID() };
+    // Not a copy of `request`: a ProxyEventRequest makes its payload in getters a spread would drop.
+    const requestId = request.requestId ?? randomUUID();
     for (let n = 0; ; n++) {
-      const result = await this.run(pool, attempt, arn);
+      const result = await this.run(pool, request, arn, requestId);
       if (result.functionError === undefined || n >= retries || this.closed) return;
       const delay = this.asyncRetryDelaysMs[Math.min(n, this.asyncRetryDelaysMs.length - 1)] ?? 0;
-      this.log(`restgate: async invocation ${attempt.requestId} of ${name} failed; retry ${n + 1} of ${retries} in ${delay / 1000} s`);
+      this.log(`restgate: async invocation ${requestId} of ${name} failed; retry ${n + 1} of ${retries} in ${delay / 1000} s`);
       if (!(await this.retryWait(delay))) return;
       const spec = this.specFor(name);
       if (!spec) return;
@@ -389,9 +390,10 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     });
   }
 
-  private run(pool: Pool, request: InvokeRequest, arn: string): Promise<InvokeResult> {
+  /** One call; `id` (default: the request's, else a new one) is its awsRequestId. */
+  private run(pool: Pool, request: InvokeRequest, arn: string, id = request.requestId ?? randomUUID()): Promise<InvokeResult> {
     return new Promise<InvokeResult>((resolve, reject) => {
-      pool.dispatch(new LocalCall(this, pool.spec, request, arn, resolve, reject));
+      pool.dispatch(new LocalCall(this, pool.spec, request, arn, id, resolve, reject));
     });
   }
 
@@ -516,7 +518,6 @@ function overLimit(request: InvokeRequest, limit: number, spec: FunctionSpec): b
 
 /** One call through the local runtime: what its instance needs, its log lines, and where its answer goes. */
 class LocalCall implements Call {
-  readonly id: string;
   readonly traceId = traceId();
   seq = 0;
   since = 0;
@@ -529,10 +530,10 @@ class LocalCall implements Call {
     private readonly spec: FunctionSpec,
     private readonly request: InvokeRequest,
     readonly arn: string,
+    readonly id: string,
     private readonly resolve: (result: InvokeResult) => void,
     private readonly reject: (err: unknown) => void,
   ) {
-    this.id = request.requestId ?? randomUUID();
     this.lines = request.logType === 'Tail' ? [] : undefined;
   }
 
