@@ -2,6 +2,7 @@
 // REST v1 event, the function's answer becomes the method response after the
 // same validation API Gateway applies (anything malformed → 502).
 
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { contentType, firstAcceptType, headerValue, isBinaryMediaType } from '../pipeline/media-types.js';
 import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
 import { IDENTITY_KEYS } from '../lambda/event-codec.js';
@@ -9,7 +10,6 @@ import { invokeForIntegration } from '../lambda/gateway.js';
 import { remapResponseHeaders } from './http.js';
 import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
 import type { IntegrationHandler } from './types.js';
-
 
 /**
  * Adds `value` under `name` to a single-value map (last wins, §5.1) and a
@@ -185,14 +185,18 @@ function headerText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** An HTTP token (RFC 9110 §5.1), and a field value without CR, LF, NUL or other controls but tab. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-
-/** A header that cannot be sent as HTTP is a malformed answer, like any other (not a crash of the response). */
+/**
+ * A header that cannot be sent as HTTP (a name that is not a token; a value with CR,
+ * LF, NUL, another control but tab, or beyond Latin-1) is a malformed answer, like any
+ * other, rather than a failure of the response: node:http's own checks decide.
+ */
 function checkHeader(name: string, text: string): void {
-  if (!HEADER_NAME.test(name)) throw malformed(`header name ${JSON.stringify(name)} is not an HTTP token`);
-  if (BAD_HEADER_VALUE.test(text)) throw malformed(`header ${name} has a character HTTP does not allow`);
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, text);
+  } catch (err) {
+    throw malformed(`header ${JSON.stringify(name)}: ${(err as Error).message}`);
+  }
 }
 
 /** Validates and converts the function's answer (§5.2, §1.5). */
