@@ -598,7 +598,8 @@ describe('service errors and invocation types', () => {
 
   it('a failed Event invocation is retried (twice by default, maximumRetryAttempts 0–2) with the same request id', async () => {
     // Lambda: two more attempts after about one and two minutes, per MaximumRetryAttempts; each retry carries
-    // the request id of the first (docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+    // the request id of the first (docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html;
+    // knowledge center "lambda-function-duplicate-invocations": the service's retries share the request id).
     const log: string[] = [];
     const config: RestgateConfig = { functions: { once: { handler: 'throws.handler', maximumRetryAttempts: 0 } }, stageVariables: {} };
     const quick = createLocalInvoker({ functionsDir: FUNCTIONS, config, log: (l) => log.push(l), asyncRetryDelaysMs: [30, 60] });
