@@ -613,6 +613,8 @@ async function main(): Promise<void> {
     queue.push(msg);
     pump();
   };
+  // Ready before any call runs: what a call prints is the call's, not init's (START comes after init's lines).
+  writeFrame({ t: 'ready', initMs: performance.now() - start, mem: memoryMb() });
   if (port) {
     // Calls come on the ring; the port carries nothing, but a listener on it keeps the
     // instance's event loop alive between calls (see channelRef).
@@ -623,7 +625,6 @@ async function main(): Promise<void> {
     // A disconnected gateway means this instance is orphaned.
     process.on('disconnect', () => process.exit(0));
   }
-  writeFrame({ t: 'ready', initMs: performance.now() - start, mem: memoryMb() });
 }
 
 void main();

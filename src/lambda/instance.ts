@@ -170,6 +170,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   /** The call Init Duration is reported with (the one the instance was started for). */
   coldCall: C | undefined;
   mem = 0;
+  /** clock() when the instance reported ready (0 before). */
+  private readyAt = 0;
   /** Whether calls may wait here behind another call (needs the claim block: workers only). */
   abstract readonly canQueue: boolean;
   /** Whether the instance takes events in compact form (workers only). */
@@ -288,11 +290,20 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     const started = this.headStart();
     const base = started ?? head.since;
     let at = base + this.spec.timeoutS * 1000;
-    if (this.canQueue && (this.calls.length > 1 || (started === undefined && this.state === 'ready'))) at = Math.min(at, base + MAX_WAIT_MS);
+    if (this.canQueue && (this.calls.length > 1 || (started === undefined && this.state === 'ready'))) at = Math.min(at, this.waitBase(base) + MAX_WAIT_MS);
     if (this.timer && this.timerAt <= at) return; // fires early enough; check() re-arms
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(this.check, Math.max(0, at - clock()));
+  }
+
+  /**
+   * Where the wait watchdog counts from: the head call's start (or hand-over), but not before
+   * the instance was ready: a call handed over during init waited for the cold start, not
+   * behind another call, and the instance starts it just after reporting ready.
+   */
+  private waitBase(base: number): number {
+    return Math.max(base, this.readyAt);
   }
 
   private readonly check = (): void => {
@@ -309,7 +320,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     }
     // Calls waiting behind one that runs long, or behind one a ready instance does not start
     // (its thread busy with something else), move on.
-    if (this.canQueue && now >= base + MAX_WAIT_MS && (this.calls.length > 1 || started === undefined)) {
+    if (this.canQueue && now >= this.waitBase(base) + MAX_WAIT_MS && (this.calls.length > 1 || started === undefined)) {
       if (started === undefined) this.avoidUntil = now + 10 * MAX_WAIT_MS;
       const back = this.takeBack();
       if (back.length > 0) this.events.orphaned(this, back);
@@ -332,6 +343,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
         this.output(frame.fd, frame.chunk);
         return;
       case 'ready':
+        this.readyAt = clock();
         this.initMs = performance.now() - this.spawnedPerf;
         this.mem = frame.mem;
         if (this.state === 'starting') this.state = 'ready';

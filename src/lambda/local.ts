@@ -551,15 +551,20 @@ class LocalCall implements Call {
     this.lines?.push(line);
   }
 
-  /** START comes before the function's first line, or with END: a call refused for invalid JSON never ran and logs nothing, as on Lambda. */
+  /**
+   * START comes before the function's first line written by the invocation, or with END: a call
+   * refused for invalid JSON never ran and logs nothing, as on Lambda. Lines written during init
+   * (a cold start's module code) come before it: Lambda's Invoke phase, which START opens, follows
+   * the Init phase.
+   */
   logStart(): void {
     if (this.started) return;
     this.started = true;
     this.emit(`START RequestId: ${this.id} Version: $LATEST`);
   }
 
-  onLine(line: string): void {
-    this.logStart();
+  onLine(line: string, init: boolean): void {
+    if (!init) this.logStart();
     this.emit(line);
   }
 

@@ -19,8 +19,8 @@ import type { FunctionSpec } from './spec.js';
 
 /** A call as the pool handles it: what the instance needs, plus where its lines and outcome go. */
 export interface Call extends InstanceCall {
-  /** One output line of the call's function. */
-  onLine(line: string): void;
+  /** One output line of the call's function; `init` when its instance wrote it during init (before it was ready). */
+  onLine(line: string, init: boolean): void;
   /**
    * The call ended; `initMs` when it was the one its instance started for (Lambda's
    * Init Duration); `mem` is the instance's latest memory figure (MB).
@@ -201,8 +201,8 @@ export class Pool implements InstanceEvents<Call> {
 
   // ---- what instances report ------------------------------------------------
 
-  line(_inst: Instance<Call>, call: Call | undefined, line: string): void {
-    if (call) call.onLine(line);
+  line(inst: Instance<Call>, call: Call | undefined, line: string): void {
+    if (call) call.onLine(line, inst.state === 'starting');
     else this.host.log(line);
   }
 

@@ -410,6 +410,21 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(gatewayLog.slice(before)).toEqual(lines.slice(0, 8));
     });
 
+    it('lines written during init come before START (the Init phase precedes the Invoke phase START opens)', async () => {
+      // AWS Lambda Developer Guide, "Understanding the Lambda execution environment lifecycle": Init, then Invoke.
+      const ts = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
+      const cold = tail(await invoker.invoke({ functionName: 'init-logger', payload: json({}), requestId: `cold-${isolation}`, logType: 'Tail' })).split('\n');
+      expect(cold[0]).toMatch(new RegExp(`^${ts}\\tundefined\\tINFO\\tloading$`));
+      expect(cold[1]).toBe(`START RequestId: cold-${isolation} Version: $LATEST`);
+      expect(cold[2]).toMatch(new RegExp(`^${ts}\\tcold-${isolation}\\tINFO\\thandling$`));
+      expect(cold[3]).toBe(`END RequestId: cold-${isolation}`);
+      expect(cold[4]).toMatch(/^REPORT .*\tInit Duration: \d+\.\d\d ms\t$/);
+      const warm = tail(await invoker.invoke({ functionName: 'init-logger', payload: json({}), requestId: `warm-${isolation}`, logType: 'Tail' })).split('\n');
+      expect(warm[0]).toBe(`START RequestId: warm-${isolation} Version: $LATEST`);
+      expect(warm[1]).toMatch(new RegExp(`^${ts}\\twarm-${isolation}\\tINFO\\thandling$`));
+      expect(warm[2]).toBe(`END RequestId: warm-${isolation}`);
+    });
+
     it('output written straight to process.stdout/stderr reaches the gateway log; stdout lines are in the tail', async () => {
       const r = await invoker.invoke({ functionName: 'prints', payload: json({}), requestId: `print-${isolation}`, logType: 'Tail' });
       expect(body(r) as unknown).toBe('printed');
