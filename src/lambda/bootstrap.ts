@@ -417,13 +417,25 @@ function sleepUntilCalled(): void {
   });
 }
 
+/**
+ * A result JSON cannot carry (a cycle, a BigInt, a throwing toJSON). The runtime client of the
+ * nodejs20.x/22.x era throws a plain `Error('Unable to stringify response body')` from its
+ * serialiser, which the invocation then reports ([RIC] src/RAPIDClient.js _trySerializeResponse);
+ * the rewritten client of nodejs24.x has `Runtime.JSONStringifyError` ([RIC] src/utils/errors.ts).
+ * Which one follows the Node major running restgate, as AWS_EXECUTION_ENV does.
+ */
+function unserializable(): Error {
+  const message = 'Unable to stringify response body';
+  return Number(process.versions.node.split('.')[0]) >= 24 ? new RuntimeError('Runtime.JSONStringifyError', message) : new Error(message);
+}
+
 function succeed(result: unknown): void {
   let payload: string;
   try {
     payload = JSON.stringify(result === undefined ? null : result);
     if (payload === undefined) payload = 'null';
   } catch {
-    fail(new RuntimeError('Runtime.JSONStringifyError', 'Unable to stringify response body'));
+    fail(unserializable());
     return;
   }
   finish(undefined, payload);

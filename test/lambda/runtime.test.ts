@@ -228,6 +228,20 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(e.trace[1]).toMatch(/^ {4}at handler \(file:\/\/.*throws\.mjs:\d+:\d+\)$/);
     });
 
+    it('a result JSON cannot write (a cycle, a BigInt) → the serialiser\'s error for this Node major; the instance stays warm', async () => {
+      // [RIC] src/RAPIDClient.js _trySerializeResponse throws Error('Unable to stringify response body') (nodejs20.x/22.x);
+      // src/utils/errors.ts names it Runtime.JSONStringifyError in the client nodejs24.x runs.
+      const errorType = Number(process.versions.node.split('.')[0]) >= 24 ? 'Runtime.JSONStringifyError' : 'Error';
+      for (const payload of [{}, { bigint: true }]) {
+        const r = await invoker.invoke({ functionName: 'unserializable', payload: json(payload), logType: 'Tail' });
+        expect(r.functionError).toBe('Unhandled');
+        const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
+        expect([e.errorType, e.errorMessage, e.trace[0]]).toEqual([errorType, 'Unable to stringify response body', `${errorType}: Unable to stringify response body`]);
+        expect(tail(r)).toContain(`\tERROR\tInvoke Error \t{"errorType":"${errorType}","errorMessage":"Unable to stringify response body",`);
+      }
+      expect(invoker.stats('unserializable')).toEqual({ instances: 1, busy: 0, queued: 0 });
+    });
+
     it('a thrown string → errorType "string", empty trace', async () => {
       const r = await invoker.invoke({ functionName: 'throws', payload: json({ plain: true }), logType: 'Tail' });
       expect(body(r)).toEqual({ errorType: 'string', errorMessage: 'a plain string', trace: [] });
