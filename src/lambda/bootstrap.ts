@@ -80,7 +80,7 @@ interface InvokeMessage {
 interface ErrorPayload {
   errorType: string;
   errorMessage: string;
-  trace: string[];
+  trace?: string[];
 }
 
 function writeFrame(frame: Record<string, unknown>): void {
@@ -114,10 +114,20 @@ function isErrorLike(e: unknown): e is Error {
   return !!o && typeof o.name === 'string' && typeof o.message === 'string' && typeof o.stack === 'string' && !!o.name && !!o.message && !!o.stack;
 }
 
+/**
+ * [RIC] Errors.js toRapidResponse: an error's name, message and stack lines with DEL (U+007F) written
+ * as `%7F`; any other value as its type and String(); a value whose fields cannot be read → the
+ * `handled` answer, which has no trace.
+ */
 function toErrorPayload(e: unknown): ErrorPayload {
   try {
     if (isErrorLike(e)) {
-      return { errorType: e.name, errorMessage: e.message, trace: typeof e.stack === 'string' ? e.stack.split('\n') : [] };
+      return {
+        // Optional calls as in the client: a missing name or message is left out, a non-string one throws (→ handled).
+        errorType: (e.name as string | undefined)?.replaceAll('\x7F', '%7F') as string,
+        errorMessage: (e.message as string | undefined)?.replaceAll('\x7F', '%7F') as string,
+        trace: typeof e.stack === 'string' ? e.stack.replaceAll('\x7F', '%7F').split('\n') : [],
+      };
     }
     return { errorType: typeof e, errorMessage: String(e), trace: [] };
   } catch {
@@ -125,7 +135,6 @@ function toErrorPayload(e: unknown): ErrorPayload {
       errorType: 'handled',
       errorMessage:
         'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
-      trace: [],
     };
   }
 }
@@ -151,6 +160,10 @@ function formatErrorForLog(e: unknown): string {
     return '\t' + JSON.stringify(toErrorPayload(e));
   }
 }
+
+/** [RIC] Errors.js NodeJsExit: an async handler's promise still pending when the event loop is empty. */
+const NODE_JS_EXIT_MESSAGE =
+  'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes';
 
 class RuntimeError extends Error {
   constructor(name: string, message: string) {
@@ -514,7 +527,7 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
 
   // Default when the loop empties without a result (the runtime's beforeExit listener).
   c.onEmptyLoop = isAsync
-    ? () => fail(new RuntimeError('Runtime.NodeJsExit', 'Error: Runtime exited without providing a reason'))
+    ? () => fail(new RuntimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE))
     : () => succeed(null);
 
   let called = false;

@@ -242,6 +242,17 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(invoker.stats('unserializable')).toEqual({ instances: 1, busy: 0, queued: 0 });
     });
 
+    it('DEL in an error is written %7F; an error whose fields cannot be read → the "handled" answer, without a trace', async () => {
+      // [RIC] Errors.js toRapidResponse: replaceAll('\x7F', '%7F') on name, message and stack; its catch answers "handled".
+      const del = body(await invoker.invoke({ functionName: 'throws', payload: json({ del: true }) })) as { errorType: string; errorMessage: string; trace: string[] };
+      expect([del.errorType, del.errorMessage, del.trace[0]]).toEqual(['TypeError', 'bad%7Fbyte', 'TypeError: bad%7Fbyte']);
+      const r = await invoker.invoke({ functionName: 'throws', payload: json({ unreadable: true }) });
+      expect(r.functionError).toBe('Unhandled');
+      expect(r.payload.toString()).toBe(
+        '{"errorType":"handled","errorMessage":"callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack"}',
+      );
+    });
+
     it('a thrown string → errorType "string", empty trace', async () => {
       const r = await invoker.invoke({ functionName: 'throws', payload: json({ plain: true }), logType: 'Tail' });
       expect(body(r)).toEqual({ errorType: 'string', errorMessage: 'a plain string', trace: [] });
@@ -335,7 +346,12 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect([forgot.functionError, forgot.payload.toString()]).toEqual([undefined, 'null']);
       const never = await invoker.invoke({ functionName: 'never', payload: json({}) });
       expect(never.functionError).toBe('Unhandled');
-      expect(body(never)['errorType']).toBe('Runtime.NodeJsExit');
+      // [RIC] Errors.js NodeJsExit (and Runtime.js: an async handler's pending promise fails the call).
+      expect(body(never)).toMatchObject({
+        errorType: 'Runtime.NodeJsExit',
+        errorMessage:
+          'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes',
+      });
       // the instance is still usable afterwards
       const again = await invoker.invoke({ functionName: 'forgets', payload: json({}) });
       expect(again.payload.toString()).toBe('null');
