@@ -59,6 +59,42 @@ describe('loadConfig', () => {
     await expect(loadConfig(d2)).rejects.toThrow(`${join(d2, 'restgate.config.json')}: /functions/a/maximumRetryAttempts: must be <= 2`);
   });
 
+  it('loggingConfig is Lambda\'s LoggingConfig: logFormat Text | JSON, applicationLogLevel TRACE..FATAL, systemLogLevel DEBUG | INFO | WARN', async () => {
+    // docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html: the enums, as the API spells them.
+    const loggingConfig = { logFormat: 'JSON', applicationLogLevel: 'TRACE', systemLogLevel: 'WARN' };
+    const d = dir({ 'restgate.config.json': JSON.stringify({ functions: { a: { loggingConfig }, b: { loggingConfig: { logFormat: 'Text' } } } }) });
+    expect(await loadConfig(d)).toEqual({ functions: { a: { loggingConfig }, b: { loggingConfig: { logFormat: 'Text' } } }, stageVariables: {} });
+    for (const [bad, pointer] of [
+      [{ logFormat: 'json' }, 'logFormat'],
+      [{ logFormat: 'JSON', applicationLogLevel: 'VERBOSE' }, 'applicationLogLevel'],
+      [{ logFormat: 'JSON', systemLogLevel: 'ERROR' }, 'systemLogLevel'],
+    ] as const) {
+      const d2 = dir({ 'restgate.config.yaml': `functions:\n  a:\n    loggingConfig: ${JSON.stringify(bad)}\n` });
+      await expect(loadConfig(d2)).rejects.toThrow(
+        `${join(d2, 'restgate.config.yaml')}: /functions/a/loggingConfig/${pointer}: must be equal to one of the allowed values`,
+      );
+    }
+    const d3 = dir({ 'restgate.config.json': '{"functions":{"a":{"loggingConfig":{"logGroup":"/custom"}}}}' });
+    await expect(loadConfig(d3)).rejects.toThrow(`${join(d3, 'restgate.config.json')}: /functions/a/loggingConfig/logGroup: unknown key`);
+  });
+
+  it('loggingConfig levels need logFormat JSON: with Text, or without a format (Text by default), they are a load-time error', async () => {
+    // Developer Guide, monitoring-cloudwatchlogs-log-level: "To use log-level filtering, your function must be
+    // configured to use the JSON log format. The default log format ... is currently plain text."
+    for (const [loggingConfig, pointer] of [
+      [{ logFormat: 'Text', applicationLogLevel: 'DEBUG' }, 'applicationLogLevel'],
+      [{ systemLogLevel: 'WARN' }, 'systemLogLevel'],
+    ] as const) {
+      const d = dir({ 'restgate.config.json': JSON.stringify({ functions: { a: { loggingConfig } } }) });
+      const err = await loadConfig(d).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).pointer).toBe(`/functions/a/loggingConfig/${pointer}`);
+      expect((err as Error).message).toBe(
+        `${join(d, 'restgate.config.json')}: /functions/a/loggingConfig/${pointer}: can only be set with logFormat JSON (Lambda filters log levels in the JSON format only)`,
+      );
+    }
+  });
+
   it('names unknown keys', async () => {
     const d = dir({ 'restgate.config.json': '{"functions":{"a":{"memory":256}}}' });
     await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: /functions/a/memory: unknown key`);

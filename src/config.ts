@@ -27,6 +27,24 @@ export interface FunctionConfig {
   isolation?: Isolation;
   /** Retries of a failed asynchronous (Event) invocation, 0..2 like Lambda's MaximumRetryAttempts. Default 2. */
   maximumRetryAttempts?: number;
+  /** Lambda's LoggingConfig (advanced logging controls): log format and, with JSON, the log levels. */
+  loggingConfig?: LoggingConfig;
+}
+
+export type LogFormat = 'Text' | 'JSON';
+export type ApplicationLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+export type SystemLogLevel = 'DEBUG' | 'INFO' | 'WARN';
+
+/**
+ * Lambda's LoggingConfig (API_LoggingConfig), keys in camelCase. logFormat defaults to Text; the levels
+ * filter JSON logs only, so they may be set only with logFormat JSON, where each defaults to INFO.
+ */
+export interface LoggingConfig {
+  logFormat?: LogFormat;
+  /** The lowest level of the function's own log lines Lambda keeps (AWS_LAMBDA_LOG_LEVEL in the function). */
+  applicationLogLevel?: ApplicationLogLevel;
+  /** The lowest level of Lambda's platform records kept (platform.start, platform.report, ...). */
+  systemLogLevel?: SystemLogLevel;
 }
 
 export interface RestgateConfig {
@@ -54,6 +72,19 @@ export class ConfigError extends Error {
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
+/** Lambda's LoggingConfig: enums as in the API; levels only with logFormat JSON (log-level filtering needs the JSON format). */
+const loggingConfig = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    logFormat: { type: 'string', enum: ['Text', 'JSON'] },
+    applicationLogLevel: { type: 'string', enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] },
+    systemLogLevel: { type: 'string', enum: ['DEBUG', 'INFO', 'WARN'] },
+  },
+  if: { not: { required: ['logFormat'], properties: { logFormat: { const: 'JSON' } } } },
+  then: { properties: { applicationLogLevel: false, systemLogLevel: false } },
+} as const;
+
 const schema = {
   type: 'object',
   additionalProperties: false,
@@ -73,6 +104,7 @@ const schema = {
           reservedConcurrency: { type: 'integer', minimum: 0, maximum: 1000 },
           isolation: { type: 'string', enum: ['worker', 'process'] },
           maximumRetryAttempts: { type: 'integer', minimum: 0, maximum: 2 },
+          loggingConfig,
         },
       },
     },
@@ -108,6 +140,8 @@ function describe(error: ErrorObject): { pointer: string; problem: string } {
     problem = 'must look like `file.export` (e.g. `index.handler`)';
   } else if (error.keyword === 'pattern' && pointer.endsWith('lambdaEndpoint')) {
     problem = 'must be an http(s) URL';
+  } else if (error.keyword === 'false schema' && /\/loggingConfig\/(application|system)LogLevel$/.test(pointer)) {
+    problem = 'can only be set with logFormat JSON (Lambda filters log levels in the JSON format only)';
   }
   return { pointer, problem };
 }

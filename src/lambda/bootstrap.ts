@@ -139,7 +139,10 @@ function toErrorPayload(e: unknown): ErrorPayload {
   }
 }
 
-/** The runtime's log form of an error: a tab, then JSON with errorType/errorMessage/stack. */
+/**
+ * [RIC] Errors.js toFormatted, the text log form of an error: a tab, then JSON with errorType, errorMessage,
+ * code, the error's own enumerable properties and its stack as lines.
+ */
 function formatErrorForLog(e: unknown): string {
   try {
     return (
@@ -161,20 +164,49 @@ function formatErrorForLog(e: unknown): string {
   }
 }
 
+/** [RIC] Errors.js intoError: an Error as it is, anything else wrapped in one. */
+function intoError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  try {
+    return new Error(e as string);
+  } catch (conversion) {
+    // A value that cannot become a string (Object.create(null)): its conversion error stands for it.
+    return conversion instanceof Error ? conversion : new TypeError('Cannot convert object to primitive value');
+  }
+}
+
 /** [RIC] Errors.js NodeJsExit: an async handler's promise still pending when the event loop is empty. */
 const NODE_JS_EXIT_MESSAGE =
   'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes';
 
-class RuntimeError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
+/**
+ * [RIC] Errors.js error classes: `class ImportModuleError extends Error {}` and so on, whose prototype's
+ * name is `Runtime.ImportModuleError`. The constructor's name (the JSON log format's errorType) is the
+ * short one, and the instance has no own `name` (so none in the text log form either).
+ */
+const runtimeErrorClasses = new Map<string, new (message: string) => Error>();
+function runtimeError(type: string, message: string): Error {
+  let RuntimeError = runtimeErrorClasses.get(type);
+  if (RuntimeError === undefined) {
+    RuntimeError = class extends Error {};
+    Object.defineProperty(RuntimeError, 'name', { value: type.slice('Runtime.'.length) });
+    RuntimeError.prototype.name = type;
+    runtimeErrorClasses.set(type, RuntimeError);
   }
+  const error = new RuntimeError(message);
+  Error.captureStackTrace(error, runtimeError); // the trace starts where the runtime raised it, as with `new NodeJsExit()`
+  return error;
 }
 
 // ---- console, as the Node.js runtime patches it ----------------------------
 
-let currentRequestId: string | undefined;
+/**
+ * [RIC] LogPatch.js: the running invocation's request id lives on the global object under this symbol
+ * (InvokeContext.updateLoggingContext sets it as each invocation starts, and nothing clears it), and
+ * every console line reads it from there, so code that reads or changes it sees what the runtime uses.
+ */
+const REQUEST_ID = Symbol.for('aws.lambda.runtime.requestId');
+const runtimeGlobals = globalThis as unknown as Record<symbol, unknown>;
 
 /**
  * In a worker, output written straight to process.stdout/stderr travels on the
@@ -203,21 +235,100 @@ function routeWorkerStdio(): void {
   route(process.stderr, 2);
 }
 
+/** [RIC] LogPatch.js levels, most detailed first: a console method writes when its level is at or above AWS_LAMBDA_LOG_LEVEL's. */
+const LOG_LEVELS: ReadonlyMap<string, number> = new Map([
+  ['TRACE', 1],
+  ['DEBUG', 2],
+  ['INFO', 3],
+  ['WARN', 4],
+  ['ERROR', 5],
+  ['FATAL', 6],
+]);
+
+/** [RIC] LogPatch.js jsonErrorReplacer: an Error as its constructor's name, message and stack lines, then its own enumerable properties. */
+function jsonErrorReplacer(_key: string, value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  return Object.assign<Record<string, unknown>, Error>(
+    {
+      errorType: (value.constructor as { name?: unknown } | undefined)?.name ?? 'UnknownError',
+      errorMessage: value.message,
+      stackTrace: typeof value.stack === 'string' ? value.stack.split('\n') : value.stack,
+    },
+    value,
+  );
+}
+
+/**
+ * [RIC] LogPatch.js formatJsonMessage: timestamp, level, requestId (left out while undefined, as
+ * JSON.stringify does), then the message. One argument is kept as a value (Errors through the replacer;
+ * one JSON cannot write falls back to util.format); several are util.format-ed, and the first Error
+ * among them adds its errorType, errorMessage and stackTrace.
+ */
+function formatJsonMessage(level: string, args: unknown[]): string {
+  const result: Record<string, unknown> = { timestamp: new Date().toISOString(), level, requestId: runtimeGlobals[REQUEST_ID] };
+  if (args.length === 1) {
+    result['message'] = args[0];
+    try {
+      return JSON.stringify(result, jsonErrorReplacer);
+    } catch {
+      result['message'] = format(result['message']);
+      return JSON.stringify(result);
+    }
+  }
+  result['message'] = format(...args);
+  for (const arg of args) {
+    if (arg instanceof Error) {
+      result['errorType'] = (arg.constructor as { name?: unknown } | undefined)?.name ?? 'UnknownError';
+      result['errorMessage'] = arg.message;
+      result['stackTrace'] = typeof arg.stack === 'string' ? arg.stack.split('\n') : [];
+      break;
+    }
+  }
+  return JSON.stringify(result);
+}
+
+/**
+ * How the runtime logs an error it reports (Invoke Error, Uncaught Exception, ...): [RIC] LogPatch.js
+ * structuredConsole.logError. Text: console.error(message, toFormatted(error)); JSON: console.error(error).
+ * Either goes through console.error as it is then, so a filtered ERROR level drops it.
+ */
+let logError: (message: string, error: unknown) => void = (message, error) => console.error(message, formatErrorForLog(intoError(error)));
+
+/**
+ * [RIC] LogPatch.js patchConsole: the format (AWS_LAMBDA_LOG_FORMAT, JSON in any case, else text) and the
+ * lowest level written (AWS_LAMBDA_LOG_LEVEL, any case; unset or unknown: TRACE) are read once, at
+ * instance start, so a console call runs one fixed function: a filtered level's method does nothing, and
+ * console.fatal always writes. Text lines: `<ISO time>\t<requestId>\t<LEVEL>\t<util.format(...)>`.
+ * Both forms write newlines as \r (JSON.stringify never leaves one raw).
+ */
 function patchConsole(): void {
-  const log =
+  const json = process.env['AWS_LAMBDA_LOG_FORMAT']?.toUpperCase() === 'JSON';
+  const lowest = LOG_LEVELS.get(process.env['AWS_LAMBDA_LOG_LEVEL']?.toUpperCase() ?? '') ?? 1;
+  const text =
     (level: string) =>
     (message?: unknown, ...params: unknown[]): void => {
       // The first argument is always formatted, as the runtime does: console.log() prints "undefined".
-      const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(message, ...params)}`;
+      const line = `${new Date().toISOString()}\t${runtimeGlobals[REQUEST_ID]}\t${level}\t${format(message, ...params)}`;
       writeLine(line.replace(/\n/g, '\r'));
     };
-  console.trace = log('TRACE');
-  console.debug = log('DEBUG');
-  console.info = log('INFO');
+  const structured =
+    (level: string) =>
+    (message?: unknown, ...params: unknown[]): void => {
+      writeLine(formatJsonMessage(level, [message, ...params]).replace(/\n/g, '\r'));
+    };
+  const nothing = (): void => {};
+  const method = (level: string): ((...args: unknown[]) => void) =>
+    level !== 'FATAL' && LOG_LEVELS.get(level)! < lowest ? nothing : json ? structured(level) : text(level);
+  console.trace = method('TRACE');
+  console.debug = method('DEBUG');
+  console.info = method('INFO');
   console.log = console.info;
-  console.warn = log('WARN');
-  console.error = log('ERROR');
-  (console as unknown as { fatal: (...a: unknown[]) => void }).fatal = log('FATAL');
+  console.warn = method('WARN');
+  console.error = method('ERROR');
+  (console as unknown as { fatal: (...a: unknown[]) => void }).fatal = method('FATAL');
+  logError = json
+    ? (_message, error) => console.error(intoError(error))
+    : (message, error) => console.error(message, formatErrorForLog(intoError(error)));
 }
 
 // ---- loading the handler ---------------------------------------------------
@@ -255,7 +366,7 @@ function isEsModule(file: string): boolean {
 async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => unknown> {
   const full = config.handler;
   if (full.includes('..')) {
-    throw new RuntimeError(
+    throw runtimeError(
       'Runtime.MalformedHandlerName',
       `'${full}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
     );
@@ -263,13 +374,13 @@ async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => 
   const handlerString = basename(full);
   const moduleRoot = full.slice(0, full.length - handlerString.length);
   const match = /^([^.]*)\.(.*)$/.exec(handlerString);
-  if (!match) throw new RuntimeError('Runtime.MalformedHandlerName', 'Bad handler');
+  if (!match) throw runtimeError('Runtime.MalformedHandlerName', 'Bad handler');
   const [, moduleName, handlerPath] = match as unknown as [string, string, string];
 
   const file = moduleFile(resolve(config.codeRoot, moduleRoot), moduleName);
   if (file === undefined) {
     const err = new Error(`Cannot find module '${join(config.codeRoot, moduleRoot, moduleName)}'`);
-    throw new RuntimeError('Runtime.ImportModuleError', String(err));
+    throw runtimeError('Runtime.ImportModuleError', String(err));
   }
   let mod: Record<string, unknown>;
   try {
@@ -281,13 +392,13 @@ async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => 
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof SyntaxError) {
-      const wrapped = new RuntimeError('Runtime.UserCodeSyntaxError', String(e));
+      const wrapped = runtimeError('Runtime.UserCodeSyntaxError', String(e));
       wrapped.stack = e.stack;
       throw wrapped;
     }
     const code = (e as { code?: unknown } | null)?.code;
     if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
-      throw new RuntimeError('Runtime.ImportModuleError', String(e));
+      throw runtimeError('Runtime.ImportModuleError', String(e));
     }
     throw e;
   }
@@ -296,8 +407,8 @@ async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => 
   let fn = pick(mod);
   // A CommonJS module's exports are the module itself (import() shows them as `default`); an ES module's default is not looked into.
   if (fn === undefined && mod['default'] !== undefined && !isEsModule(file)) fn = pick(mod['default']);
-  if (!fn) throw new RuntimeError('Runtime.HandlerNotFound', `${full} is undefined or not exported`);
-  if (typeof fn !== 'function') throw new RuntimeError('Runtime.HandlerNotFound', `${full} is not a function`);
+  if (!fn) throw runtimeError('Runtime.HandlerNotFound', `${full} is undefined or not exported`);
+  if (typeof fn !== 'function') throw runtimeError('Runtime.HandlerNotFound', `${full} is not a function`);
   return fn as (...args: unknown[]) => unknown;
 }
 
@@ -439,7 +550,7 @@ function sleepUntilCalled(): void {
  */
 function unserializable(): Error {
   const message = 'Unable to stringify response body';
-  return Number(process.versions.node.split('.')[0]) >= 24 ? new RuntimeError('Runtime.JSONStringifyError', message) : new Error(message);
+  return Number(process.versions.node.split('.')[0]) >= 24 ? runtimeError('Runtime.JSONStringifyError', message) : new Error(message);
 }
 
 function succeed(result: unknown): void {
@@ -465,7 +576,7 @@ function fail(err: unknown): void {
     fail(conversion instanceof Error ? conversion : new TypeError('Cannot convert object to primitive value'));
     return;
   }
-  console.error('Invoke Error', formatErrorForLog(asError));
+  logError('Invoke Error', asError);
   finish({ t: 'result', ok: false, error: toErrorPayload(err) });
 }
 
@@ -516,7 +627,8 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
     writeFrame({ t: 'result', seq: msg.seq, ok: false, invalid: true, error: { errorType: 'InvalidRequestContentException', errorMessage: '' }, mem: memoryMb() });
     return;
   }
-  currentRequestId = msg.id;
+  // [RIC] InvokeContext.updateLoggingContext: set as the invocation starts, read by every console line.
+  runtimeGlobals[REQUEST_ID] = msg.id;
   process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
   const deadline = Date.now() + msg.timeoutMs;
   const c: Current = { id: msg.id, seq: msg.seq, start: performance.now(), finished: false, onEmptyLoop: undefined };
@@ -527,7 +639,7 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
 
   // Default when the loop empties without a result (the runtime's beforeExit listener).
   c.onEmptyLoop = isAsync
-    ? () => fail(new RuntimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE))
+    ? () => fail(runtimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE))
     : () => succeed(null);
 
   let called = false;
@@ -586,7 +698,7 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
 // ---- process-level failures ------------------------------------------------
 
 process.on('uncaughtException', (error) => {
-  console.error('Uncaught Exception', formatErrorForLog(error));
+  logError('Uncaught Exception', error);
   const payload = toErrorPayload(error);
   if (current && !current.finished) finish({ t: 'result', ok: false, error: payload, exit: 129 });
   else writeFrame({ t: 'init-error', error: payload });
@@ -594,8 +706,8 @@ process.on('uncaughtException', (error) => {
 });
 
 process.on('unhandledRejection', (reason) => {
-  const error = new RuntimeError('Runtime.UnhandledPromiseRejection', String(reason));
-  console.error('Unhandled Promise Rejection', formatErrorForLog(Object.assign(error, { reason, promise: {} })));
+  const error = runtimeError('Runtime.UnhandledPromiseRejection', String(reason));
+  logError('Unhandled Promise Rejection', Object.assign(error, { reason, promise: {} }));
   const payload = toErrorPayload(error);
   if (current && !current.finished) finish({ t: 'result', ok: false, error: payload, exit: 128 });
   else writeFrame({ t: 'init-error', error: payload });
@@ -623,10 +735,7 @@ async function main(): Promise<void> {
   try {
     handler = await loadHandler(config);
   } catch (e) {
-    console.error(
-      `${isErrorLike(e) && e.name.startsWith('Runtime.') ? e.name.slice(8) : 'Uncaught Exception'}`,
-      formatErrorForLog(e),
-    );
+    logError(`${isErrorLike(e) && e.name.startsWith('Runtime.') ? e.name.slice(8) : 'Uncaught Exception'}`, e);
     writeFrame({ t: 'init-error', error: toErrorPayload(e) });
     process.exit(129);
   }

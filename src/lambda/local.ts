@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FunctionConfig, Isolation, RestgateConfig } from '../config.js';
+import type { FunctionConfig, Isolation, RestgateConfig, SystemLogLevel } from '../config.js';
 import { randomHex, traceRoot } from '../ids.js';
 import {
   MAX_RESPONSE_PAYLOAD,
@@ -164,6 +164,9 @@ function tsxApi(): string | undefined {
 
 // ---- function specs ----------------------------------------------------------
 
+/** Lambda's log levels, least severe first; a record is kept when its level is at or above the configured one. */
+const LEVEL_RANK: Readonly<Record<SystemLogLevel, number>> = { DEBUG: 2, INFO: 3, WARN: 4 };
+
 function nodeRuntimeName(): string {
   return `nodejs${process.versions.node.split('.')[0]}.x`;
 }
@@ -254,6 +257,10 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       environment: fc.environment ?? {},
       concurrency: fc.reservedConcurrency ?? this.maxConcurrency,
       isolation: fc.isolation ?? this.isolation,
+      jsonLogs:
+        fc.loggingConfig?.logFormat === 'JSON'
+          ? { applicationLogLevel: fc.loggingConfig.applicationLogLevel ?? 'INFO', systemLogLevel: fc.loggingConfig.systemLogLevel ?? 'INFO' }
+          : undefined,
     };
   }
 
@@ -294,6 +301,9 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   private environment(spec: FunctionSpec): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env['NODE_OPTIONS'];
+    // The function's log format and level are its own config's, not whatever the gateway runs with.
+    delete env['AWS_LAMBDA_LOG_FORMAT'];
+    delete env['AWS_LAMBDA_LOG_LEVEL'];
     for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k === 'NODE_V8_COVERAGE') delete env[k];
     Object.assign(env, {
       AWS_LAMBDA_FUNCTION_NAME: spec.name,
@@ -313,6 +323,12 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       TZ: ':UTC',
       _HANDLER: spec.handler,
     });
+    const jsonLogs = spec.jsonLogs;
+    if (jsonLogs) {
+      // What Lambda sets for the JSON format, and what the runtime client reads (LogPatch.js).
+      env['AWS_LAMBDA_LOG_FORMAT'] = 'JSON';
+      env['AWS_LAMBDA_LOG_LEVEL'] = jsonLogs.applicationLogLevel;
+    }
     Object.assign(env, spec.environment);
     env['_RESTGATE_BOOT'] = JSON.stringify({ codeRoot: spec.codeRoot, handler: spec.handler, tsxApi: tsxApi() });
     return env;
@@ -397,13 +413,18 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     });
   }
 
-  /** The Invoke API's answer for a call's outcome, after logging END and REPORT as Lambda does. */
+  /** The Invoke API's answer for a call's outcome, after logging END and REPORT (or their JSON records) as Lambda does. */
   answer(spec: FunctionSpec, call: LocalCall, outcome: Outcome, initMs: number | undefined, instanceMem: number): InvokeResult {
     const requestId = call.id;
     let payload: Buffer;
     let functionError: string | undefined;
     let status = '';
     let duration: number;
+    /** Telemetry API status and errorType of the invocation, as its text REPORT line shows them. */
+    let recordStatus: 'success' | 'timeout' | 'error' = 'success';
+    let errorType: string | undefined;
+    /** Bytes the runtime answered with (platform.runtimeDone producedBytes). */
+    let producedBytes = 0;
     switch (outcome.kind) {
       case 'invalid':
         checkJsonPayload(call.payload); // throws Lambda's InvalidRequestContentException
@@ -411,6 +432,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       case 'ok':
         duration = outcome.durationMs ?? clock() - call.since;
         payload = outcome.payload;
+        producedBytes = payload.length;
         if (payload.length > MAX_RESPONSE_PAYLOAD) {
           payload = Buffer.from(JSON.stringify(responseTooLargePayload()));
           functionError = 'Unhandled';
@@ -422,6 +444,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
         checkJsonPayload(call.payload);
         duration = outcome.durationMs ?? clock() - call.since;
         payload = Buffer.from(JSON.stringify(outcome.error));
+        producedBytes = payload.length;
         functionError = 'Unhandled';
         break;
       case 'timeout':
@@ -429,6 +452,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
         payload = Buffer.from(JSON.stringify(timeoutPayload(requestId, spec.timeoutS)));
         functionError = 'Unhandled';
         status = 'Status: timeout\t';
+        recordStatus = 'timeout';
         break;
       case 'exit': {
         checkJsonPayload(call.payload);
@@ -437,16 +461,47 @@ class LocalRuntime implements LocalInvoker, PoolHost {
         payload = Buffer.from(JSON.stringify(p));
         functionError = 'Unhandled';
         status = `Status: error\tError Type: ${p['errorType']}\t`;
+        recordStatus = 'error';
+        errorType = String(p['errorType']);
         break;
       }
     }
 
     call.logStart();
-    call.emit(`END RequestId: ${requestId}`);
     const maxMem = Math.max(outcome.kind === 'ok' || (outcome.kind === 'error' && outcome.mem !== undefined) ? outcome.mem! : instanceMem, 1);
-    call.emit(
-      `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(duration))} ms\tMemory Size: ${spec.memorySize} MB\tMax Memory Used: ${maxMem} MB\t${initMs !== undefined ? `Init Duration: ${initMs.toFixed(2)} ms\t` : ''}${status}`,
-    );
+    const billed = Math.max(1, Math.ceil(duration));
+    const json = spec.jsonLogs;
+    if (json === undefined) {
+      call.emit(`END RequestId: ${requestId}`);
+      call.emit(
+        `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${spec.memorySize} MB\tMax Memory Used: ${maxMem} MB\t${initMs !== undefined ? `Init Duration: ${initMs.toFixed(2)} ms\t` : ''}${status}`,
+      );
+    } else {
+      // JSON format: END and REPORT become the Telemetry API's platform.runtimeDone and platform.report
+      // records, kept by the system log level: runtimeDone is DEBUG and report INFO when the invocation
+      // succeeded, both WARN otherwise (docs/fidelity.md, "Lambda runtime and integrations").
+      const id = JSON.stringify(requestId);
+      const failure = errorType !== undefined ? `,"errorType":${JSON.stringify(errorType)}` : '';
+      const ok = recordStatus === 'success';
+      const least = LEVEL_RANK[json.systemLogLevel];
+      if ((ok ? LEVEL_RANK.DEBUG : LEVEL_RANK.WARN) >= least) {
+        call.emit(
+          platformRecord(
+            'platform.runtimeDone',
+            `{"requestId":${id},"status":"${recordStatus}","metrics":{"durationMs":${doubleMs(duration)},"producedBytes":${producedBytes}}${failure}}`,
+          ),
+        );
+      }
+      if ((ok ? LEVEL_RANK.INFO : LEVEL_RANK.WARN) >= least) {
+        call.emit(
+          platformRecord(
+            'platform.report',
+            `{"requestId":${id},"metrics":{"durationMs":${doubleMs(duration)},"billedDurationMs":${billed},"memorySizeMB":${spec.memorySize},` +
+              `"maxMemoryUsedMB":${maxMem}${initMs !== undefined ? `,"initDurationMs":${doubleMs(initMs)}` : ''}},"status":"${recordStatus}"${failure}}`,
+          ),
+        );
+      }
+    }
     if (outcome.kind === 'timeout') {
       call.emit(`${new Date().toISOString()} ${requestId} Task timed out after ${spec.timeoutS.toFixed(2)} seconds`);
     }
@@ -516,6 +571,17 @@ function overLimit(request: InvokeRequest, limit: number, spec: FunctionSpec): b
   return request.payload.length > limit;
 }
 
+/** One Telemetry API event as a JSON system log line: `{"time", "type", "record"}` (telemetry-schema-reference). */
+function platformRecord(type: string, record: string): string {
+  return `{"time":"${new Date().toISOString()}","type":"${type}","record":${record}}`;
+}
+
+/** A duration in ms as Lambda's records write it: a double to the microsecond, `1000.0` when whole. */
+function doubleMs(ms: number): string {
+  const rounded = Math.round(ms * 1000) / 1000;
+  return Number.isInteger(rounded) ? rounded.toFixed(1) : String(rounded);
+}
+
 /** One call through the local runtime: what its instance needs, its log lines, and where its answer goes. */
 class LocalCall implements Call {
   readonly traceId = traceId();
@@ -560,7 +626,11 @@ class LocalCall implements Call {
   logStart(): void {
     if (this.started) return;
     this.started = true;
-    this.emit(`START RequestId: ${this.id} Version: $LATEST`);
+    const json = this.spec.jsonLogs;
+    if (json === undefined) this.emit(`START RequestId: ${this.id} Version: $LATEST`);
+    else if (LEVEL_RANK.INFO >= LEVEL_RANK[json.systemLogLevel]) {
+      this.emit(platformRecord('platform.start', `{"requestId":${JSON.stringify(this.id)},"version":"$LATEST"}`));
+    }
   }
 
   onLine(line: string, init: boolean): void {

@@ -66,6 +66,7 @@ const spec = (over: Partial<FunctionSpec> = {}): FunctionSpec => ({
   environment: {},
   concurrency: 10,
   isolation: 'worker',
+  jsonLogs: undefined,
   ...over,
 });
 

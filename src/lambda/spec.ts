@@ -1,6 +1,6 @@
 // A local function's resolved settings: where its code is and how it runs.
 
-import type { Isolation } from '../config.js';
+import type { ApplicationLogLevel, Isolation, SystemLogLevel } from '../config.js';
 
 export interface FunctionSpec {
   readonly name: string;
@@ -14,4 +14,9 @@ export interface FunctionSpec {
   /** Most instances at once (reservedConcurrency, else the runtime's default). */
   readonly concurrency: number;
   readonly isolation: Isolation;
+  /**
+   * loggingConfig.logFormat JSON, with Lambda's default levels filled in (INFO and INFO:
+   * monitoring-cloudwatchlogs-log-level); undefined for the Text format.
+   */
+  readonly jsonLogs: { readonly applicationLogLevel: ApplicationLogLevel; readonly systemLogLevel: SystemLogLevel } | undefined;
 }

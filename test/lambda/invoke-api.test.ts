@@ -76,6 +76,46 @@ describe('SDK → restgate Invoke API', () => {
     expect(log).toMatch(/\nREPORT RequestId: [0-9a-f-]{36}\tDuration: /);
   });
 
+  it('LogType Tail of a function with loggingConfig JSON: the JSON records and console lines the gateway prints', async () => {
+    // The tail is the function's log as Lambda writes it: in the JSON format, platform.start / platform.report
+    // (telemetry-schema-reference) around the runtime client's JSON console lines ([RIC] src/LogPatch.js).
+    const printed: string[] = [];
+    const config = { functions: { logger: { loggingConfig: { logFormat: 'JSON' as const } } }, stageVariables: {} };
+    const jsonLocal = createLocalInvoker({ functionsDir: FUNCTIONS, log: (line) => printed.push(line), config });
+    const jsonServer = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => void handleInvokeApi(req, Buffer.concat(chunks), jsonLocal)?.then((r) => res.writeHead(r.statusCode, r.headers).end(r.body)));
+    });
+    await new Promise<void>((r) => jsonServer.listen(0, '127.0.0.1', r));
+    const client = new LambdaClient({
+      endpoint: `http://127.0.0.1:${(jsonServer.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
+    try {
+      const out = await client.send(new InvokeCommand({ FunctionName: 'logger', LogType: 'Tail', Payload: Buffer.from('{}') }));
+      const lines = Buffer.from(out.LogResult!, 'base64').toString('utf8').split('\n').slice(0, -1);
+      expect(lines).toEqual(printed);
+      const records = lines.map((l) => JSON.parse(l) as { type?: string; level?: string; message?: unknown; requestId?: string; record?: { requestId: string } });
+      expect(records.map((r) => r.type ?? `${r.level} ${JSON.stringify(r.message)}`)).toEqual([
+        'platform.start',
+        'INFO "plain line"',
+        'WARN "warned 42"',
+        'ERROR "two\\nlines"',
+        'INFO {"a":1}',
+        'INFO undefined',
+        'platform.report',
+      ]);
+      expect(new Set(records.map((r) => r.requestId ?? r.record?.requestId))).toEqual(new Set([out.$metadata.requestId]));
+    } finally {
+      client.destroy();
+      await new Promise<void>((r) => jsonServer.close(() => r()));
+      await jsonLocal.close();
+    }
+  });
+
   it('Event → 202, DryRun → 204', async () => {
     const ev = await sdk.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'Event', Payload: Buffer.from('{}') }));
     expect(ev.StatusCode).toBe(202);

@@ -34,6 +34,44 @@ const CONFIG: RestgateConfig = {
   stageVariables: {},
 };
 
+/** Functions with Lambda's advanced logging controls (loggingConfig) or the variables they set. */
+const LOGGING: RestgateConfig = {
+  functions: {
+    'text-explicit': { handler: 'structured-logs.handler', loggingConfig: { logFormat: 'Text' } },
+    'json-default': { handler: 'structured-logs.handler', loggingConfig: { logFormat: 'JSON' } },
+    'json-all': { handler: 'structured-logs.handler', loggingConfig: { logFormat: 'JSON', applicationLogLevel: 'TRACE', systemLogLevel: 'DEBUG' } },
+    'json-warn': { handler: 'structured-logs.handler', loggingConfig: { logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'WARN' } },
+    'json-fatal': { handler: 'structured-logs.handler', loggingConfig: { logFormat: 'JSON', applicationLogLevel: 'FATAL' } },
+    'env-json': { handler: 'structured-logs.handler', environment: { AWS_LAMBDA_LOG_FORMAT: 'json', AWS_LAMBDA_LOG_LEVEL: 'warn' } },
+    'env-text-error': { handler: 'structured-logs.handler', environment: { AWS_LAMBDA_LOG_LEVEL: 'ERROR' } },
+    'env-unknown': { handler: 'structured-logs.handler', environment: { AWS_LAMBDA_LOG_FORMAT: 'XML', AWS_LAMBDA_LOG_LEVEL: 'LOUD' } },
+    'env-overrides': {
+      handler: 'structured-logs.handler',
+      loggingConfig: { logFormat: 'JSON', applicationLogLevel: 'DEBUG' },
+      environment: { AWS_LAMBDA_LOG_LEVEL: 'ERROR' },
+    },
+    'json-throws': { handler: 'throws.handler', loggingConfig: { logFormat: 'JSON', systemLogLevel: 'DEBUG' } },
+    'json-uncaught': { handler: 'uncaught.handler', loggingConfig: { logFormat: 'JSON' } },
+    'json-rejects': { handler: 'rejects.handler', loggingConfig: { logFormat: 'JSON' } },
+    'json-never': { handler: 'never.handler', loggingConfig: { logFormat: 'JSON' } },
+    'json-import-throws': { handler: 'import-throws.handler', loggingConfig: { logFormat: 'JSON' } },
+    'json-loops': { handler: 'loops.handler', timeout: 1, loggingConfig: { logFormat: 'JSON' } },
+  },
+  stageVariables: {},
+};
+
+const TS = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
+const ISO = expect.stringMatching(new RegExp(`^${TS}$`));
+
+/** Matches a stack trace as lines: `first`, then at least one `    at ...` frame. */
+function stackLines(first: string): unknown {
+  return {
+    asymmetricMatch: (v: unknown) => Array.isArray(v) && v[0] === first && v.length > 1 && v.slice(1).every((l) => typeof l === 'string' && /^ {4}at /.test(l)),
+    toString: () => `stackLines(${JSON.stringify(first)})`,
+    toAsymmetricMatcher: () => `stackLines(${JSON.stringify(first)})`,
+  };
+}
+
 /** A runtime over the fixtures; without `isolation` it uses the default (worker threads). */
 function createRuntime(isolation: Isolation | undefined, log: string[]): LocalInvoker {
   return createLocalInvoker({
@@ -485,6 +523,310 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       const eager = await invoker.invoke({ functionName: 'waits', payload: json({ wait: false }), logType: 'Tail' });
       expect(body(eager) as unknown).toBe('answered');
       expect(tail(eager)).not.toContain('timer fired');
+    });
+  });
+
+  // Lambda's advanced logging controls: loggingConfig in restgate.config, AWS_LAMBDA_LOG_FORMAT /
+  // AWS_LAMBDA_LOG_LEVEL in the instance. Sources: [RIC] src/LogPatch.js (console patching, levels,
+  // formatJsonMessage, the error loggers), src/Errors.js (intoError, error classes), src/InvokeContext.js
+  // (the global request id); AWS Lambda Developer Guide "monitoring-cloudwatchlogs-log-level" (defaults,
+  // JSON needed for levels), "telemetry-schema-reference" (record shapes); docs/fidelity.md for the rest.
+  describe('advanced logging controls (loggingConfig)', () => {
+    let logging: LocalInvoker;
+    const printed: string[] = [];
+    beforeAll(() => {
+      logging = createLocalInvoker({ functionsDir: FUNCTIONS, log: (line) => printed.push(line), config: LOGGING, isolation });
+    });
+    afterAll(async () => {
+      await logging.close();
+    });
+    const call = (functionName: string, event: unknown, requestId: string) =>
+      logging.invoke({ functionName, payload: json(event), requestId: `${requestId}-${isolation}`, logType: 'Tail' });
+    const lines = (r: InvokeResult) => tail(r).split('\n').slice(0, -1);
+    const parsed = (r: InvokeResult) => lines(r).map((l) => JSON.parse(l) as unknown);
+    const id = (requestId: string) => `${requestId}-${isolation}`;
+    const appLine = (requestId: string | undefined, level: string, message: unknown) =>
+      requestId === undefined ? { timestamp: ISO, level, message } : { timestamp: ISO, level, requestId: id(requestId), message };
+    const start = (requestId: string) => ({ time: ISO, type: 'platform.start', record: { requestId: id(requestId), version: '$LATEST' } });
+    const report = (requestId: string, cold: boolean, status = 'success', extra: Record<string, unknown> = {}) => ({
+      time: ISO,
+      type: 'platform.report',
+      record: {
+        requestId: id(requestId),
+        metrics: {
+          durationMs: expect.any(Number),
+          billedDurationMs: expect.any(Number),
+          memorySizeMB: 128,
+          maxMemoryUsedMB: expect.any(Number),
+          ...(cold ? { initDurationMs: expect.any(Number) } : {}),
+        },
+        status,
+        ...extra,
+      },
+    });
+    const runtimeDone = (requestId: string, producedBytes: number, status = 'success', extra: Record<string, unknown> = {}) => ({
+      time: ISO,
+      type: 'platform.runtimeDone',
+      record: { requestId: id(requestId), status, metrics: { durationMs: expect.any(Number), producedBytes }, ...extra },
+    });
+    const textLine = (requestId: string, level: string, message: string) => new RegExp(`^${TS}\\t${id(requestId)}\\t${level}\\t${message}$`);
+
+    it('Text, the default: no AWS_LAMBDA_LOG_* variables, every console level as a text line, START/END/REPORT as before', async () => {
+      // Developer Guide, monitoring-cloudwatchlogs-log-level: "The default log format for all Lambda managed runtimes is
+      // currently plain text". [RIC] LogPatch.js: AWS_LAMBDA_LOG_LEVEL unset → TRACE (nothing filtered); console.fatal.
+      for (const functionName of ['structured-logs', 'text-explicit']) {
+        const r = await call(functionName, { scenario: 'levels' }, `text-${functionName}`);
+        expect(body(r)).toEqual({ format: null, level: null, fatal: 'function', requestId: id(`text-${functionName}`) });
+        const got = lines(r);
+        expect(got[0]).toMatch(new RegExp(`^${TS}\\tundefined\\tINFO\\tloading$`));
+        expect(got[1]).toBe(`START RequestId: ${id(`text-${functionName}`)} Version: $LATEST`);
+        const levels = [['TRACE', 'trace'], ['DEBUG', 'debug'], ['INFO', 'info'], ['INFO', 'log'], ['WARN', 'warn'], ['ERROR', 'error'], ['FATAL', 'fatal']];
+        levels.forEach(([level, word], i) => expect(got[2 + i]).toMatch(textLine(`text-${functionName}`, level!, `${word} line`)));
+        expect(got[9]).toBe(`END RequestId: ${id(`text-${functionName}`)}`);
+        expect(got[10]).toMatch(new RegExp(`^REPORT RequestId: ${id(`text-${functionName}`)}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d\\d ms\\t$`));
+        expect(got).toHaveLength(11);
+      }
+    });
+
+    it('logFormat JSON: AWS_LAMBDA_LOG_FORMAT=JSON and AWS_LAMBDA_LOG_LEVEL=INFO (the default), TRACE and DEBUG filtered, START and REPORT as platform.start and platform.report, no END; the tail is what the gateway prints', async () => {
+      // Developer Guide, monitoring-cloudwatchlogs-log-level: default application and system log levels INFO; with
+      // system level INFO Lambda sends the "start" and "report" records. [RIC] LogPatch.js reads both variables;
+      // formatJsonMessage: {timestamp, level, requestId, message}, requestId left out while undefined (init).
+      // Record shapes: telemetry-schema-reference (platform.start, platform.report, ReportMetrics).
+      const before = printed.length;
+      const r = await call('json-default', { scenario: 'levels' }, 'jd');
+      expect(body(r)).toEqual({ format: 'JSON', level: 'INFO', fatal: 'function', requestId: id('jd') });
+      expect(parsed(r)).toEqual([
+        appLine(undefined, 'INFO', 'loading'),
+        start('jd'),
+        appLine('jd', 'INFO', 'info line'),
+        appLine('jd', 'INFO', 'log line'),
+        appLine('jd', 'WARN', 'warn line'),
+        appLine('jd', 'ERROR', 'error line'),
+        appLine('jd', 'FATAL', 'fatal line'),
+        report('jd', true),
+      ]);
+      const got = lines(r);
+      expect(got[0]).toMatch(new RegExp(`^\\{"timestamp":"${TS}","level":"INFO","message":"loading"\\}$`));
+      expect(got[1]).toMatch(new RegExp(`^\\{"time":"${TS}","type":"platform.start","record":\\{"requestId":"${id('jd')}","version":"\\$LATEST"\\}\\}$`));
+      expect(got[2]).toMatch(new RegExp(`^\\{"timestamp":"${TS}","level":"INFO","requestId":"${id('jd')}","message":"info line"\\}$`));
+      expect(got[7]).toMatch(
+        new RegExp(
+          `^\\{"time":"${TS}","type":"platform.report","record":\\{"requestId":"${id('jd')}","metrics":\\{"durationMs":\\d+\\.\\d+,"billedDurationMs":\\d+,"memorySizeMB":128,"maxMemoryUsedMB":\\d+,"initDurationMs":\\d+\\.\\d+\\},"status":"success"\\}\\}$`,
+        ),
+      );
+      expect(printed.slice(before)).toEqual(got);
+      // Warm: no initDurationMs.
+      expect(parsed(await call('json-default', { scenario: 'none' }, 'jd-warm'))).toEqual([start('jd-warm'), report('jd-warm', false)]);
+    });
+
+    it('applicationLogLevel TRACE, systemLogLevel DEBUG: every console level, and platform.runtimeDone (DEBUG) before platform.report', async () => {
+      // [RIC] LogPatch.js: TRACE lets every method write. telemetry-schema-reference: platform.runtimeDone
+      // {requestId, status, metrics: {durationMs, producedBytes}}; DEBUG when it succeeded (docs/fidelity.md).
+      const r = await call('json-all', { scenario: 'levels' }, 'ja');
+      expect(body(r)).toMatchObject({ format: 'JSON', level: 'TRACE' });
+      expect(parsed(r)).toEqual([
+        appLine(undefined, 'INFO', 'loading'),
+        start('ja'),
+        appLine('ja', 'TRACE', 'trace line'),
+        appLine('ja', 'DEBUG', 'debug line'),
+        appLine('ja', 'INFO', 'info line'),
+        appLine('ja', 'INFO', 'log line'),
+        appLine('ja', 'WARN', 'warn line'),
+        appLine('ja', 'ERROR', 'error line'),
+        appLine('ja', 'FATAL', 'fatal line'),
+        runtimeDone('ja', r.payload.length),
+        report('ja', true),
+      ]);
+      const [done, rep] = parsed(r).slice(-2) as { record: { metrics: { durationMs: number } } }[];
+      expect(done!.record.metrics.durationMs).toBe(rep!.record.metrics.durationMs);
+    });
+
+    it('applicationLogLevel WARN, systemLogLevel WARN: only WARN, ERROR and FATAL lines; no platform record for a successful call, runtimeDone and report (WARN) with the errorType for an exit', async () => {
+      // [RIC] LogPatch.js: methods below WARN (console.log with console.info) do nothing. Developer Guide,
+      // monitoring-cloudwatchlogs-log-level: system level WARN drops the INFO records. The exit's status and
+      // errorType are the text REPORT's "Status: error  Error Type: Runtime.ExitError" (docs/fidelity.md).
+      const ok = await call('json-warn', { scenario: 'levels' }, 'jw');
+      expect(parsed(ok)).toEqual([appLine('jw', 'WARN', 'warn line'), appLine('jw', 'ERROR', 'error line'), appLine('jw', 'FATAL', 'fatal line')]);
+      const exit = await call('json-warn', { scenario: 'exit' }, 'jw-exit');
+      expect(body(exit)).toEqual({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${id('jw-exit')} Error: Runtime exited with error: exit status 2` });
+      expect(parsed(exit)).toEqual([
+        appLine('jw-exit', 'WARN', 'exiting'),
+        runtimeDone('jw-exit', 0, 'error', { errorType: 'Runtime.ExitError' }),
+        report('jw-exit', false, 'error', { errorType: 'Runtime.ExitError' }),
+      ]);
+    });
+
+    it('applicationLogLevel FATAL: console.error does nothing, and with it the runtime\'s Invoke Error line; console.fatal still writes', async () => {
+      // [RIC] LogPatch.js: console.fatal is never filtered; structuredConsole.logError calls console.error.
+      const r = await call('json-fatal', { scenario: 'fatal-throw' }, 'jf');
+      expect([r.functionError, body(r)['errorMessage']]).toEqual(['Unhandled', 'not logged either']);
+      expect(parsed(r)).toEqual([start('jf'), appLine('jf', 'FATAL', 'written'), report('jf', true)]);
+    });
+
+    it('JSON console lines: one argument is the message as a value (an Error as its constructor\'s name, message, stackTrace and own properties); several are util.format-ed with the first Error\'s fields; a value JSON cannot write is util.format-ed; no argument, no message', async () => {
+      // [RIC] LogPatch.js formatJsonMessage and jsonErrorReplacer; newlines stay escaped inside the one JSON line.
+      const before = printed.length;
+      const r = await call('json-all', { scenario: 'shapes' }, 'js');
+      // The stack traces make this call's lines longer than the 4 KB tail: the gateway's log has them all.
+      const got = printed.slice(before);
+      const all = got.map((l) => JSON.parse(l) as unknown);
+      expect(all[0]).toEqual(start('js'));
+      expect(all.slice(1, 8)).toEqual([
+        appLine('js', 'INFO', 'one string'),
+        appLine('js', 'INFO', { a: 1, nested: { list: [1, 'two'] } }),
+        appLine('js', 'INFO', { errorType: 'Oops', errorMessage: 'single error', stackTrace: stackLines('OopsName: single error'), name: 'OopsName', code: 'E_OOPS' }),
+        appLine('js', 'INFO', { wrapped: { errorType: 'RangeError', errorMessage: 'inside', stackTrace: stackLines('RangeError: inside') } }),
+        appLine('js', 'INFO', 'count 3 of things'),
+        {
+          ...appLine('js', 'INFO', expect.stringMatching(/^failed: TypeError: first\n {4}at [^]* then OopsName: second\n {4}at [^]*code: 'E_OOPS'\n\}$/)),
+          errorType: 'TypeError',
+          errorMessage: 'first',
+          stackTrace: stackLines('TypeError: first'),
+        },
+        {
+          ...appLine('js', 'INFO', expect.stringMatching(/^OopsName: leading\n {4}at [^]* context$/)),
+          errorType: 'Oops',
+          errorMessage: 'leading',
+          stackTrace: stackLines('OopsName: leading'),
+        },
+      ]);
+      expect(all.slice(8, 12)).toEqual([
+        appLine('js', 'INFO', 'multi\nline'),
+        { timestamp: ISO, level: 'INFO', requestId: id('js') },
+        appLine('js', 'INFO', "<ref *1> { name: 'cycle', self: [Circular *1] }"),
+        appLine('js', 'INFO', '10n'),
+      ]);
+      expect(got[8]).toMatch(new RegExp(`^\\{"timestamp":"${TS}","level":"INFO","requestId":"${id('js')}","message":"multi\\\\nline"\\}$`));
+      expect(all.slice(12)).toEqual([runtimeDone('js', r.payload.length), report('js', false)]);
+      expect(all).toHaveLength(14);
+    });
+
+    it('JSON error logs are console.error(intoError(error)): Invoke Error, Uncaught Exception, Unhandled Promise Rejection, Runtime.NodeJsExit, an init error; a function error the runtime reported is a successful invocation to the platform', async () => {
+      // [RIC] LogPatch.js jsonErrorLogger (the message argument is dropped), Errors.js intoError and its classes (the
+      // constructor's name is the short one, the prototype's name Runtime.*); index.mjs, CallbackContext.js and
+      // Runtime.js call logError. Status success: RAPID completes an invocation whose runtime posted /error
+      // (aws-lambda-runtime-interface-emulator lambda/rapid/handlers.go), as the text REPORT shows no Status.
+      const thrown = await call('json-throws', { message: 'out of coins' }, 'jt');
+      expect(parsed(thrown)).toEqual([
+        start('jt'),
+        appLine('jt', 'ERROR', { errorType: 'BudgetExhausted', errorMessage: 'out of coins', stackTrace: stackLines('BudgetExhausted: out of coins'), name: 'BudgetExhausted' }),
+        runtimeDone('jt', thrown.payload.length),
+        report('jt', true),
+      ]);
+      const plain = await call('json-throws', { plain: true }, 'jt-plain');
+      expect(parsed(plain)[1]).toEqual(appLine('jt-plain', 'ERROR', { errorType: 'Error', errorMessage: 'a plain string', stackTrace: stackLines('Error: a plain string') }));
+      const uncaught = await call('json-uncaught', {}, 'ju');
+      expect(parsed(uncaught)).toEqual([
+        start('ju'),
+        appLine('ju', 'ERROR', { errorType: 'RangeError', errorMessage: 'thrown from a timer', stackTrace: stackLines('RangeError: thrown from a timer') }),
+        report('ju', true),
+      ]);
+      const rejected = await call('json-rejects', {}, 'jr');
+      expect(parsed(rejected)).toEqual([
+        start('jr'),
+        appLine('jr', 'ERROR', {
+          errorType: 'UnhandledPromiseRejection',
+          errorMessage: 'Error: nobody catches me',
+          stackTrace: stackLines('Runtime.UnhandledPromiseRejection: Error: nobody catches me'),
+          reason: { errorType: 'Error', errorMessage: 'nobody catches me', stackTrace: stackLines('Error: nobody catches me') },
+          promise: {},
+        }),
+        report('jr', true),
+      ]);
+      const never = await call('json-never', {}, 'jn');
+      const exitMessage =
+        'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes';
+      expect(parsed(never)).toEqual([
+        start('jn'),
+        appLine('jn', 'ERROR', { errorType: 'NodeJsExit', errorMessage: exitMessage, stackTrace: stackLines(`Runtime.NodeJsExit: ${exitMessage}`) }),
+        report('jn', true),
+      ]);
+      // Init: no request id yet, so no requestId key; the invocation then reports (restgate runs init with the call).
+      const init = await call('json-import-throws', {}, 'ji');
+      expect(parsed(init)).toEqual([
+        appLine(undefined, 'ERROR', { errorType: 'TypeError', errorMessage: 'broken at import', stackTrace: stackLines('TypeError: broken at import') }),
+        start('ji'),
+        { ...report('ji', false), record: { ...report('ji', false).record, metrics: { durationMs: expect.any(Number), billedDurationMs: expect.any(Number), memorySizeMB: 128, maxMemoryUsedMB: expect.any(Number) } } },
+      ]);
+    });
+
+    it('a timeout: platform.runtimeDone and platform.report with status timeout and no errorType (WARN: kept at INFO), durations as doubles (1000.0), then the text timeout line', async () => {
+      // Text REPORT "Status: timeout" without an Error Type; RAPID handleReset: status "timeout", no errorType
+      // (aws-lambda-runtime-interface-emulator lambda/rapid/handlers.go); the timeout line stays text (docs/fidelity.md).
+      const r = await call('json-loops', {}, 'jl');
+      const all = lines(r).slice(0, 3).map((l) => JSON.parse(l) as unknown);
+      expect(all.slice(0, 3)).toEqual([
+        start('jl'),
+        runtimeDone('jl', 0, 'timeout'),
+        { ...report('jl', true, 'timeout'), record: { ...report('jl', true, 'timeout').record, metrics: expect.objectContaining({ durationMs: 1000, billedDurationMs: 1000 }) } },
+      ]);
+      expect(lines(r)[2]).toContain('"metrics":{"durationMs":1000.0,"billedDurationMs":1000,');
+      expect(lines(r)[3]).toMatch(new RegExp(`^${TS} ${id('jl')} Task timed out after 1\\.00 seconds$`));
+      expect(lines(r)).toHaveLength(4);
+    });
+
+    it('the instance follows the variables, as the runtime client does: AWS_LAMBDA_LOG_FORMAT=json (any case) under a Text config gives JSON console lines between text platform lines; AWS_LAMBDA_LOG_LEVEL filters text lines too; unknown values mean text and TRACE; environment overrides what loggingConfig sets', async () => {
+      // [RIC] LogPatch.js: format JSON when AWS_LAMBDA_LOG_FORMAT.toUpperCase() is JSON, else text; level from
+      // AWS_LAMBDA_LOG_LEVEL.toUpperCase(), unknown → TRACE; the filter applies to both formats.
+      const envJson = await call('env-json', { scenario: 'levels' }, 'ej');
+      expect(body(envJson)).toMatchObject({ format: 'json', level: 'warn' });
+      const ej = lines(envJson);
+      expect(ej[0]).toBe(`START RequestId: ${id('ej')} Version: $LATEST`);
+      expect(ej.slice(1, 4).map((l) => JSON.parse(l) as unknown)).toEqual([appLine('ej', 'WARN', 'warn line'), appLine('ej', 'ERROR', 'error line'), appLine('ej', 'FATAL', 'fatal line')]);
+      expect(ej[4]).toBe(`END RequestId: ${id('ej')}`);
+      expect(ej[5]).toMatch(/^REPORT RequestId: /);
+      expect(ej).toHaveLength(6);
+
+      const textError = lines(await call('env-text-error', { scenario: 'levels' }, 'ete'));
+      expect(textError[0]).toBe(`START RequestId: ${id('ete')} Version: $LATEST`);
+      expect(textError[1]).toMatch(textLine('ete', 'ERROR', 'error line'));
+      expect(textError[2]).toMatch(textLine('ete', 'FATAL', 'fatal line'));
+      expect(textError[3]).toBe(`END RequestId: ${id('ete')}`);
+      expect(textError).toHaveLength(5);
+
+      const unknown = await call('env-unknown', { scenario: 'levels' }, 'eu');
+      expect(body(unknown)).toMatchObject({ format: 'XML', level: 'LOUD' });
+      const eu = lines(unknown);
+      expect(eu[0]).toMatch(new RegExp(`^${TS}\\tundefined\\tINFO\\tloading$`));
+      expect(eu[2]).toMatch(textLine('eu', 'TRACE', 'trace line'));
+      expect(eu[8]).toMatch(textLine('eu', 'FATAL', 'fatal line'));
+      expect(eu).toHaveLength(11);
+
+      const overridden = await call('env-overrides', { scenario: 'levels' }, 'eo');
+      expect(body(overridden)).toMatchObject({ format: 'JSON', level: 'ERROR' });
+      expect(parsed(overridden)).toEqual([start('eo'), appLine('eo', 'ERROR', 'error line'), appLine('eo', 'FATAL', 'fatal line'), report('eo', true)]);
+    });
+
+    it('the request id is the runtime client\'s global (globalThis[Symbol.for("aws.lambda.runtime.requestId")]): set as each invocation starts, read by every line', async () => {
+      // [RIC] LogPatch.js (_currentRequestId on the global object under that symbol), InvokeContext.js
+      // updateLoggingContext (set at each invocation, never cleared).
+      const changed = await call('text-explicit', { scenario: 'request-id' }, 'rid-1');
+      expect(body(changed)['requestId']).toBe(id('rid-1'));
+      expect(lines(changed)[1]).toMatch(new RegExp(`^${TS}\\tchanged-by-code\\tINFO\\tafter the change$`));
+      const next = await call('text-explicit', { scenario: 'levels' }, 'rid-2');
+      expect(body(next)['requestId']).toBe(id('rid-2'));
+      expect(lines(next)[1]).toMatch(textLine('rid-2', 'TRACE', 'trace line'));
+      const inJson = await call('json-default', { scenario: 'request-id' }, 'rid-json');
+      expect(parsed(inJson)[1]).toEqual({ timestamp: ISO, level: 'INFO', requestId: 'changed-by-code', message: 'after the change' });
+    });
+
+    it('AWS_LAMBDA_LOG_FORMAT / AWS_LAMBDA_LOG_LEVEL in the gateway\'s own environment do not reach a function (its logging is its config\'s)', async () => {
+      const saved = [process.env['AWS_LAMBDA_LOG_FORMAT'], process.env['AWS_LAMBDA_LOG_LEVEL']];
+      process.env['AWS_LAMBDA_LOG_FORMAT'] = 'JSON';
+      process.env['AWS_LAMBDA_LOG_LEVEL'] = 'FATAL';
+      const other = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {}, isolation });
+      try {
+        const r = await other.invoke({ functionName: 'structured-logs', payload: json({ scenario: 'levels' }), requestId: id('inherited'), logType: 'Tail' });
+        expect(body(r)).toMatchObject({ format: null, level: null });
+        expect(lines(r)[2]).toMatch(textLine('inherited', 'TRACE', 'trace line'));
+      } finally {
+        await other.close();
+        for (const [k, v] of [['AWS_LAMBDA_LOG_FORMAT', saved[0]], ['AWS_LAMBDA_LOG_LEVEL', saved[1]]] as const) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
     });
   });
 });
