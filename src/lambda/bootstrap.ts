@@ -75,6 +75,8 @@ interface InvokeMessage {
   timeoutMs: number;
   arn: string;
   traceId: string;
+  /** The caller's client context, JSON text (Invoke API X-Amz-Client-Context, already checked). */
+  clientContext?: string | undefined;
 }
 
 interface ErrorPayload {
@@ -514,8 +516,8 @@ function pump(): void {
 /** Worker: a call record from the gateway joins the queue. */
 function queueCall(r: RingRecord): void {
   if (r.kind !== RECORD.CALL && r.kind !== RECORD.EVENT_CALL) return;
-  const [id = '', arn = '', traceId = ''] = r.meta.split('\u0000');
-  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, timeoutMs: r.x, payload: r.data, compact: r.kind === RECORD.EVENT_CALL });
+  const [id = '', arn = '', traceId = '', clientContext] = r.meta.split('\u0000');
+  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, clientContext, timeoutMs: r.x, payload: r.data, compact: r.kind === RECORD.EVENT_CALL });
 }
 
 /**
@@ -676,7 +678,8 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   context['memoryLimitInMB'] = process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'];
   context['logGroupName'] = process.env['AWS_LAMBDA_LOG_GROUP_NAME'];
   context['logStreamName'] = process.env['AWS_LAMBDA_LOG_STREAM_NAME'];
-  context['clientContext'] = undefined;
+  // [RIC] InvokeContext.js: the client context header, parsed, on every call (undefined without one).
+  context['clientContext'] = msg.clientContext === undefined ? undefined : (JSON.parse(msg.clientContext) as unknown);
   context['identity'] = undefined;
   context['invokedFunctionArn'] = msg.arn;
   context['awsRequestId'] = msg.id;

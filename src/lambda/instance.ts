@@ -60,6 +60,8 @@ export interface InvokeMessage {
   timeoutMs: number;
   arn: string;
   traceId: string;
+  /** The caller's client context (JSON text), for context.clientContext. */
+  clientContext: string | undefined;
 }
 
 /** A call as an instance sees it; the pool keeps the rest. */
@@ -71,6 +73,8 @@ export interface InstanceCall {
   readonly compactEvent?: string | undefined;
   readonly arn: string;
   readonly traceId: string;
+  /** JSON text for context.clientContext (Invoke API callers only). */
+  readonly clientContext?: string | undefined;
   /** Set by the instance when the call is handed to it. */
   seq: number;
   /** Absolute ms (see clock()) when the call was handed to its instance. */
@@ -222,6 +226,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       timeoutMs: this.spec.timeoutS * 1000,
       arn: call.arn,
       traceId: call.traceId,
+      clientContext: call.clientContext,
     });
     if (!this.flushQueued) {
       this.flushQueued = true;
@@ -642,7 +647,9 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
     for (; i < messages.length; i++) {
       const m = messages[i]!;
       const kind = m.event === undefined ? RECORD.CALL : RECORD.EVENT_CALL;
-      if (!this.toInstance.tryWrite(kind, m.seq, m.timeoutMs, 0, `${m.id}\u0000${m.arn}\u0000${m.traceId}`, m.event ?? m.payload)) break;
+      // A client context is JSON text, which never holds a raw NUL: it can follow as a fourth field.
+      const meta = `${m.id}\u0000${m.arn}\u0000${m.traceId}${m.clientContext === undefined ? '' : `\u0000${m.clientContext}`}`;
+      if (!this.toInstance.tryWrite(kind, m.seq, m.timeoutMs, 0, meta, m.event ?? m.payload)) break;
     }
     if (i > 0) this.toInstance.ring();
     if (i < messages.length) {

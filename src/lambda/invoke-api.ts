@@ -87,6 +87,25 @@ export function handleInvokeApi(req: IncomingMessage, body: Buffer, invoker: Lam
   return invoke(req, url, m[1]!, body, invoker);
 }
 
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * X-Amz-Client-Context: base64 of a JSON object, or Lambda's 400 "Client context must be a valid
+ * Base64-encoded JSON object." (InvalidRequestContentException, observed: boto/boto3#2153). Returns
+ * the JSON text, undefined when the header is absent, null when it is invalid.
+ */
+function clientContextText(value: string | undefined): string | undefined | null {
+  if (value === undefined) return undefined;
+  if (!BASE64_RE.test(value)) return null;
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? text : null;
+  } catch {
+    return null;
+  }
+}
+
 function validationError(requestId: string, value: string, member: string, constraint: string): InvokeApiResponse {
   return errorResponse(requestId, 400, 'ValidationException', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
 }
@@ -125,6 +144,10 @@ async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buf
     return errorResponse(requestId, 400, 'InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
   }
   const qualifier = queryQualifier || fromName;
+  const clientContext = clientContextText(header(req, 'x-amz-client-context'));
+  if (clientContext === null) {
+    return errorResponse(requestId, 400, 'InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.');
+  }
   try {
     const result = await invoker.invoke({
       functionName,
@@ -133,6 +156,8 @@ async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buf
       invocationType: invocationType as InvocationType,
       logType: logType as 'None' | 'Tail',
       requestId,
+      // Lambda passes the client context to synchronous invocations only (API_Invoke, ClientContext).
+      clientContext: invocationType === 'RequestResponse' ? clientContext : undefined,
     });
     const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
     if (result.statusCode === 200) {

@@ -612,6 +612,10 @@ class LocalCall implements Call {
     return this.request.compactEvent;
   }
 
+  get clientContext(): string | undefined {
+    return this.request.clientContext;
+  }
+
   emit(line: string): void {
     this.runtime.log(line);
     this.lines?.push(line);

@@ -46,6 +46,7 @@ export function createRemoteInvoker(options: RemoteInvokerOptions): LambdaInvoke
             Payload: request.payload,
             InvocationType: request.invocationType ?? 'RequestResponse',
             LogType: request.logType ?? 'None',
+            ClientContext: request.clientContext === undefined ? undefined : Buffer.from(request.clientContext, 'utf8').toString('base64'),
           }),
         );
       } catch (err) {

@@ -21,6 +21,11 @@ export interface InvokeRequest {
   readonly logType?: 'None' | 'Tail';
   /** Request id to use as the context's awsRequestId (the gateway passes its own). */
   readonly requestId?: string;
+  /**
+   * The caller's client context, as JSON text (the Invoke API's X-Amz-Client-Context,
+   * base64-decoded): a synchronous call's function gets it parsed as context.clientContext.
+   */
+  readonly clientContext?: string;
 }
 
 export interface InvokeResult {

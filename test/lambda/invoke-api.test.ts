@@ -61,6 +61,35 @@ describe('SDK → restgate Invoke API', () => {
     expect(JSON.parse(text(out.Payload))).toMatchObject({ count: expect.any(Number) });
   });
 
+  it('ClientContext (X-Amz-Client-Context, base64 JSON) reaches a synchronous call as context.clientContext', async () => {
+    // API_Invoke, ClientContext: "Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the
+    // function in the context object. Lambda passes the ClientContext object to your function for synchronous invocations only."
+    const cc = { client: { installation_id: 'i-1' }, custom: { feature: 'on' } };
+    const out = await sdk.send(new InvokeCommand({ FunctionName: 'client-context', Payload: Buffer.from('{}'), ClientContext: Buffer.from(JSON.stringify(cc)).toString('base64') }));
+    expect(JSON.parse(text(out.Payload))).toEqual({ present: true, clientContext: { ...cc, touched: true } });
+    // Through createRemoteInvoker (the other direction): the InvokeRequest's JSON text travels base64-encoded.
+    const remote = createRemoteInvoker({ endpoint: url });
+    try {
+      const r = await remote.invoke({ functionName: 'client-context', payload: Buffer.from('{}'), clientContext: JSON.stringify(cc) });
+      expect(JSON.parse(r.payload.toString('utf8'))).toEqual({ present: true, clientContext: { ...cc, touched: true } });
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it('a client context that is not base64 of a JSON object → 400 InvalidRequestContentException, nothing runs', async () => {
+    // Observed (github.com/boto/boto3/issues/2153): "An error occurred (InvalidRequestContentException) when calling the
+    // Invoke operation: Client context must be a valid Base64-encoded JSON object."
+    for (const value of ['string', 'aGVsbG8=', Buffer.from('[1,2]').toString('base64'), Buffer.from('{"a":1}').toString('base64').replace(/=+$/, '') + '!']) {
+      const res = await fetch(`${url}/2015-03-31/functions/client-context/invocations`, { method: 'POST', body: '{}', headers: { 'X-Amz-Client-Context': value } });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+      expect(await res.text()).toBe('{"Type":"User","message":"Client context must be a valid Base64-encoded JSON object."}');
+    }
+    const err = await sdk.send(new InvokeCommand({ FunctionName: 'client-context', Payload: Buffer.from('{}'), ClientContext: 'string' })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'InvalidRequestContentException', message: 'Client context must be a valid Base64-encoded JSON object.' });
+  });
+
   it('a function error: 200 with X-Amz-Function-Error: Unhandled and the error payload', async () => {
     const out = await sdk.send(new InvokeCommand({ FunctionName: 'throws', Payload: Buffer.from('{"plain":true}') }));
     expect(out.StatusCode).toBe(200);

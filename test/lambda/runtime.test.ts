@@ -162,6 +162,16 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect((body(await invoker.invoke({ functionName: 'context-shape', payload: json({}) })) as { jsonWaits: boolean }).jsonWaits).toBe(true);
     });
 
+    it('context.clientContext: the caller\'s client context parsed afresh for each call; undefined without one', async () => {
+      // [RIC] InvokeContext.js: clientContext = JSON.parse of the invocation's client context header, else undefined.
+      const clientContext = JSON.stringify({ client: { app_title: 'restgate' }, custom: { tenant: 't-1' }, env: { locale: 'en' } });
+      for (let i = 0; i < 2; i++) {
+        const r = await invoker.invoke({ functionName: 'client-context', payload: json({}), clientContext });
+        expect(body(r)).toEqual({ present: true, clientContext: { client: { app_title: 'restgate' }, custom: { tenant: 't-1' }, env: { locale: 'en' }, touched: true } });
+      }
+      expect(body(await invoker.invoke({ functionName: 'client-context', payload: json({}) }))).toEqual({ present: false, clientContext: null });
+    });
+
     it('passes the event and a Lambda-shaped context', async () => {
       const r = await invoker.invoke({ functionName: 'echo', payload: json({ a: [1, 'x'] }), requestId: 'req-1' });
       expect(r.statusCode).toBe(200);
