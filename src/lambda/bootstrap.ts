@@ -43,6 +43,8 @@ const channels = port ? (workerData as WorkerChannels) : undefined;
 /** Worker: the claim word (seq of the last call started or taken back) and the start time of the running call. */
 const claimWord = channels ? new Int32Array(channels.claim, 0, 1) : undefined;
 const startedAt = channels ? new Float64Array(channels.claim, 8, 1) : undefined;
+/** Worker: when the memory check last ran during a call (the gateway's sign that the call lets the event loop run). */
+const heartbeat = channels ? new Float64Array(channels.claim, 16, 1) : undefined;
 /** Worker: calls in, everything else out. */
 const fromGateway = channels ? new Ring(channels.calls, channels.callsPort) : undefined;
 const toGateway = channels ? new Ring(channels.results, channels.resultsPort) : undefined;
@@ -449,16 +451,56 @@ function memoryMb(): number {
   const now = performance.now();
   if (now - memSampledAt >= 100) {
     memSampledAt = now;
-    let bytes: number;
-    if (port) {
-      const h = getHeapStatistics();
-      bytes = h.total_heap_size + h.external_memory;
-    } else {
-      bytes = process.memoryUsage.rss();
-    }
-    maxMemMb = Math.max(maxMemMb, Math.round(bytes / (1024 * 1024)));
+    sampleMemory();
   }
   return maxMemMb;
+}
+
+/** What the instance uses now, in bytes (the measure above), folded into Max Memory Used. */
+function sampleMemory(): number {
+  let bytes: number;
+  if (port) {
+    const h = getHeapStatistics();
+    bytes = h.total_heap_size + h.external_memory;
+  } else {
+    bytes = process.memoryUsage.rss();
+  }
+  maxMemMb = Math.max(maxMemMb, Math.round(bytes / (1024 * 1024)));
+  return bytes;
+}
+
+// ---- the memory size, as a limit ---------------------------------------------
+// Lambda stops an environment that uses more than the function's memory size (Runtime.OutOfMemory).
+// V8's heap limit covers the heap only (resourceLimits / --max-old-space-size, 90 % of the size), and
+// Buffers and ArrayBuffers live outside it: without a check, a function filling Buffers grows the
+// process until the machine runs out. So while a call runs the instance measures itself every
+// MEMORY_CHECK_MS and, over the size, reports it and exits. The checks run on the instance's event
+// loop; a call looping synchronously starves them, and the gateway sees that in the heartbeat
+// (instance.ts blockedFor) and stops the instance when the process has grown past what its
+// functions may use (local.ts, the memory watch).
+
+const MEMORY_CHECK_MS = 50;
+const memoryLimitBytes = (Number(process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE']) || Infinity) * 1024 * 1024;
+let memoryCheck: NodeJS.Timeout | undefined;
+
+/** A call starts: the checks run until the instance is idle at one of them. */
+function watchMemory(): void {
+  if (heartbeat) heartbeat[0] = performance.timeOrigin + performance.now();
+  // Unref'd: it never keeps the event loop alive (an empty loop still ends a call, see beforeExit).
+  memoryCheck ??= setInterval(checkMemory, MEMORY_CHECK_MS).unref();
+}
+
+function checkMemory(): void {
+  if (heartbeat) heartbeat[0] = performance.timeOrigin + performance.now();
+  if (!current || current.finished) {
+    clearInterval(memoryCheck);
+    memoryCheck = undefined;
+    return;
+  }
+  if (sampleMemory() > memoryLimitBytes) {
+    writeFrame({ t: 'oom', mem: maxMemMb });
+    process.exit(1);
+  }
 }
 
 /** Ends the running call with its result JSON, or with a failure frame (`frame`, given seq, mem and dur here). */
@@ -635,6 +677,7 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   const deadline = Date.now() + msg.timeoutMs;
   const c: Current = { id: msg.id, seq: msg.seq, start: performance.now(), finished: false, onEmptyLoop: undefined };
   current = c;
+  watchMemory();
   // While a function runs, the IPC channel must not keep the event loop alive:
   // an empty loop is how Lambda's Node runtime detects "nothing left to do".
   channelRef(false);

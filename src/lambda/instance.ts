@@ -19,8 +19,9 @@
 //   the oldest unfinished call.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { RECORD, RING_BYTES, type WorkerChannels } from './protocol.js';
+import { CLAIM_BYTES, RECORD, RING_BYTES, type WorkerChannels } from './protocol.js';
 import { Ring, type RingRecord } from './ring.js';
 import type { FunctionSpec } from './spec.js';
 
@@ -34,6 +35,8 @@ export type Frame =
   | { t: 'ready'; initMs: number; mem: number }
   | { t: 'init-error'; error: ErrorPayload }
   | { t: 'log'; line: string }
+  /** The instance found itself over its memory size and exits next (Runtime.OutOfMemory). */
+  | { t: 'oom'; mem: number }
   /** Worker only: bytes the function wrote straight to process.stdout (1) or process.stderr (2). */
   | { t: 'out'; fd: 1 | 2; chunk: string | Uint8Array }
   | { t: 'result'; seq: number; ok: true; payload: Uint8Array; mem: number; dur: number }
@@ -185,9 +188,15 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   readonly spawnedAt = clock();
   /** The last bytes of stderr (out-of-memory detection). */
   protected stderrTail = '';
-  /** Worker: [0] = seq of the last call started or taken back; bytes 8..15: start time of the running call. */
+  /**
+   * Worker: [0] = seq of the last call started or taken back; bytes 8..15: start time of the running
+   * call; bytes 16..23: when the instance's event loop last ran its memory check (see blockedFor).
+   */
   protected readonly claim: Int32Array | undefined;
   protected readonly startedAt: Float64Array | undefined;
+  private readonly heartbeat: Float64Array | undefined;
+  /** The instance reported (or the runtime found) it over its memory size: its end is Runtime.OutOfMemory. */
+  protected outOfMemory = false;
   private seq = 0;
   private outbox: InvokeMessage[] = [];
   private flushQueued = false;
@@ -197,12 +206,13 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   private closedWaiters: Array<() => void> = [];
 
   constructor(
-    protected readonly spec: FunctionSpec,
+    readonly spec: FunctionSpec,
     protected readonly events: InstanceEvents<C>,
     shared: SharedArrayBuffer | undefined,
   ) {
     this.claim = shared && new Int32Array(shared, 0, 1);
     this.startedAt = shared && new Float64Array(shared, 8, 1);
+    this.heartbeat = shared && new Float64Array(shared, 16, 1);
   }
 
   /** Sends a batch of calls (in order). */
@@ -246,6 +256,25 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       this.kill();
     }
   };
+
+  /**
+   * Worker: for how long (ms) the running call has kept the instance's thread from its event loop (no
+   * memory check since the call started or since the last one); 0 when no call runs. A call that
+   * awaits lets the checks run; one that loops synchronously does not.
+   */
+  blockedFor(now: number): number {
+    const started = this.heartbeat && this.headStart();
+    if (started === undefined) return 0;
+    return Math.max(0, now - Math.max(started, this.heartbeat![0]!));
+  }
+
+  /** Stops the instance as Lambda stops an environment over its memory size: its running call ends in Runtime.OutOfMemory. */
+  killOutOfMemory(memMb?: number): void {
+    this.outOfMemory = true;
+    if (memMb !== undefined) this.mem = Math.max(this.mem, memMb);
+    this.retire({ kind: 'exit', code: null, signal: 'SIGKILL', oom: true });
+    if (!this.closed) this.terminate();
+  }
 
   /** Start time (absolute ms) of the first call, if the instance has started it. */
   headStart(): number | undefined {
@@ -344,6 +373,10 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       case 'log':
         this.events.line(this, this.calls[0], frame.line);
         return;
+      case 'oom':
+        this.outOfMemory = true;
+        this.mem = frame.mem;
+        return;
       case 'out':
         this.output(frame.fd, frame.chunk);
         return;
@@ -394,7 +427,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   protected ended(code: number | null, signal: NodeJS.Signals | null, oom: boolean): void {
     if (this.closed) return;
     this.closed = true;
-    this.retire({ kind: 'exit', code, signal, oom: oom || OOM_TEXT.test(this.stderrTail) || (signal === 'SIGABRT' && /heap/i.test(this.stderrTail)) });
+    const outOfMemory = oom || this.outOfMemory || OOM_TEXT.test(this.stderrTail) || (signal === 'SIGABRT' && /heap/i.test(this.stderrTail));
+    this.retire({ kind: 'exit', code, signal, oom: outOfMemory });
     for (const w of this.closedWaiters.splice(0)) w();
   }
 
@@ -452,12 +486,30 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
 }
 
 /** `isolation: 'process'`: a child process of its own (own env, TZ, cwd; native crashes contained). Given one call at a time. */
+const HAS_PROC = existsSync('/proc/self/status');
+
 export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
   readonly canQueue = false;
   protected readonly compactEvents = false;
   private readonly child: ChildProcess;
   private readonly stdout = new LineSplitter((l) => this.onStdoutLine(l));
   private readonly stderr = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
+
+  /**
+   * The child's resident memory in bytes, from /proc (Linux); undefined where there is none. The
+   * memory watch (local.ts) uses it to stop a child over its memory size even while a synchronous
+   * loop keeps the child from checking itself.
+   */
+  residentBytes(): number | undefined {
+    const pid = this.child.pid;
+    if (pid === undefined || !HAS_PROC) return undefined;
+    try {
+      const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+      return m ? Number(m[1]) * 1024 : undefined;
+    } catch {
+      return undefined; // it just ended
+    }
+  }
 
   constructor(bootstrap: string, spec: FunctionSpec, env: NodeJS.ProcessEnv, events: InstanceEvents<C>) {
     super(spec, events, undefined);
@@ -532,10 +584,9 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
   private backlogTimer: NodeJS.Timeout | undefined;
   private readonly stdout = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
   private readonly stderr = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
-  private oom = false;
 
   constructor(bootstrap: string, spec: FunctionSpec, env: NodeJS.ProcessEnv, events: InstanceEvents<C>) {
-    const claim = new SharedArrayBuffer(16);
+    const claim = new SharedArrayBuffer(CLAIM_BYTES);
     super(spec, events, claim);
     const calls = Ring.allocate(RING_BYTES);
     const results = Ring.allocate(RING_BYTES);
@@ -559,7 +610,7 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
     this.worker.stdout.on('data', (chunk: Buffer) => this.stdout.push(chunk));
     this.worker.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     this.worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') this.oom = true;
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') this.outOfMemory = true;
       else this.events.line(this, this.calls[0], `restgate: instance of ${spec.name} failed: ${e.stack ?? String(e)}`);
     });
     this.worker.on('exit', (code) => {
@@ -573,7 +624,7 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
         this.stderr.flush();
         if (this.backlogTimer) clearTimeout(this.backlogTimer);
         for (const p of this.ports) p.close();
-        this.ended(code, null, this.oom);
+        this.ended(code, null, false);
       });
     });
   }

@@ -80,6 +80,14 @@ const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const DEFAULT_TIMEOUT_S = 3;
 const DEFAULT_MEMORY_MB = 128;
 const TAIL_BYTES = 4096;
+const MB = 1024 * 1024;
+/** How often the memory watch looks at the process (see watchMemory). */
+const MEMORY_WATCH_MS = 100;
+/**
+ * A worker whose call kept its thread from its event loop this long cannot check its own memory: the
+ * memory watch may stop it. Long enough that a slow synchronous call is not suspected lightly.
+ */
+const BLOCKED_MS = 500;
 
 function isFile(p: string): boolean {
   try {
@@ -202,6 +210,11 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   private readonly asyncRetryDelaysMs: readonly number[];
   /** Waits before Event retries: cut short (and the retry dropped) at close. */
   private readonly retryWaits = new Map<NodeJS.Timeout, () => void>();
+  /** Instances alive (the memory watch's view). */
+  private readonly watched = new Set<Instance<Call>>();
+  private memoryWatch: NodeJS.Timeout | undefined;
+  /** What the process held beyond the gateway's heap and external memory (bytes) when no call ran. */
+  private idleBeyondGateway = idleBeyondGateway();
 
   constructor(options: LocalRuntimeOptions) {
     this.functionsDir = resolve(options.functionsDir);
@@ -337,8 +350,64 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   async startInstance(spec: FunctionSpec, events: InstanceEvents<Call>): Promise<Instance<Call>> {
     const bootstrap = await bootstrapFile();
     const Kind = spec.isolation === 'process' ? ProcessInstance : WorkerInstance;
-    return new Kind<Call>(bootstrap, spec, this.environment(spec), events);
+    const inst = new Kind<Call>(bootstrap, spec, this.environment(spec), events);
+    this.watched.add(inst);
+    void inst.exited.then(() => this.watched.delete(inst));
+    this.memoryWatch ??= setInterval(this.watchMemory, MEMORY_WATCH_MS).unref();
+    return inst;
   }
+
+  /**
+   * What a call allocates outside V8's heap (Buffers) has no limit of its own. An instance checks
+   * itself while its event loop runs (bootstrap.ts, "the memory size, as a limit"); a call looping
+   * synchronously keeps it from that, so this watch stops such an instance as Lambda stops an
+   * environment over its memory size (Runtime.OutOfMemory):
+   * - a process instance, whose resident memory /proc shows, when it is over its memory size;
+   * - a worker instance, which shares this process, when its call has blocked its thread for
+   *   BLOCKED_MS and what the process holds beyond the gateway's own heap and external memory has
+   *   grown, since no call ran, by more than all worker instances may use.
+   */
+  private readonly watchMemory = (): void => {
+    if (this.watched.size === 0) {
+      clearInterval(this.memoryWatch);
+      this.memoryWatch = undefined;
+      return;
+    }
+    const now = clock();
+    const usage = process.memoryUsage();
+    // The gateway's own growth (its heap, the request and response bodies it holds) is not a function's.
+    const beyondGateway = usage.rss - usage.heapTotal - usage.external;
+    let busy = false;
+    let allowed = 0;
+    const blocked: Array<Instance<Call>> = [];
+    for (const inst of this.watched) {
+      const limit = inst.spec.memorySize * MB;
+      if (inst instanceof ProcessInstance) {
+        const resident = inst.headStart() === undefined ? undefined : inst.residentBytes();
+        if (resident !== undefined && resident > limit) {
+          this.log(`restgate: an instance of ${inst.spec.name} uses ${Math.round(resident / MB)} MB, over its memory size (${inst.spec.memorySize} MB): stopped as out of memory`);
+          inst.killOutOfMemory(Math.round(resident / MB));
+        }
+        continue;
+      }
+      allowed += limit;
+      if (inst.headStart() === undefined) continue;
+      busy = true;
+      if (inst.blockedFor(now) >= BLOCKED_MS) blocked.push(inst);
+    }
+    if (!busy) {
+      this.idleBeyondGateway = beyondGateway;
+      return;
+    }
+    const grown = beyondGateway - this.idleBeyondGateway;
+    if (grown <= allowed || blocked.length === 0) return;
+    for (const inst of blocked) {
+      this.log(
+        `restgate: an instance of ${inst.spec.name} kept its thread busy for ${Math.round(inst.blockedFor(now))} ms while the process grew ${Math.round(grown / MB)} MB, more than its functions' memory sizes allow (${Math.round(allowed / MB)} MB): stopped as out of memory`,
+      );
+      inst.killOutOfMemory();
+    }
+  };
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     if (this.closed) throw new Error('the local Lambda runtime is closed');
@@ -551,6 +620,8 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     this.retryWaits.clear();
     this.watcher?.close();
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    if (this.memoryWatch) clearInterval(this.memoryWatch);
+    this.memoryWatch = undefined;
     const exits = [...this.pools.values()].flatMap((p) => p.close());
     this.pools.clear();
     await Promise.all(exits);
@@ -569,6 +640,11 @@ function overLimit(request: InvokeRequest, limit: number, spec: FunctionSpec): b
     if (compact !== undefined && compact.length * 3 + 4096 <= limit) return false;
   }
   return request.payload.length > limit;
+}
+
+function idleBeyondGateway(): number {
+  const usage = process.memoryUsage();
+  return usage.rss - usage.heapTotal - usage.external;
 }
 
 /** One Telemetry API event as a JSON system log line: `{"time", "type", "record"}` (telemetry-schema-reference). */

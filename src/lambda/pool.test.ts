@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Instance, MAX_WAIT_MS, clock, type Frame, type InstanceEvents, type InvokeMessage, type Outcome } from './instance.js';
 import { Pool, QUEUE_BUDGET_MS, type Call, type PoolHost } from './pool.js';
+import { CLAIM_BYTES } from './protocol.js';
 import type { FunctionSpec } from './spec.js';
 
 class FakeInstance extends Instance<Call> {
@@ -16,7 +17,7 @@ class FakeInstance extends Instance<Call> {
   readonly sent: InvokeMessage[] = [];
 
   constructor(spec: FunctionSpec, events: InstanceEvents<Call>) {
-    super(spec, events, new SharedArrayBuffer(16));
+    super(spec, events, new SharedArrayBuffer(CLAIM_BYTES));
   }
 
   protected post(messages: InvokeMessage[]): void {

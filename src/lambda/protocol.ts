@@ -23,9 +23,15 @@ export const RECORD = {
 /** Ring size each way per worker instance. Large data goes through the bulk ports. */
 export const RING_BYTES = 256 * 1024;
 
+/** Size of the claim block (WorkerChannels.claim). */
+export const CLAIM_BYTES = 24;
+
 /** A worker instance's workerData. */
 export interface WorkerChannels {
-  /** [0]: seq of the last call started or taken back; bytes 8..15: start time of the running call. */
+  /**
+   * [0]: seq of the last call started or taken back; bytes 8..15: start time of the running call;
+   * bytes 16..23: when the instance last ran its memory check during a call (its heartbeat).
+   */
   readonly claim: SharedArrayBuffer;
   /** Gateway → instance ring, and its bulk port (the instance's end). */
   readonly calls: SharedArrayBuffer;

@@ -842,6 +842,46 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
 });
 
 // Pool behaviour, service errors and --watch in the default mode (worker threads).
+// Memory outside V8's heap (Buffers, ArrayBuffers) counts toward the memory size as on Lambda, where an
+// environment over its size is stopped: Runtime.OutOfMemory, "signal: killed" [OBS-exit]. Without the
+// memory checks, 1 GB of Buffers would simply be kept (the fixture stops there and answers success).
+describe.each(['worker', 'process'] as const)('memory outside the heap, %s isolation', (isolation) => {
+  let runtime: LocalInvoker;
+  const log: string[] = [];
+  beforeAll(() => {
+    const config: RestgateConfig = { functions: { 'buffer-hog': { timeout: 15, memorySize: 128 }, busy: { timeout: 15 } }, stageVariables: {} };
+    runtime = createLocalInvoker({ functionsDir: FUNCTIONS, log: (line) => log.push(line), config, isolation });
+  });
+  afterAll(async () => {
+    await runtime.close();
+  });
+
+  it.each([
+    ['awaits between allocations', false],
+    ['allocates in a synchronous loop', true],
+  ])('a call that %s → Runtime.OutOfMemory (not its timeout); the next call gets a fresh instance', async (_what, sync) => {
+    const requestId = `buffers-${isolation}-${sync ? 'sync' : 'async'}`;
+    const r = await runtime.invoke({ functionName: 'buffer-hog', payload: json({ sync, maxMb: 1024 }), requestId });
+    expect(r.functionError).toBe('Unhandled');
+    expect(body(r)).toEqual({ errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` });
+    expect(log.find((l) => l.startsWith(`REPORT RequestId: ${requestId}\t`))).toMatch(/\tStatus: error\tError Type: Runtime\.OutOfMemory\t$/);
+    const next = await runtime.invoke({ functionName: 'buffer-hog', payload: json({ maxMb: 16 }) });
+    expect(body(next)).toEqual({ keptMb: 16 });
+    expect(runtime.stats('buffer-hog').instances).toBe(1);
+  });
+
+  it('a slow synchronous call is not taken for a memory hog while the gateway itself holds much more memory', async () => {
+    // What the gateway allocates (here: 600 MB of Buffers in this process) is its own, not the function's.
+    const call = runtime.invoke({ functionName: 'busy', payload: json({ spinMs: 1500 }) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const held = Array.from({ length: 600 }, () => Buffer.alloc(1 << 20, 1));
+    const r = await call;
+    expect(held).toHaveLength(600);
+    expect(r.functionError).toBeUndefined();
+    expect(body(r)).toMatchObject({ overlapping: 0 });
+  });
+});
+
 describe('isolation settings', () => {
   it('worker threads by default; a function config with isolation: process gets a child process', async () => {
     const inWorker = body(await invoker.invoke({ functionName: 'echo', payload: json({}) })) as { relativeFsFindsOwnFile: boolean };
