@@ -272,8 +272,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   killOutOfMemory(memMb?: number): void {
     this.outOfMemory = true;
     if (memMb !== undefined) this.mem = Math.max(this.mem, memMb);
-    this.retire({ kind: 'exit', code: null, signal: 'SIGKILL', oom: true });
-    if (!this.closed) this.terminate();
+    this.stop(true);
   }
 
   /** Start time (absolute ms) of the first call, if the instance has started it. */
@@ -475,7 +474,11 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
 
   /** Stops the instance now: calls it started end with `exit`, the others go back to the pool. */
   kill(): void {
-    this.retire({ kind: 'exit', code: null, signal: 'SIGKILL', oom: false });
+    this.stop(false);
+  }
+
+  private stop(oom: boolean): void {
+    this.retire({ kind: 'exit', code: null, signal: 'SIGKILL', oom });
     if (!this.closed) this.terminate();
   }
 
@@ -485,9 +488,9 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   }
 }
 
-/** `isolation: 'process'`: a child process of its own (own env, TZ, cwd; native crashes contained). Given one call at a time. */
 const HAS_PROC = existsSync('/proc/self/status');
 
+/** `isolation: 'process'`: a child process of its own (own env, TZ, cwd; native crashes contained). Given one call at a time. */
 export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
   readonly canQueue = false;
   protected readonly compactEvents = false;
