@@ -781,7 +781,8 @@ async function main(): Promise<void> {
   try {
     handler = await loadHandler(config);
   } catch (e) {
-    logError(`${isErrorLike(e) && e.name.startsWith('Runtime.') ? e.name.slice(8) : 'Uncaught Exception'}`, e);
+    // The runtime loads the handler in a top-level await: whatever it throws, Runtime.* or not, is an uncaught exception.
+    logError('Uncaught Exception', e);
     writeFrame({ t: 'init-error', error: toErrorPayload(e) });
     process.exit(129);
   }

@@ -369,10 +369,16 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(e['errorMessage']).toBe("SyntaxError: Unexpected token ';'");
     });
 
-    it('a missing export → Runtime.HandlerNotFound', async () => {
-      const e = body(await invoker.invoke({ functionName: 'noexport', payload: json({}) }));
+    it('a missing export → Runtime.HandlerNotFound, logged during init as an Uncaught Exception', async () => {
+      const r = await invoker.invoke({ functionName: 'noexport', payload: json({}), logType: 'Tail' });
+      const e = body(r);
       expect(e['errorType']).toBe('Runtime.HandlerNotFound');
       expect(e['errorMessage']).toBe('noexport.handler is undefined or not exported');
+      // Lambda's nodejs runtime logs init failures from its top-level await as uncaught exceptions, whatever their type
+      // (CloudWatch output quoted in github.com/anomalyco/sst/issues/4608: `Uncaught Exception\t{"errorType":"Runtime.HandlerNotFound",…`).
+      expect(tail(r).split('\n')[0]).toMatch(
+        /^\d{4}-\d\d-\d\dT[\d:.]+Z\tundefined\tERROR\tUncaught Exception \t\{"errorType":"Runtime\.HandlerNotFound","errorMessage":"noexport\.handler is undefined or not exported","stack":\["Runtime\.HandlerNotFound: noexport\.handler is undefined or not exported",/,
+      );
     });
 
     it('an ES module\'s default export is not searched for the handler (only a CommonJS module.exports is)', async () => {
