@@ -489,10 +489,8 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     let functionError: string | undefined;
     let status = '';
     let duration: number;
-    /** Telemetry API status and errorType of the invocation, as its text REPORT line shows them. */
-    let recordStatus: 'success' | 'timeout' | 'error' = 'success';
+    let recordStatus: InvocationEnd['recordStatus'] = 'success';
     let errorType: string | undefined;
-    /** Bytes the runtime answered with (platform.runtimeDone producedBytes). */
     let producedBytes = 0;
     switch (outcome.kind) {
       case 'invalid':
@@ -538,39 +536,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
 
     call.logStart();
     const maxMem = Math.max(outcome.kind === 'ok' || (outcome.kind === 'error' && outcome.mem !== undefined) ? outcome.mem! : instanceMem, 1);
-    const billed = Math.max(1, Math.ceil(duration));
-    const json = spec.jsonLogs;
-    if (json === undefined) {
-      call.emit(`END RequestId: ${requestId}`);
-      call.emit(
-        `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${spec.memorySize} MB\tMax Memory Used: ${maxMem} MB\t${initMs !== undefined ? `Init Duration: ${initMs.toFixed(2)} ms\t` : ''}${status}`,
-      );
-    } else {
-      // JSON format: END and REPORT become the Telemetry API's platform.runtimeDone and platform.report
-      // records, kept by the system log level: runtimeDone is DEBUG and report INFO when the invocation
-      // succeeded, both WARN otherwise (docs/fidelity.md, "Lambda runtime and integrations").
-      const id = JSON.stringify(requestId);
-      const failure = errorType !== undefined ? `,"errorType":${JSON.stringify(errorType)}` : '';
-      const ok = recordStatus === 'success';
-      const least = LEVEL_RANK[json.systemLogLevel];
-      if ((ok ? LEVEL_RANK.DEBUG : LEVEL_RANK.WARN) >= least) {
-        call.emit(
-          platformRecord(
-            'platform.runtimeDone',
-            `{"requestId":${id},"status":"${recordStatus}","metrics":{"durationMs":${doubleMs(duration)},"producedBytes":${producedBytes}}${failure}}`,
-          ),
-        );
-      }
-      if ((ok ? LEVEL_RANK.INFO : LEVEL_RANK.WARN) >= least) {
-        call.emit(
-          platformRecord(
-            'platform.report',
-            `{"requestId":${id},"metrics":{"durationMs":${doubleMs(duration)},"billedDurationMs":${billed},"memorySizeMB":${spec.memorySize},` +
-              `"maxMemoryUsedMB":${maxMem}${initMs !== undefined ? `,"initDurationMs":${doubleMs(initMs)}` : ''}},"status":"${recordStatus}"${failure}}`,
-          ),
-        );
-      }
-    }
+    logEnd(call, spec, { requestId, duration, maxMem, initMs, status, recordStatus, errorType, producedBytes });
     if (outcome.kind === 'timeout') {
       call.emit(`${new Date().toISOString()} ${requestId} Task timed out after ${spec.timeoutS.toFixed(2)} seconds`);
     }
@@ -645,6 +611,60 @@ function overLimit(request: InvokeRequest, limit: number, spec: FunctionSpec): b
 function idleBeyondGateway(): number {
   const usage = process.memoryUsage();
   return usage.rss - usage.heapTotal - usage.external;
+}
+
+/** How an invocation ended, for its END and REPORT lines (or their JSON records). */
+interface InvocationEnd {
+  readonly requestId: string;
+  readonly duration: number;
+  readonly maxMem: number;
+  readonly initMs: number | undefined;
+  /** The text REPORT's `Status: …` part, '' for success. */
+  readonly status: string;
+  /** Telemetry API status and errorType, as the text REPORT line shows them. */
+  readonly recordStatus: 'success' | 'timeout' | 'error';
+  readonly errorType: string | undefined;
+  /** Bytes the runtime answered with (platform.runtimeDone producedBytes). */
+  readonly producedBytes: number;
+}
+
+/**
+ * END and REPORT as Lambda logs them; in the JSON format the Telemetry API's platform.runtimeDone and
+ * platform.report records, kept by the system log level: runtimeDone is DEBUG and report INFO when the
+ * invocation succeeded, both WARN otherwise (docs/fidelity.md, "Lambda runtime and integrations").
+ */
+function logEnd(call: LocalCall, spec: FunctionSpec, end: InvocationEnd): void {
+  const { requestId, duration, maxMem, initMs, recordStatus } = end;
+  const billed = Math.max(1, Math.ceil(duration));
+  const json = spec.jsonLogs;
+  if (json === undefined) {
+    call.emit(`END RequestId: ${requestId}`);
+    call.emit(
+      `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${spec.memorySize} MB\tMax Memory Used: ${maxMem} MB\t${initMs !== undefined ? `Init Duration: ${initMs.toFixed(2)} ms\t` : ''}${end.status}`,
+    );
+    return;
+  }
+  const id = JSON.stringify(requestId);
+  const failure = end.errorType !== undefined ? `,"errorType":${JSON.stringify(end.errorType)}` : '';
+  const ok = recordStatus === 'success';
+  const least = LEVEL_RANK[json.systemLogLevel];
+  if ((ok ? LEVEL_RANK.DEBUG : LEVEL_RANK.WARN) >= least) {
+    call.emit(
+      platformRecord(
+        'platform.runtimeDone',
+        `{"requestId":${id},"status":"${recordStatus}","metrics":{"durationMs":${doubleMs(duration)},"producedBytes":${end.producedBytes}}${failure}}`,
+      ),
+    );
+  }
+  if ((ok ? LEVEL_RANK.INFO : LEVEL_RANK.WARN) >= least) {
+    call.emit(
+      platformRecord(
+        'platform.report',
+        `{"requestId":${id},"metrics":{"durationMs":${doubleMs(duration)},"billedDurationMs":${billed},"memorySizeMB":${spec.memorySize},` +
+          `"maxMemoryUsedMB":${maxMem}${initMs !== undefined ? `,"initDurationMs":${doubleMs(initMs)}` : ''}},"status":"${recordStatus}"${failure}}`,
+      ),
+    );
+  }
 }
 
 /** One Telemetry API event as a JSON system log line: `{"time", "type", "record"}` (telemetry-schema-reference). */
