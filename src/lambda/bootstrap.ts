@@ -179,6 +179,20 @@ function intoError(e: unknown): Error {
   }
 }
 
+/**
+ * Which runtime client the instance plays: nodejs24.x and later run the rewritten one ([RIC] src/…/*.ts:
+ * no callback handlers, another context object, Runtime.JSONStringifyError), earlier runtimes the
+ * JavaScript one (Errors.js, LogPatch.js, Runtime.js, …). Read from AWS_EXECUTION_ENV, which restgate
+ * sets from the Node major it runs on and a function's `environment` may override, as the rewritten
+ * client itself reads it (src/function/callback-deprecation.ts).
+ */
+const REWRITTEN_CLIENT =
+  Number(/^AWS_Lambda_nodejs(\d+)\.x$/.exec(process.env['AWS_EXECUTION_ENV'] ?? '')?.[1] ?? process.versions.node.split('.')[0]) >= 24;
+
+/** [RIC] src/context/constants.ts: why a callback handler does not load on nodejs24.x and later. */
+const CALLBACK_HANDLER_REMOVED =
+  'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
+
 /** [RIC] Errors.js NodeJsExit: an async handler's promise still pending when the event loop is empty. */
 const NODE_JS_EXIT_MESSAGE =
   'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes';
@@ -413,6 +427,8 @@ async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => 
   if (fn === undefined && mod['default'] !== undefined && !isEsModule(file)) fn = pick(mod['default']);
   if (!fn) throw runtimeError('Runtime.HandlerNotFound', `${full} is undefined or not exported`);
   if (typeof fn !== 'function') throw runtimeError('Runtime.HandlerNotFound', `${full} is not a function`);
+  // [RIC] src/function/callback-deprecation.ts: a handler declaring three parameters (event, context, callback).
+  if (REWRITTEN_CLIENT && fn.length >= 3) throw runtimeError('Runtime.CallbackHandlerDeprecated', CALLBACK_HANDLER_REMOVED);
   return fn as (...args: unknown[]) => unknown;
 }
 
@@ -590,11 +606,10 @@ function sleepUntilCalled(): void {
  * nodejs20.x/22.x era throws a plain `Error('Unable to stringify response body')` from its
  * serialiser, which the invocation then reports ([RIC] src/RAPIDClient.js _trySerializeResponse);
  * the rewritten client of nodejs24.x has `Runtime.JSONStringifyError` ([RIC] src/utils/errors.ts).
- * Which one follows the Node major running restgate, as AWS_EXECUTION_ENV does.
  */
 function unserializable(): Error {
   const message = 'Unable to stringify response body';
-  return Number(process.versions.node.split('.')[0]) >= 24 ? runtimeError('Runtime.JSONStringifyError', message) : new Error(message);
+  return REWRITTEN_CLIENT ? runtimeError('Runtime.JSONStringifyError', message) : new Error(message);
 }
 
 function succeed(result: unknown): void {
@@ -682,6 +697,11 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   // an empty loop is how Lambda's Node runtime detects "nothing left to do".
   channelRef(false);
 
+  if (REWRITTEN_CLIENT) {
+    invokeRewritten(handler, event, msg, deadline, c);
+    return;
+  }
+
   // Default when the loop empties without a result (the runtime's beforeExit listener).
   c.onEmptyLoop = isAsync
     ? () => fail(runtimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE))
@@ -739,6 +759,52 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   } catch (e) {
     callback(e);
   }
+}
+
+/**
+ * A call as the rewritten client (nodejs24.x and later) makes it: `await handler(event, context)`, the
+ * result or the error reported ([RIC] src/runtime/buffered-invoke-processor.ts), with its context object
+ * ([RIC] src/context/context-builder.ts): no callbackWaitsForEmptyEventLoop, succeed, fail or done;
+ * `xRayTraceId`, `tenantId`, and `w3c()` with the allowed W3C fields the caller put under the client
+ * context's `w3c` key, which is taken out of clientContext.
+ */
+function invokeRewritten(handler: (...args: unknown[]) => unknown, event: unknown, msg: InvokeMessage, deadline: number, c: Current): void {
+  const clientContext = msg.clientContext === undefined ? undefined : (JSON.parse(msg.clientContext) as Record<string, unknown>);
+  const w3c = takeW3c(clientContext);
+  const context = {
+    clientContext,
+    identity: undefined,
+    invokedFunctionArn: msg.arn,
+    awsRequestId: msg.id,
+    tenantId: undefined,
+    xRayTraceId: msg.traceId,
+    getRemainingTimeInMillis: remaining(deadline),
+    w3c: () => w3c,
+    functionName: process.env['AWS_LAMBDA_FUNCTION_NAME'],
+    functionVersion: process.env['AWS_LAMBDA_FUNCTION_VERSION'],
+    memoryLimitInMB: process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'],
+    logGroupName: process.env['AWS_LAMBDA_LOG_GROUP_NAME'],
+    logStreamName: process.env['AWS_LAMBDA_LOG_STREAM_NAME'],
+  };
+  c.onEmptyLoop = () => fail(runtimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE));
+  const run = async (): Promise<unknown> => handler(event, context);
+  run().then(succeed, (e: unknown) => fail(e === undefined || e === null ? 'handled' : e));
+}
+
+const W3C_FIELDS = ['traceparent', 'tracestate', 'baggage'] as const;
+
+/** [RIC] context-builder.ts extractAndStripW3c: the client context's `w3c` string fields, frozen; the key is removed. */
+function takeW3c(clientContext: Record<string, unknown> | undefined): Readonly<Record<string, string>> {
+  if (!clientContext || typeof clientContext !== 'object' || !('w3c' in clientContext)) return Object.freeze({});
+  const raw = clientContext['w3c'];
+  delete clientContext['w3c'];
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return Object.freeze({});
+  const fields: Record<string, string> = {};
+  for (const key of W3C_FIELDS) {
+    const value = (raw as Record<string, unknown>)[key];
+    if (typeof value === 'string') fields[key] = value;
+  }
+  return Object.freeze(fields);
 }
 
 // ---- process-level failures ------------------------------------------------

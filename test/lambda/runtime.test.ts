@@ -888,6 +888,74 @@ describe.each(['worker', 'process'] as const)('memory outside the heap, %s isola
   });
 });
 
+// The nodejs24.x runtime runs Lambda's rewritten runtime client; restgate plays it when AWS_EXECUTION_ENV names
+// nodejs24.x or later (set from the Node major restgate runs on; a function's `environment` may set it).
+describe.each(['worker', 'process'] as const)('the nodejs24.x runtime client, %s isolation', (isolation) => {
+  let runtime: LocalInvoker;
+  const NODE24 = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' };
+  beforeAll(() => {
+    const config: RestgateConfig = {
+      functions: {
+        'callback-24': { handler: 'counter.handler', environment: NODE24 },
+        'context-24': { handler: 'context-shape.handler', environment: NODE24 },
+        'client-context-24': { handler: 'client-context.handler', environment: NODE24 },
+        'unserializable-24': { handler: 'unserializable.handler', environment: NODE24 },
+        'counter-20': { handler: 'counter.handler', environment: { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x' } },
+      },
+      stageVariables: {},
+    };
+    runtime = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {}, config, isolation });
+  });
+  afterAll(async () => {
+    await runtime.close();
+  });
+
+  it('a callback handler (three parameters) does not load: Runtime.CallbackHandlerDeprecated; nodejs20.x still runs it', async () => {
+    // [RIC] src/function/callback-deprecation.ts (handler.length >= 3, not streaming) and src/context/constants.ts (the message).
+    const r = await runtime.invoke({ functionName: 'callback-24', payload: json({}) });
+    expect(r.functionError).toBe('Unhandled');
+    const e = body(r) as { errorType: string; errorMessage: string; trace: string[] };
+    expect([e.errorType, e.errorMessage, e.trace[0]]).toEqual([
+      'Runtime.CallbackHandlerDeprecated',
+      'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.',
+      'Runtime.CallbackHandlerDeprecated: ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.',
+    ]);
+    expect(body(await runtime.invoke({ functionName: 'counter-20', payload: json({}) }))).toMatchObject({ count: 1 });
+  });
+
+  it('the context is the rewritten client\'s: its keys in its order, no callbackWaitsForEmptyEventLoop, succeed, fail or done', async () => {
+    // [RIC] src/context/context-builder.ts: header data (clientContext … w3c), then environment data (functionName …).
+    expect(body(await runtime.invoke({ functionName: 'context-24', payload: json({}) }))).toEqual({
+      keys: [
+        'clientContext', 'identity', 'invokedFunctionArn', 'awsRequestId', 'tenantId', 'xRayTraceId', 'getRemainingTimeInMillis', 'w3c',
+        'functionName', 'functionVersion', 'memoryLimitInMB', 'logGroupName', 'logStreamName',
+      ],
+      accessors: [],
+      functions: ['getRemainingTimeInMillis:getRemainingTimeInMillis', 'w3c:w3c'],
+      jsonKeys: ['invokedFunctionArn', 'awsRequestId', 'xRayTraceId', 'functionName', 'functionVersion', 'memoryLimitInMB', 'logGroupName', 'logStreamName'],
+      afterSet: false,
+      proto: true,
+    });
+  });
+
+  it('context.w3c() holds the allowed W3C string fields of the client context\'s w3c key, which leaves clientContext', async () => {
+    // [RIC] src/context/context-builder.ts extractAndStripW3c: traceparent, tracestate, baggage (strings only), frozen.
+    const clientContext = JSON.stringify({ custom: { a: 1 }, w3c: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', baggage: 5, other: 'x' } });
+    expect(body(await runtime.invoke({ functionName: 'client-context-24', payload: json({}), clientContext }))).toEqual({
+      present: true,
+      clientContext: { custom: { a: 1 }, touched: true },
+      w3c: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      w3cFrozen: true,
+    });
+  });
+
+  it('a result JSON cannot write → Runtime.JSONStringifyError', async () => {
+    // [RIC] src/utils/errors.ts JSONStringifyError, default message "Unable to stringify response body".
+    const e = body(await runtime.invoke({ functionName: 'unserializable-24', payload: json({}) }));
+    expect([e['errorType'], e['errorMessage']]).toEqual(['Runtime.JSONStringifyError', 'Unable to stringify response body']);
+  });
+});
+
 describe('isolation settings', () => {
   it('worker threads by default; a function config with isolation: process gets a child process', async () => {
     const inWorker = body(await invoker.invoke({ functionName: 'echo', payload: json({}) })) as { relativeFsFindsOwnFile: boolean };
