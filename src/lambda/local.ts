@@ -88,6 +88,12 @@ const MEMORY_WATCH_MS = 100;
  * memory watch may stop it. Long enough that a slow synchronous call is not suspected lightly.
  */
 const BLOCKED_MS = 500;
+/**
+ * Growth (bytes) per look that counts as a runaway allocation: the watch stops a blocked worker only
+ * while the process keeps growing this fast, two looks in a row, so that memory the gateway's own
+ * garbage collection frees on paper but the allocator keeps (a one-time step) is not taken for it.
+ */
+const RUNAWAY_GROWTH = 16 * MB;
 
 function isFile(p: string): boolean {
   try {
@@ -215,6 +221,9 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   private memoryWatch: NodeJS.Timeout | undefined;
   /** What the process held beyond the gateway's heap and external memory (bytes) when no call ran. */
   private idleBeyondGateway = idleBeyondGateway();
+  /** The same at the watch's last look, and for how many looks in a row it grew by RUNAWAY_GROWTH. */
+  private lastBeyondGateway = this.idleBeyondGateway;
+  private growingLooks = 0;
 
   constructor(options: LocalRuntimeOptions) {
     this.functionsDir = resolve(options.functionsDir);
@@ -365,7 +374,8 @@ class LocalRuntime implements LocalInvoker, PoolHost {
    * - a process instance, whose resident memory /proc shows, when it is over its memory size;
    * - a worker instance, which shares this process, when its call has blocked its thread for
    *   BLOCKED_MS and what the process holds beyond the gateway's own heap and external memory has
-   *   grown, since no call ran, by more than all worker instances may use.
+   *   grown, since no call ran, by more than all worker instances may use, and is still growing
+   *   (RUNAWAY_GROWTH per look, two looks in a row).
    */
   private readonly watchMemory = (): void => {
     if (this.watched.size === 0) {
@@ -395,12 +405,14 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       busy = true;
       if (inst.blockedFor(now) >= BLOCKED_MS) blocked.push(inst);
     }
+    this.growingLooks = beyondGateway - this.lastBeyondGateway >= RUNAWAY_GROWTH ? this.growingLooks + 1 : 0;
+    this.lastBeyondGateway = beyondGateway;
     if (!busy) {
       this.idleBeyondGateway = beyondGateway;
       return;
     }
     const grown = beyondGateway - this.idleBeyondGateway;
-    if (grown <= allowed || blocked.length === 0) return;
+    if (grown <= allowed || blocked.length === 0 || this.growingLooks < 2) return;
     for (const inst of blocked) {
       this.log(
         `restgate: an instance of ${inst.spec.name} kept its thread busy for ${Math.round(inst.blockedFor(now))} ms while the process grew ${Math.round(grown / MB)} MB, more than its functions' memory sizes allow (${Math.round(allowed / MB)} MB): stopped as out of memory`,
