@@ -61,8 +61,8 @@ interface BootConfig {
   codeRoot: string;
   /** Lambda handler string, `path/module.export.nested`. */
   handler: string;
-  /** Absolute path of tsx's ESM API, used only for TypeScript handlers. */
-  tsxApi: string | undefined;
+  /** Absolute paths of tsx's ESM and CommonJS APIs, used only for TypeScript handlers. */
+  tsxApis: string[] | undefined;
 }
 
 interface InvokeMessage {
@@ -403,9 +403,11 @@ async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => 
   let mod: Record<string, unknown>;
   try {
     if (TS_EXT.test(file)) {
-      if (!config.tsxApi) throw new Error('TypeScript handlers need tsx, which could not be found');
-      const api = (await import(pathToFileURL(config.tsxApi).href)) as { register: () => unknown };
-      api.register();
+      if (!config.tsxApis) throw new Error('TypeScript handlers need tsx, which could not be found');
+      for (const path of config.tsxApis) {
+        const api = (await import(pathToFileURL(path).href)) as { register: () => unknown };
+        api.register();
+      }
     }
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {

@@ -162,18 +162,24 @@ function bootstrapFile(): Promise<string> {
 /** The files the instance bootstrap is made of (its bundle is rebuilt when one changes). */
 const BOOTSTRAP_SOURCES = ['bootstrap.ts', 'ring.ts', 'protocol.ts', 'event-codec.ts'];
 
-let tsxApiPath: string | null | undefined;
-function tsxApi(): string | undefined {
-  if (tsxApiPath === undefined) {
+/**
+ * tsx's ESM and CommonJS APIs, both registered for a TypeScript handler as the tsx command does: a `.ts`
+ * file outside a `"type": "module"` package loads as CommonJS, which only the CommonJS hooks compile
+ * (with the ESM ones alone, Node 20.19+ fails it as a require(esm) cycle).
+ */
+let tsxApiPaths: string[] | null | undefined;
+function tsxApis(): string[] | undefined {
+  if (tsxApiPaths === undefined) {
     try {
-      const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-      const mjs = cjs.replace(/\.cjs$/, '.mjs');
-      tsxApiPath = existsSync(mjs) ? mjs : cjs;
+      const require = createRequire(import.meta.url);
+      const esm = require.resolve('tsx/esm/api');
+      const mjs = esm.replace(/\.cjs$/, '.mjs');
+      tsxApiPaths = [existsSync(mjs) ? mjs : esm, require.resolve('tsx/cjs/api')];
     } catch {
-      tsxApiPath = null;
+      tsxApiPaths = null;
     }
   }
-  return tsxApiPath ?? undefined;
+  return tsxApiPaths ?? undefined;
 }
 
 // ---- function specs ----------------------------------------------------------
@@ -352,7 +358,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       env['AWS_LAMBDA_LOG_LEVEL'] = jsonLogs.applicationLogLevel;
     }
     Object.assign(env, spec.environment);
-    env['_RESTGATE_BOOT'] = JSON.stringify({ codeRoot: spec.codeRoot, handler: spec.handler, tsxApi: tsxApi() });
+    env['_RESTGATE_BOOT'] = JSON.stringify({ codeRoot: spec.codeRoot, handler: spec.handler, tsxApis: tsxApis() });
     return env;
   }
 

@@ -138,6 +138,13 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(r.functionError).toBeUndefined();
       expect(body(r) as unknown).toBe('HEY!');
     });
+
+    it('a TypeScript handler in a package without "type": "module" (CommonJS scope) loads too', async () => {
+      // Before: only tsx's ESM hooks were registered and Node 20.19+ failed the file as a require(esm) cycle.
+      const r = await invoker.invoke({ functionName: 'tscjs', payload: json({ word: 'hey' }) });
+      expect(r.functionError).toBeUndefined();
+      expect(body(r) as unknown).toBe('HEY?');
+    });
   });
 
   describe('context and environment', () => {
