@@ -226,7 +226,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   private readonly watched = new Set<Instance<Call>>();
   private memoryWatch: NodeJS.Timeout | undefined;
   /** What the process held beyond the gateway's heap and external memory (bytes) when no call ran. */
-  private idleBeyondGateway = idleBeyondGateway();
+  private idleBeyondGateway = heldBeyondGateway();
   /** The same at the watch's last look, and for how many looks in a row it grew by RUNAWAY_GROWTH. */
   private lastBeyondGateway = this.idleBeyondGateway;
   private growingLooks = 0;
@@ -390,9 +390,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       return;
     }
     const now = clock();
-    const usage = process.memoryUsage();
-    // The gateway's own growth (its heap, the request and response bodies it holds) is not a function's.
-    const beyondGateway = usage.rss - usage.heapTotal - usage.external;
+    const beyondGateway = heldBeyondGateway();
     let busy = false;
     let allowed = 0;
     const blocked: Array<Instance<Call>> = [];
@@ -626,7 +624,8 @@ function overLimit(request: InvokeRequest, limit: number, spec: FunctionSpec): b
   return request.payload.length > limit;
 }
 
-function idleBeyondGateway(): number {
+/** What the process holds beyond the gateway's own heap and external memory (bytes): the gateway's own growth (its heap, the request and response bodies it holds) is not a function's. */
+function heldBeyondGateway(): number {
   const usage = process.memoryUsage();
   return usage.rss - usage.heapTotal - usage.external;
 }
