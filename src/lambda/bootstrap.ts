@@ -18,20 +18,22 @@
 // console lines and direct stdout/stderr writes leave on another (./ring.ts,
 // ./protocol.ts), written synchronously, so they stay ordered with each other,
 // reach the gateway even if the next call spins, and survive process.exit.
-// Protocol, child process: the gateway sends `{t:'invoke', ...}` over the IPC
-// channel (advanced serialization, payload as bytes); this process answers with
-// frames on stdout (`FRAME_MARK + JSON [+ GS + result JSON] + \n`), written
+// Protocol, child process: the gateway writes each call on the call pipe
+// (CALL_CHANNEL_FD: a JSON header, then the payload as bytes), which this
+// process reads with blocking reads when it has nothing to run (frozen between
+// calls, see freeze()); the IPC channel carries nothing but tells it when the
+// gateway is gone. It answers with frames on stdout (`FRAME_MARK + JSON [+ GS + result JSON] + \n`), written
 // synchronously so they stay ordered with console output and survive
 // process.exit. Other stdout/stderr bytes are the function's own output.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeProxyEvent } from './event-codec.js';
-import { RECORD, type WorkerChannels } from './protocol.js';
+import { CALL_CHANNEL_FD, RECORD, type WorkerChannels } from './protocol.js';
 import { Ring, type RingRecord } from './ring.js';
 
 const FRAME_MARK = '\u001eRGF';
@@ -558,19 +560,22 @@ function take(seq: number): boolean {
   }
 }
 
-/** Starts the next call unless one is running; a call that ends at once lets the next start in the same turn. */
+/**
+ * Starts the next call unless one is running; a call that ends at once lets the next start in the
+ * same turn. With nothing to run the instance freezes until a call comes (freeze()).
+ */
 function pump(): void {
   pumpQueued = false;
   if (!runHandler) return;
-  if (fromGateway) fromGateway.drain(queueCall);
-  while (current === undefined) {
-    if (queue.length === 0) {
-      if (!fromGateway || fromGateway.drain(queueCall) === 0) break;
+  for (;;) {
+    if (fromGateway) fromGateway.drain(queueCall);
+    while (current === undefined && queue.length > 0) {
+      const msg = queue.shift()!;
+      if (take(msg.seq)) runHandler(msg);
+      if (current === undefined && queue.length === 0 && fromGateway) fromGateway.drain(queueCall);
     }
-    const msg = queue.shift()!;
-    if (take(msg.seq)) runHandler(msg);
+    if (current !== undefined || !freeze()) return;
   }
-  if (current === undefined && fromGateway && !sleeping) sleepUntilCalled();
 }
 
 /** Worker: a call record from the gateway joins the queue. */
@@ -581,26 +586,70 @@ function queueCall(r: RingRecord): void {
 }
 
 /**
- * Worker with nothing to run: sleep until the gateway rings. While a call runs the
- * doorbell stays rung, so the gateway's next calls cost it no wake-up; they are read
- * when this call ends.
+ * Nothing to run: the instance blocks its thread until the gateway sends a call. Lambda freezes an
+ * environment once the answer is sent (the runtime waits in its Next request): timers, intervals,
+ * unawaited promises and I/O callbacks left by a call do not run between calls, and run, overdue,
+ * during the next call on this instance, after it started ([D-lifecycle]; [D-node-context]
+ * callbackWaitsForEmptyEventLoop). A worker waits on its ring's doorbell, a child process in a
+ * blocking read of its call channel; either way nothing of the function runs meanwhile.
  */
-let sleeping = false;
-function sleepUntilCalled(): void {
-  const wake = fromGateway!.sleep();
-  if (wake === undefined) {
-    // Calls arrived meanwhile.
-    if (!pumpQueued) {
-      pumpQueued = true;
-      setImmediate(pump);
-    }
-    return;
+function freeze(): boolean {
+  if (fromGateway) {
+    fromGateway.block();
+    return true;
   }
-  sleeping = true;
-  void wake.then(() => {
-    sleeping = false;
-    pump();
-  });
+  // A child's output (the answer among it) may still wait in its stdout or stderr stream: frozen
+  // only once that has gone out, as Lambda freezes once the answer is posted.
+  const pending = [process.stdout, process.stderr].find((s) => s.writableLength > 0);
+  if (pending) {
+    if (!drainAwaited) {
+      drainAwaited = true;
+      pending.once('drain', () => {
+        drainAwaited = false;
+        pump();
+      });
+    }
+    return false;
+  }
+  const msg = readCall();
+  if (msg === undefined) process.exit(0); // the gateway is gone
+  queue.push(msg);
+  return true;
+}
+
+let drainAwaited = false;
+
+/** Child process: reads exactly `n` bytes of the call channel, blocking; undefined at its end. */
+function readChannel(n: number): Buffer | undefined {
+  const buf = Buffer.allocUnsafe(n);
+  for (let at = 0; at < n; ) {
+    let got: number;
+    try {
+      got = readSync(CALL_CHANNEL_FD, buf, at, n - at, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 1); // non-blocking after all: poll each millisecond
+        continue;
+      }
+      if ((e as NodeJS.ErrnoException).code === 'EINTR') continue;
+      throw e;
+    }
+    if (got === 0) return undefined;
+    at += got;
+  }
+  return buf;
+}
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Child process: the next call on the call channel ([u32 header length][u32 payload length][header JSON][payload]). */
+function readCall(): InvokeMessage | undefined {
+  const lengths = readChannel(8);
+  if (lengths === undefined) return undefined;
+  const header = readChannel(lengths.readUInt32LE(0));
+  const payloadLength = lengths.readUInt32LE(4);
+  const payload = payloadLength === 0 ? Buffer.alloc(0) : readChannel(payloadLength);
+  if (header === undefined || payload === undefined) return undefined;
+  return { ...(JSON.parse(header.toString('utf8')) as Omit<InvokeMessage, 'payload'>), payload };
 }
 
 /**
@@ -856,24 +905,17 @@ async function main(): Promise<void> {
   }
   const isAsync = handler.constructor?.name === 'AsyncFunction';
   runHandler = (msg) => invoke(handler, isAsync, msg);
-  // A child process gets its calls over IPC, one message each.
-  const onMessage = (msg: InvokeMessage): void => {
-    if (!msg || msg.t !== 'invoke') return;
-    queue.push(msg);
-    pump();
-  };
   // Ready before any call runs: what a call prints is the call's, not init's (START comes after init's lines).
   writeFrame({ t: 'ready', initMs: performance.now() - start, mem: memoryMb() });
   if (port) {
-    // Calls come on the ring; the port carries nothing, but a listener on it keeps the
-    // instance's event loop alive between calls (see channelRef).
+    // The port carries nothing, but a listener on it keeps the event loop alive while a call's
+    // answer is on its way (see channelRef).
     port.on('message', () => {});
-    pump();
   } else {
-    process.on('message', onMessage);
     // A disconnected gateway means this instance is orphaned.
     process.on('disconnect', () => process.exit(0));
   }
+  pump();
 }
 
 void main();

@@ -7,7 +7,7 @@
 //   of the event loop goes out together, with one wake-up (a cross-thread
 //   wake-up costs tens of microseconds on a small machine; one per batch
 //   instead of one per call is most of the runtime's throughput). A worker
-//   gets them on a shared-memory ring (./ring.ts), a process over IPC.
+//   gets them on a shared-memory ring (./ring.ts), a process on its call pipe.
 // - A worker shares a 16-byte claim block with the gateway: before it starts
 //   call `seq` it moves the claim word from seq-1 to seq with a compare-and-swap,
 //   and writes the start time beside it. The gateway takes back calls the
@@ -20,8 +20,9 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { CLAIM_BYTES, RECORD, RING_BYTES, type WorkerChannels } from './protocol.js';
+import { CALL_CHANNEL_FD, CLAIM_BYTES, RECORD, RING_BYTES, type WorkerChannels } from './protocol.js';
 import { Ring, type RingRecord } from './ring.js';
 import type { FunctionSpec } from './spec.js';
 
@@ -495,6 +496,7 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
   readonly canQueue = false;
   protected readonly compactEvents = false;
   private readonly child: ChildProcess;
+  private readonly callChannel: Writable;
   private readonly stdout = new LineSplitter((l) => this.onStdoutLine(l));
   private readonly stderr = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
 
@@ -520,10 +522,13 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
       cwd: spec.codeRoot,
       env,
       execArgv: [`--max-old-space-size=${heapLimitMb(spec)}`],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      // Structured clone over the channel: the event travels as bytes, not re-escaped inside JSON.
-      serialization: 'advanced',
+      // Calls travel on their own pipe (CALL_CHANNEL_FD), which the child reads with blocking reads when it
+      // has nothing to run: frozen between calls, as a worker is (bootstrap.ts freeze). The IPC channel
+      // only tells the child when the gateway is gone.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
     });
+    this.callChannel = this.child.stdio[CALL_CHANNEL_FD] as Writable;
+    this.callChannel.on('error', () => this.kill());
     this.child.stdout!.on('data', (chunk: Buffer) => this.stdout.push(chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('latin1')).slice(-2048);
@@ -559,9 +564,13 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
 
   protected post(messages: InvokeMessage[]): void {
     for (const message of messages) {
-      this.child.send(message, (err) => {
-        if (err) this.kill();
-      });
+      // The event as bytes after a JSON header: never re-escaped inside JSON.
+      const payload = message.payload ?? Buffer.from(message.event ?? '');
+      const header = Buffer.from(JSON.stringify({ ...message, payload: undefined, event: undefined }));
+      const lengths = Buffer.allocUnsafe(8);
+      lengths.writeUInt32LE(header.length, 0);
+      lengths.writeUInt32LE(payload.length, 4);
+      this.callChannel.write(Buffer.concat([lengths, header, payload]));
     }
   }
 

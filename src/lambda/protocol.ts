@@ -23,6 +23,13 @@ export const RECORD = {
 /** Ring size each way per worker instance. Large data goes through the bulk ports. */
 export const RING_BYTES = 256 * 1024;
 
+/**
+ * A child process instance's call channel: the file descriptor its calls come on (a pipe the
+ * gateway writes, the child reads with blocking reads), one record per call:
+ * [u32 LE header length][u32 LE payload length][header: the call as JSON, without payload][payload].
+ */
+export const CALL_CHANNEL_FD = 4;
+
 /** Size of the claim block (WorkerChannels.claim). */
 export const CLAIM_BYTES = 24;
 

@@ -216,6 +216,17 @@ export class Ring {
   }
 
   /**
+   * The reader has nothing to do until the writer rings: blocks its thread, so
+   * nothing else on it runs meanwhile (returns at once when records are there).
+   * A worker instance between calls: frozen, as Lambda freezes an environment.
+   */
+  block(): void {
+    Atomics.store(this.ctl, BELL, 0);
+    if (Atomics.load(this.ctl, HEAD) !== Atomics.load(this.ctl, TAIL)) return;
+    Atomics.wait(this.ctl, BELL, 0);
+  }
+
+  /**
    * Wakes a reader asleep in sleep() whatever the ring holds (its writer is
    * gone): a waiter that is never notified would keep what it refers to alive.
    */

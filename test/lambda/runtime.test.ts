@@ -7,9 +7,12 @@
 //    repositories (see fidelity.md) [OBS-timeout, OBS-exit]
 //  - ResourceNotFoundException / InvalidRequestContentException / RequestEntityTooLargeException:
 //    captured aws-sdk errors (2018) [OBS-invoke-errors]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyEventRequest } from '../../src/lambda/gateway.js';
 import { createLocalInvoker, resolveFunctionFile, type LocalInvoker } from '../../src/lambda/local.js';
@@ -30,6 +33,9 @@ const CONFIG: RestgateConfig = {
     throttled: { handler: 'echo.handler', reservedConcurrency: 0 },
     slow: { reservedConcurrency: 2 },
     'echo-in-process': { handler: 'echo.handler', isolation: 'process' },
+    'leftover-ticks': { handler: 'leftover.handler' },
+    'leftover-say': { handler: 'leftover.handler' },
+    'leftover-reject': { handler: 'leftover.handler' },
   },
   stageVariables: {},
 };
@@ -417,6 +423,50 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       const again = await invoker.invoke({ functionName: 'forgets', payload: json({}) });
       expect(again.payload.toString()).toBe('null');
       expect(invoker.stats('forgets').instances).toBe(1);
+    });
+
+    // Lambda freezes an environment once the answer is sent and thaws it for the next call: what a
+    // call leaves running (timers, intervals, unawaited promises) does not run in between, and runs,
+    // overdue, during the next call ([D-lifecycle] "Lambda freezes the execution environment when
+    // the runtime and each extension have completed"; [D-node-context] callbackWaitsForEmptyEventLoop:
+    // "any outstanding events continue to run during the next invocation"). An error raised then
+    // fails that call, the one running when it surfaces ([RIC] Runtime.js _setErrorCallbacks).
+    describe('frozen between calls', () => {
+      const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+      it('nothing of the function runs between calls: an interval ticks only while a call runs', async () => {
+        await invoker.invoke({ functionName: 'leftover-ticks', payload: json({}) });
+        const from = Date.now();
+        await idle(300);
+        const to = Date.now();
+        const next = body(await invoker.invoke({ functionName: 'leftover-ticks', payload: json({ wait: 30 }) })) as { seen: number[] };
+        // 5 ms ticks: about 60 in the idle window if the instance ran; 20 ms of slack after the answer.
+        expect(next.seen.filter((t) => t > from + 20 && t < to)).toEqual([]);
+        // ...and while a call runs, the interval runs (overdue first, then every 5 ms).
+        expect(next.seen.filter((t) => t >= to).length).toBeGreaterThan(0);
+      });
+
+      it("a line a timer prints after the answer comes during the next call, with that call's request id", async () => {
+        const first = await invoker.invoke({ functionName: 'leftover-say', payload: json({ say: 'left over' }), logType: 'Tail' });
+        expect(tail(first)).not.toContain('left over');
+        await idle(100);
+        expect(gatewayLog.filter((l) => l.includes('left over'))).toEqual([]);
+        const id = `say-next-${isolation}`;
+        const next = await invoker.invoke({ functionName: 'leftover-say', payload: json({ wait: 30 }), logType: 'Tail', requestId: id });
+        expect(tail(next)).toMatch(new RegExp(`^START RequestId: ${id} Version: \\$LATEST\n${TS}\t${id}\tINFO\tleft over\nEND RequestId: ${id}\n`));
+      });
+
+      it('a rejection left unhandled after the answer fails the next call, not the instance in between', async () => {
+        const first = await invoker.invoke({ functionName: 'leftover-reject', payload: json({ reject: 'too late' }) });
+        expect(first.functionError).toBeUndefined();
+        await idle(100);
+        expect(invoker.stats('leftover-reject').instances).toBe(1);
+        const next = await invoker.invoke({ functionName: 'leftover-reject', payload: json({ wait: 30 }) });
+        expect(next.functionError).toBe('Unhandled');
+        expect(body(next)).toMatchObject({ errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: 'Error: too late' });
+        const after = await invoker.invoke({ functionName: 'leftover-reject', payload: json({}) });
+        expect([after.functionError, body(after)]).toEqual([undefined, { seen: [] }]);
+      });
     });
 
     it('an unhandled rejection → Runtime.UnhandledPromiseRejection', async () => {
@@ -972,6 +1022,40 @@ describe('isolation settings', () => {
     expect(() => validateConfig({ functions: { a: { isolation: 'thread' } } }, 'restgate.config.json')).toThrow(
       'restgate.config.json: /functions/a/isolation: must be equal to one of the allowed values',
     );
+  });
+
+  it('a process instance, frozen between calls, ends when its gateway is killed', async () => {
+    // The child waits for its next call in a blocking read of its call pipe; a gateway gone
+    // (even by SIGKILL, no goodbye) ends that pipe, and with it the child.
+    const local = pathToFileURL(resolve(import.meta.dirname, '../../dist/lambda/local.js')).href;
+    const script = [
+      `import { createLocalInvoker } from ${JSON.stringify(local)};`,
+      `const config = { functions: {}, stageVariables: {}, isolation: 'process' };`,
+      `const runtime = createLocalInvoker({ functionsDir: ${JSON.stringify(FUNCTIONS)}, log: () => {}, config });`,
+      `const r = await runtime.invoke({ functionName: 'counter', payload: Buffer.from('{}') });`,
+      `console.log(JSON.parse(r.payload.toString()).pid);`,
+      `setInterval(() => {}, 1000);`,
+    ].join('\n');
+    const gateway = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(gateway.stdout!, 'data')) as [Buffer];
+      const pid = Number(line.toString().trim());
+      const alive = () => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      expect([pid > 0, alive()]).toEqual([true, true]);
+      gateway.kill('SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(alive()).toBe(false);
+    } finally {
+      gateway.kill('SIGKILL');
+    }
   });
 
   it('the config top-level isolation is the default for every function', async () => {
