@@ -70,6 +70,16 @@ export function invokeApiTooLarge(req: IncomingMessage): InvokeApiResponse | und
   return errorResponse(randomUUID(), err.statusCode, err.errorType, err.message);
 }
 
+/**
+ * The region a SigV4-signed request was signed for (the Authorization header's credential scope,
+ * `Credential=<key>/<date>/<region>/lambda/aws4_request`): the region of the endpoint the client
+ * thinks it calls. Undefined for an unsigned request.
+ */
+function signedRegion(req: IncomingMessage): string | undefined {
+  const auth = header(req, 'authorization');
+  return auth === undefined ? undefined : /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/lambda\/aws4_request/.exec(auth)?.[1];
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -139,6 +149,13 @@ async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buf
   const logType = header(req, 'x-amz-log-type') ?? 'None';
   const invalid = invalidRequest(requestId, name, queryQualifier, invocationType, logType);
   if (invalid) return invalid;
+  // A function ARN names its region; Lambda serves only its own region's functions (observed:
+  // "Functions from 'us-east-1' are not reachable in this region ('us-west-1')", docs/fidelity.md).
+  const arnRegion = /^arn:[^:]+:lambda:([^:]+):/.exec(name)?.[1];
+  const region = signedRegion(req) ?? invoker.region ?? 'us-east-1';
+  if (arnRegion !== undefined && arnRegion !== region) {
+    return errorResponse(requestId, 404, 'ResourceNotFoundException', `Functions from '${arnRegion}' are not reachable in this region ('${region}')`);
+  }
   const { functionName, qualifier: fromName } = parseFunctionName(name);
   if (queryQualifier !== null && queryQualifier !== '' && fromName !== undefined && queryQualifier !== fromName) {
     return errorResponse(requestId, 400, 'InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');

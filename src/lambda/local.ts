@@ -209,7 +209,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   readonly idleTimeoutMs: number;
   closed = false;
   private readonly config: RestgateConfig;
-  private readonly region: string;
+  readonly region: string;
   private readonly accountId: string;
   private readonly maxConcurrency: number;
   private readonly isolation: Isolation;

@@ -66,6 +66,7 @@ export function createInvoker(options: InvokerOptions): RoutingInvoker {
   };
 
   return {
+    region,
     local,
     targetOf,
     has: (name) => targetOf(name) !== undefined,

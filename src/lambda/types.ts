@@ -55,6 +55,8 @@ export class LambdaServiceError extends Error {
 }
 
 export interface LambdaInvoker {
+  /** The region the invoker's functions are in (the Invoke API's region for unsigned requests); default us-east-1. */
+  readonly region?: string;
   invoke(request: InvokeRequest): Promise<InvokeResult>;
   /** Function names this invoker can serve locally (for start-up checks and listings). */
   has(functionName: string): boolean;

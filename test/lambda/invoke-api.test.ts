@@ -159,6 +159,30 @@ describe('SDK → restgate Invoke API', () => {
     expect(JSON.parse(text(out.Payload))).toEqual({ from: 'dirfn/index.mjs' });
   });
 
+  it("a function ARN in another region than the client's → ResourceNotFoundException (404); in the same region it is served", async () => {
+    // Observed (alexcasalboni/aws-lambda-power-tuning#18, Tim-B/grunt-aws-lambda#83): "ResourceNotFoundException:
+    // Functions from 'us-east-1' are not reachable in this region ('us-west-1')". The client's region is the one it
+    // signs for (SigV4 credential scope).
+    const west = new LambdaClient({ endpoint: url, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+    try {
+      const err = (await west
+        .send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:dirfn', Payload: Buffer.from('{}') }))
+        .catch((e: unknown) => e)) as { name: string; message: string; $metadata: { httpStatusCode: number } };
+      expect([err.name, err.message, err.$metadata.httpStatusCode]).toEqual([
+        'ResourceNotFoundException',
+        "Functions from 'us-east-1' are not reachable in this region ('eu-west-1')",
+        404,
+      ]);
+      const out = await west.send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:dirfn', Payload: Buffer.from('{}') }));
+      expect(JSON.parse(text(out.Payload))).toEqual({ from: 'dirfn/index.mjs' });
+      // Names without a region (a name, a partial ARN) are served whatever the client's region.
+      const partial = await west.send(new InvokeCommand({ FunctionName: '123456789012:function:dirfn', Payload: Buffer.from('{}') }));
+      expect(JSON.parse(text(partial.Payload))).toEqual({ from: 'dirfn/index.mjs' });
+    } finally {
+      west.destroy();
+    }
+  });
+
   it('unknown function → ResourceNotFoundException (404)', async () => {
     const err = (await sdk.send(new InvokeCommand({ FunctionName: 'nope', Payload: Buffer.from('{}') })).catch((e: unknown) => e)) as {
       name: string;
@@ -188,6 +212,15 @@ describe('raw HTTP', () => {
     expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     // `Message` for this type: the SDK model declares it, and AWS sends it (aarondfrancis/sidecar#23, #154).
     expect(await res.text()).toBe('{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"}');
+  });
+
+  it("an unsigned request's region is the runtime's: a function ARN in another region → 404", async () => {
+    const res = await fetch(`${url}/2015-03-31/functions/${encodeURIComponent('arn:aws:lambda:ap-south-2:123456789012:function:echo')}/invocations`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect([res.status, res.headers.get('x-amzn-errortype')]).toEqual([404, 'ResourceNotFoundException']);
+    expect(await res.text()).toBe(`{"Type":"User","Message":"Functions from 'ap-south-2' are not reachable in this region ('${local.region}')"}`);
   });
 
   it('x-amzn-RequestId is the invocation\'s request id: the context and the log lines carry the same one', async () => {
