@@ -2,6 +2,7 @@
 // to errors a function throws, which bootstrap.ts shapes). Sources are listed
 // in docs/fidelity.md, "Lambda runtime and integrations".
 
+import { isUtf8 } from 'node:buffer';
 import { LambdaServiceError } from './types.js';
 
 /** Synchronous invoke payload limit (6 MB). */
@@ -38,6 +39,34 @@ export function throttled(): LambdaServiceError {
 }
 
 /** Lambda parses the payload as JSON before running anything; invalid JSON is a 400. */
+/**
+ * What Lambda's JSON reader (Jackson) says about a payload that is not UTF-8, or undefined when it
+ * reads it: a byte that cannot start a character is an "Invalid UTF-8 start byte", a lead byte
+ * followed by a byte that cannot continue it an "Invalid UTF-8 middle byte" (hex in lower case, as
+ * observed: "Invalid UTF-8 start byte 0x97", "… 0xab", "Invalid UTF-8 middle byte 0x28").
+ * Sequences Jackson decodes though they are not UTF-8 (overlong forms, surrogates) and a sequence
+ * cut short by the end pass: the instance reads those as U+FFFD, and JSON decides the rest.
+ */
+export function utf8Problem(payload: Buffer): string | undefined {
+  if (isUtf8(payload)) return undefined;
+  const hex = (b: number) => `0x${b.toString(16)}`;
+  for (let i = 0; i < payload.length; ) {
+    const c = payload[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const more = (c & 0xe0) === 0xc0 ? 1 : (c & 0xf0) === 0xe0 ? 2 : (c & 0xf8) === 0xf0 ? 3 : -1;
+    if (more < 0) return `Invalid UTF-8 start byte ${hex(c)}`;
+    for (let k = 1; k <= more && i + k < payload.length; k++) {
+      const d = payload[i + k]!;
+      if ((d & 0xc0) !== 0x80) return `Invalid UTF-8 middle byte ${hex(d)}`;
+    }
+    i += more + 1;
+  }
+  return undefined;
+}
+
 export function checkJsonPayload(payload: Buffer): void {
   if (payload.length === 0) return;
   try {

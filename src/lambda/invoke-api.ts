@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { payloadTooLarge } from './errors.js';
+import { payloadTooLarge, utf8Problem } from './errors.js';
 import { LambdaServiceError, type InvocationType, type LambdaInvoker } from './types.js';
 
 export interface InvokeApiResponse {
@@ -164,6 +164,11 @@ async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buf
   const clientContext = clientContextText(header(req, 'x-amz-client-context'));
   if (clientContext === null) {
     return errorResponse(requestId, 400, 'InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.');
+  }
+  // Lambda reads the payload as UTF-8 JSON: bytes that are not UTF-8 are refused before anything runs.
+  const notUtf8 = invocationType === 'DryRun' ? undefined : utf8Problem(body);
+  if (notUtf8 !== undefined) {
+    return errorResponse(requestId, 400, 'InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${notUtf8}`);
   }
   try {
     const result = await invoker.invoke({

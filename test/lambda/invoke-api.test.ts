@@ -194,6 +194,38 @@ describe('SDK → restgate Invoke API', () => {
     expect(err.$metadata.httpStatusCode).toBe(404);
   });
 
+  it('a payload that is not UTF-8 → InvalidRequestContentException (400) in Jackson\'s words, for RequestResponse and Event', async () => {
+    // Observed: "Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 start byte
+    // 0x97" (awsdocs/aws-lambda-developer-guide#382), "… start byte 0xab" (aws-cloudformation/cloudformation-guard#42),
+    // "… Invalid UTF-8 middle byte 0x28" (aws-samples/aws-waf-ipset-auto-update-aws-ip-ranges#1).
+    const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    const refused = async (payload: Buffer, type?: 'Event') =>
+      (await sdk.send(new InvokeCommand({ FunctionName: 'echo', Payload: payload, InvocationType: type })).catch((e: unknown) => e)) as {
+        name: string;
+        message: string;
+        $metadata: { httpStatusCode: number };
+      };
+    const prefix = 'Could not parse request body into json: Could not parse payload into json: ';
+    for (const [payload, problem] of [
+      [bytes('{"text":"', [0x97], '"}'), 'Invalid UTF-8 start byte 0x97'],
+      [bytes('{"text":"', [0xab], '"}'), 'Invalid UTF-8 start byte 0xab'],
+      [bytes('{"text":"', [0xf8, 0x80], '"}'), 'Invalid UTF-8 start byte 0xf8'],
+      [bytes('{"text":"', [0xe2, 0x28, 0xa1], '"}'), 'Invalid UTF-8 middle byte 0x28'],
+      [bytes('{"text":"ok ', [0xf0, 0x9f, 0x98, 0x22], '}'), 'Invalid UTF-8 middle byte 0x22'],
+    ] as const) {
+      for (const type of [undefined, 'Event'] as const) {
+        const err = await refused(payload, type);
+        expect([err.name, err.message, err.$metadata.httpStatusCode]).toEqual(['InvalidRequestContentException', prefix + problem, 400]);
+      }
+    }
+    // Sequences Jackson decodes though UTF-8 forbids them (an overlong '/', a surrogate) reach the function as U+FFFD.
+    const out = await sdk.send(new InvokeCommand({ FunctionName: 'echo', Payload: bytes('{"text":"', [0xc0, 0xaf], '|', [0xed, 0xa0, 0x80], '"}') }));
+    expect((JSON.parse(text(out.Payload)) as { event: { text: string } }).event.text).toBe('\uFFFD\uFFFD|\uFFFD\uFFFD\uFFFD');
+    // DryRun does not read the payload.
+    const dry = await sdk.send(new InvokeCommand({ FunctionName: 'echo', Payload: bytes([0x97]), InvocationType: 'DryRun' }));
+    expect(dry.StatusCode).toBe(204);
+  });
+
   it('invalid JSON → InvalidRequestContentException (400)', async () => {
     const err = (await sdk.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('not json') })).catch((e: unknown) => e)) as {
       name: string;
