@@ -83,6 +83,11 @@ export interface InstanceCall {
   seq: number;
   /** Absolute ms (see clock()) when the call was handed to its instance. */
   since: number;
+  /**
+   * Set when the init of the instance started for this call ran past INIT_LIMIT_MS: the next
+   * instance started for it runs its init within the call's timeout, as Lambda's retried init does.
+   */
+  initRetry?: boolean;
 }
 
 /** What an instance reports to its pool. */
@@ -109,6 +114,13 @@ export function clock(): number {
  * has not started its first call for this long) are taken back and placed again.
  */
 export const MAX_WAIT_MS = 10;
+
+/**
+ * Lambda's limit for the Init phase of an on-demand environment: an init still running after
+ * 10 s is stopped and run again as part of the first invocation, within the function's timeout
+ * ([D-lifecycle], "Init phase"). An init that ends within it does not count against the timeout.
+ */
+export const INIT_LIMIT_MS = 10_000;
 const OOM_TEXT = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/;
 const NEWLINE = 0x0a;
 const FRAME_MARK = '\u001eRGF';
@@ -177,6 +189,10 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   initMs: number | undefined;
   /** The call Init Duration is reported with (the one the instance was started for). */
   coldCall: C | undefined;
+  /** This instance's init is Lambda's retried one: it and its cold call share the call's timeout (INIT_LIMIT_MS). */
+  initWithinTimeout = false;
+  /** The Init phase limit (INIT_LIMIT_MS; shorter in tests). */
+  initLimitMs = INIT_LIMIT_MS;
   mem = 0;
   /** clock() when the instance reported ready (0 before). */
   private readyAt = 0;
@@ -281,7 +297,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     const head = this.calls[0];
     if (!head) return undefined;
     if (this.claim) return Atomics.load(this.claim, 0) >= head.seq ? this.startedAt![0] : undefined;
-    return this.state === 'ready' ? head.since : undefined;
+    return this.state === 'ready' ? Math.max(head.since, this.readyAt) : undefined;
   }
 
   /**
@@ -317,13 +333,29 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     return back;
   }
 
+  /**
+   * When the first call times out. Its timeout counts from when it started, or, not started yet,
+   * from when it was handed over but not before the instance was ready: an init within
+   * INIT_LIMIT_MS is not the call's time. A retried init (initWithinTimeout) is: the cold call's
+   * timeout then counts from its hand-over.
+   */
+  private deadline(head: C, started: number | undefined): number {
+    const base = this.initWithinTimeout && head === this.coldCall ? head.since : (started ?? Math.max(head.since, this.readyAt));
+    return base + this.spec.timeoutS * 1000;
+  }
+
+  /** Whether the instance is in an init the Init phase limit applies to (not a retried one). */
+  private inLimitedInit(): boolean {
+    return this.state === 'starting' && !this.initWithinTimeout;
+  }
+
   /** Arms the instance's single timer for the first call's timeout, or sooner for the wait watchdog. */
   private schedule(): void {
     const head = this.calls[0];
     if (!head) return;
     const started = this.headStart();
     const base = started ?? head.since;
-    let at = base + this.spec.timeoutS * 1000;
+    let at = this.inLimitedInit() ? this.spawnedAt + this.initLimitMs : this.deadline(head, started);
     if (this.canQueue && (this.calls.length > 1 || (started === undefined && this.state === 'ready'))) at = Math.min(at, this.waitBase(base) + MAX_WAIT_MS);
     if (this.timer && this.timerAt <= at) return; // fires early enough; check() re-arms
     if (this.timer) clearTimeout(this.timer);
@@ -346,9 +378,14 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     const head = this.calls[0];
     if (!head || this.state === 'dead') return;
     const now = clock();
+    if (this.inLimitedInit()) {
+      if (now >= this.spawnedAt + this.initLimitMs - 1) this.initTimedOut();
+      else this.schedule();
+      return;
+    }
     const started = this.headStart();
     const base = started ?? head.since;
-    if (now >= base + this.spec.timeoutS * 1000 - 1) {
+    if (now >= this.deadline(head, started) - 1) {
       this.timedOut(head);
       return;
     }
@@ -361,6 +398,30 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     }
     this.schedule();
   };
+
+  /**
+   * Init ran past INIT_LIMIT_MS: Lambda stops it and runs init again with the first invocation,
+   * within that invocation's timeout. The instance ends; its calls (none started) go back to the
+   * pool, the cold call marked so that the instance started for it next inits within its timeout.
+   */
+  private initTimedOut(): void {
+    const cold = this.coldCall;
+    this.events.line(
+      this,
+      undefined,
+      `restgate: init of ${this.spec.name} did not finish within ${this.initLimitMs / 1000} s (Lambda's Init phase limit): it runs again with the call, within the function's timeout`,
+    );
+    if (this.claim) {
+      // Past every call: a worker that finishes init now starts none of them.
+      const last = this.calls[this.calls.length - 1]!.seq;
+      for (let v = Atomics.load(this.claim, 0); v < last && Atomics.compareExchange(this.claim, 0, v, last) !== v; v = Atomics.load(this.claim, 0));
+    }
+    const back = this.calls.splice(0);
+    if (cold) cold.initRetry = true;
+    this.coldCall = undefined;
+    this.kill();
+    this.events.orphaned(this, back);
+  }
 
   private timedOut(head: C): void {
     this.calls.shift();

@@ -45,6 +45,8 @@ export interface LocalRuntimeOptions {
   accountId?: string;
   /** Idle instances are stopped after this long (default 5 minutes). */
   idleTimeoutMs?: number;
+  /** Lambda's Init phase limit (default 10 s, INIT_LIMIT_MS); shorter in tests. */
+  initLimitMs?: number;
   /** Concurrent instances per function when the config sets no reservedConcurrency (default 10). */
   maxConcurrency?: number;
   /**
@@ -207,6 +209,7 @@ function traceId(): string {
 class LocalRuntime implements LocalInvoker, PoolHost {
   readonly functionsDir: string;
   readonly idleTimeoutMs: number;
+  readonly initLimitMs: number | undefined;
   closed = false;
   private readonly config: RestgateConfig;
   readonly region: string;
@@ -237,6 +240,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     this.region = options.region ?? process.env['AWS_REGION'] ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
+    this.initLimitMs = options.initLimitMs;
     this.maxConcurrency = options.maxConcurrency ?? 10;
     this.isolation = options.isolation ?? this.config.isolation ?? 'worker';
     this.asyncRetryDelaysMs = options.asyncRetryDelaysMs ?? ASYNC_RETRY_DELAYS_MS;

@@ -33,6 +33,8 @@ export interface Call extends InstanceCall {
 export interface PoolHost {
   readonly closed: boolean;
   readonly idleTimeoutMs: number;
+  /** Lambda's Init phase limit (default INIT_LIMIT_MS). */
+  readonly initLimitMs?: number;
   startInstance(spec: FunctionSpec, events: InstanceEvents<Call>): Promise<Instance<Call>>;
   /** Lines no call owns (output between calls). */
   log(line: string): void;
@@ -181,6 +183,8 @@ export class Pool implements InstanceEvents<Call> {
         }
         this.instances.push(inst);
         inst.coldCall = call;
+        inst.initWithinTimeout = call.initRetry === true;
+        if (this.host.initLimitMs !== undefined) inst.initLimitMs = this.host.initLimitMs;
         inst.assign(call);
       },
       (err: unknown) => {

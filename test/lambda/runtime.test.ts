@@ -425,6 +425,58 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(invoker.stats('forgets').instances).toBe(1);
     });
 
+    // Lambda's Init phase has its own limit, 10 s: an init within it does not count against the
+    // function's timeout; one past it is stopped and run again with the first invocation, within
+    // that invocation's timeout ([D-lifecycle] "Init phase"). Here the limit is 400 ms (initLimitMs).
+    describe('init time and the timeout', () => {
+      const slowLog: string[] = [];
+      const runtime = (initLimitMs: number, functions: RestgateConfig['functions']) =>
+        createLocalInvoker({ functionsDir: FUNCTIONS, log: (l) => slowLog.push(l), isolation, initLimitMs, config: { functions, stageVariables: {} } });
+      let roomy: LocalInvoker;
+      let slow: LocalInvoker;
+      beforeAll(() => {
+        // init 1.3 s: longer than the 1 s timeout, within the Init phase limit (2.5 s here, 10 s on Lambda)
+        roomy = runtime(2500, { 'init-over-timeout': { handler: 'slow-init.handler', timeout: 1, environment: { INIT_MS: '1300' } } });
+        // Init phase limit 400 ms: these inits run past it
+        slow = runtime(400, {
+          'init-retried': { handler: 'slow-init.handler', timeout: 2, environment: { INIT_MS: '600' } },
+          'init-retried-too-long': { handler: 'slow-init.handler', timeout: 1, environment: { INIT_MS: '1200' } },
+        });
+      });
+      afterAll(() => Promise.all([roomy.close(), slow.close()]));
+
+      it("an init within the limit is not the call's time, even when it is longer than the timeout", async () => {
+        const r = await roomy.invoke({ functionName: 'init-over-timeout', payload: json({}), logType: 'Tail' });
+        expect(r.functionError).toBeUndefined();
+        expect(body(r)['initMs']).toBeGreaterThanOrEqual(1290);
+        expect(tail(r)).toMatch(/\tInit Duration: 1\d{3}\.\d\d ms\t/);
+      });
+
+      it('an init past the limit runs again with the call, init and handler within the timeout', async () => {
+        const t0 = Date.now();
+        const r = await slow.invoke({ functionName: 'init-retried', payload: json({}), logType: 'Tail' });
+        expect(r.functionError).toBeUndefined();
+        expect(body(r)['initMs']).toBeGreaterThanOrEqual(590);
+        // the first init was stopped at the limit, the second ran in full: 400 + 600 ms at least
+        expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+        expect(slowLog).toContain(
+          "restgate: init of init-retried did not finish within 0.4 s (Lambda's Init phase limit): it runs again with the call, within the function's timeout",
+        );
+        // both inits' lines are the call's
+        expect(tail(r).split('\n').filter((l) => l.endsWith('\tINFO\tinit starts'))).toHaveLength(2);
+        expect(slow.stats('init-retried').instances).toBe(1);
+      });
+
+      it('a retried init that does not fit in the timeout times the call out', async () => {
+        const t0 = Date.now();
+        const r = await slow.invoke({ functionName: 'init-retried-too-long', payload: json({}), requestId: `too-long-${isolation}` });
+        // 400 ms of the first init, then the 1 s timeout over the second
+        expect(Date.now() - t0).toBeGreaterThanOrEqual(1390);
+        expect(r.functionError).toBe('Unhandled');
+        expect(body(r)).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: too-long-${isolation} Error: Task timed out after 1.00 seconds` });
+      });
+    });
+
     // Lambda freezes an environment once the answer is sent and thaws it for the next call: what a
     // call leaves running (timers, intervals, unawaited promises) does not run in between, and runs,
     // overdue, during the next call ([D-lifecycle] "Lambda freezes the execution environment when
