@@ -11,6 +11,10 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 /** How a local function instance runs: a worker thread in the gateway's process, or a child process. */
 export type Isolation = 'worker' | 'process';
 
+/** Lambda's Node.js runtimes: which runtime client restgate plays for a function (AWS_EXECUTION_ENV and its behaviour). */
+export const LAMBDA_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
+export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
+
 export interface FunctionConfig {
   /** Lambda-style `file.export` (e.g. `src/app.handler`), relative to the function's code root. */
   handler?: string;
@@ -29,6 +33,8 @@ export interface FunctionConfig {
   maximumRetryAttempts?: number;
   /** Lambda's LoggingConfig (advanced logging controls): log format and, with JSON, the log levels. */
   loggingConfig?: LoggingConfig;
+  /** The function's Lambda runtime (its Runtime setting). Default: the config's, else $RESTGATE_RUNTIME, else the Node major restgate runs on. */
+  runtime?: LambdaRuntime;
 }
 
 export type LogFormat = 'Text' | 'JSON';
@@ -54,6 +60,8 @@ export interface RestgateConfig {
   lambdaEndpoint?: string;
   /** Default isolation of local function instances (each function may override it). */
   isolation?: Isolation;
+  /** Default Lambda runtime of local functions (each function may override it). */
+  runtime?: LambdaRuntime;
 }
 
 export const CONFIG_FILE_NAMES = ['restgate.config.json', 'restgate.config.yaml', 'restgate.config.yml'] as const;
@@ -105,12 +113,14 @@ const schema = {
           isolation: { type: 'string', enum: ['worker', 'process'] },
           maximumRetryAttempts: { type: 'integer', minimum: 0, maximum: 2 },
           loggingConfig,
+          runtime: { type: 'string', enum: LAMBDA_RUNTIMES },
         },
       },
     },
     stageVariables: stringMap,
     lambdaEndpoint: { type: 'string', pattern: '^https?://' },
     isolation: { type: 'string', enum: ['worker', 'process'] },
+    runtime: { type: 'string', enum: LAMBDA_RUNTIMES },
   },
 } as const;
 
@@ -159,6 +169,7 @@ export function validateConfig(value: unknown, file: string): RestgateConfig {
   const config: RestgateConfig = { functions: v.functions ?? {}, stageVariables: v.stageVariables ?? {} };
   if (v.lambdaEndpoint !== undefined) config.lambdaEndpoint = v.lambdaEndpoint;
   if (v.isolation !== undefined) config.isolation = v.isolation;
+  if (v.runtime !== undefined) config.runtime = v.runtime;
   return config;
 }
 

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FunctionConfig, Isolation, RestgateConfig, SystemLogLevel } from '../config.js';
+import { LAMBDA_RUNTIMES, type FunctionConfig, type Isolation, type RestgateConfig, type SystemLogLevel } from '../config.js';
 import { randomHex, traceRoot } from '../ids.js';
 import {
   MAX_RESPONSE_PAYLOAD,
@@ -189,7 +189,16 @@ function tsxApis(): string[] | undefined {
 /** Lambda's log levels, least severe first; a record is kept when its level is at or above the configured one. */
 const LEVEL_RANK: Readonly<Record<SystemLogLevel, number>> = { DEBUG: 2, INFO: 3, WARN: 4 };
 
-function nodeRuntimeName(): string {
+/**
+ * The runtime played for a function whose config names none: $RESTGATE_RUNTIME (one of LAMBDA_RUNTIMES),
+ * else the one of the Node major restgate runs on (nodejs20.x on Node 20, nodejs24.x on Node 24).
+ */
+function defaultRuntime(log: (line: string) => void): string {
+  const env = process.env['RESTGATE_RUNTIME'];
+  if (env !== undefined) {
+    if ((LAMBDA_RUNTIMES as readonly string[]).includes(env)) return env;
+    log(`restgate: RESTGATE_RUNTIME=${env} is not one of ${LAMBDA_RUNTIMES.join(', ')}: ignored`);
+  }
   return `nodejs${process.versions.node.split('.')[0]}.x`;
 }
 
@@ -216,6 +225,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   private readonly accountId: string;
   private readonly maxConcurrency: number;
   private readonly isolation: Isolation;
+  private readonly defaultRuntime: string;
   private readonly pools = new Map<string, Pool>();
   readonly log: (line: string) => void;
   private watcher: FSWatcher | undefined;
@@ -245,6 +255,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     this.isolation = options.isolation ?? this.config.isolation ?? 'worker';
     this.asyncRetryDelaysMs = options.asyncRetryDelaysMs ?? ASYNC_RETRY_DELAYS_MS;
     this.log = options.log ?? ((line) => process.stdout.write(line + '\n'));
+    this.defaultRuntime = defaultRuntime(this.log);
     if (options.watch) this.startWatching();
   }
 
@@ -289,6 +300,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       environment: fc.environment ?? {},
       concurrency: fc.reservedConcurrency ?? this.maxConcurrency,
       isolation: fc.isolation ?? this.isolation,
+      runtime: fc.runtime ?? this.config.runtime ?? this.defaultRuntime,
       jsonLogs:
         fc.loggingConfig?.logFormat === 'JSON'
           ? { applicationLogLevel: fc.loggingConfig.applicationLogLevel ?? 'INFO', systemLogLevel: fc.loggingConfig.systemLogLevel ?? 'INFO' }
@@ -336,7 +348,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     // The function's log format and level are its own config's, not whatever the gateway runs with.
     delete env['AWS_LAMBDA_LOG_FORMAT'];
     delete env['AWS_LAMBDA_LOG_LEVEL'];
-    for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k === 'NODE_V8_COVERAGE') delete env[k];
+    for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k === 'NODE_V8_COVERAGE' || k === 'RESTGATE_RUNTIME') delete env[k];
     Object.assign(env, {
       AWS_LAMBDA_FUNCTION_NAME: spec.name,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -346,7 +358,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
-      AWS_EXECUTION_ENV: `AWS_Lambda_${nodeRuntimeName()}`,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
       AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
       AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
       LAMBDA_TASK_ROOT: spec.codeRoot,

@@ -67,6 +67,7 @@ const spec = (over: Partial<FunctionSpec> = {}): FunctionSpec => ({
   environment: {},
   concurrency: 10,
   isolation: 'worker',
+  runtime: 'nodejs20.x',
   jsonLogs: undefined,
   ...over,
 });

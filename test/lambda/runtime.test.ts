@@ -234,7 +234,7 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
         GREETING: 'hi',
         NODE_OPTIONS: null,
       });
-      expect(AWS_EXECUTION_ENV).toBe(`AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`);
+      expect(AWS_EXECUTION_ENV).toBe('AWS_Lambda_nodejs20.x'); // the suite's runtime (vitest.config.ts)
       expect(LAMBDA_RUNTIME_DIR).toBeTruthy();
       expect(_X_AMZN_TRACE_ID).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0/);
       expect([out.cwd, out.resolvedDot]).toEqual([FUNCTIONS, FUNCTIONS]);
@@ -289,10 +289,10 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(e.trace[1]).toMatch(/^ {4}at handler \(file:\/\/.*throws\.mjs:\d+:\d+\)$/);
     });
 
-    it('a result JSON cannot write (a cycle, a BigInt) → the serialiser\'s error for this Node major; the instance stays warm', async () => {
+    it('a result JSON cannot write (a cycle, a BigInt) → Error "Unable to stringify response body"; the instance stays warm', async () => {
       // [RIC] src/RAPIDClient.js _trySerializeResponse throws Error('Unable to stringify response body') (nodejs20.x/22.x);
-      // src/utils/errors.ts names it Runtime.JSONStringifyError in the client nodejs24.x runs.
-      const errorType = Number(process.versions.node.split('.')[0]) >= 24 ? 'Runtime.JSONStringifyError' : 'Error';
+      // src/utils/errors.ts names it Runtime.JSONStringifyError in the client nodejs24.x runs (tested below).
+      const errorType = 'Error';
       for (const payload of [{}, { bigint: true }]) {
         const r = await invoker.invoke({ functionName: 'unserializable', payload: json(payload), logType: 'Tail' });
         expect(r.functionError).toBe('Unhandled');
@@ -1057,6 +1057,69 @@ describe.each(['worker', 'process'] as const)('the nodejs24.x runtime client, %s
     // [RIC] src/utils/errors.ts JSONStringifyError, default message "Unable to stringify response body".
     const e = body(await runtime.invoke({ functionName: 'unserializable-24', payload: json({}) }));
     expect([e['errorType'], e['errorMessage']]).toEqual(['Runtime.JSONStringifyError', 'Unable to stringify response body']);
+  });
+});
+
+// Which Lambda runtime a function is: its `runtime` (Lambda's Runtime setting), else the config's top-level
+// one, else $RESTGATE_RUNTIME, else the one of the Node major restgate runs on. It sets AWS_EXECUTION_ENV
+// (Lambda developer guide, "Defined runtime environment variables": AWS_Lambda_<runtime>) and so which
+// runtime client restgate plays (nodejs24.x: the rewritten one, tested above).
+describe('the runtime setting', () => {
+  const executionEnv = async (runtime: LocalInvoker, name: string) =>
+    ((body(await runtime.invoke({ functionName: name, payload: json({}) })) as { env: Record<string, string> }).env['AWS_EXECUTION_ENV']);
+
+  it('per function, then the top-level default, then $RESTGATE_RUNTIME (the suite sets nodejs20.x)', async () => {
+    const config: RestgateConfig = {
+      runtime: 'nodejs22.x',
+      functions: {
+        'echo-24': { handler: 'echo.handler', runtime: 'nodejs24.x' },
+        'echo-top': { handler: 'echo.handler' },
+        'callback-24': { handler: 'counter.handler', runtime: 'nodejs24.x' },
+        'callback-22': { handler: 'counter.handler' },
+      },
+      stageVariables: {},
+    };
+    const runtime = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {}, config });
+    const plain = createLocalInvoker({ functionsDir: FUNCTIONS, log: () => {}, config: { functions: {}, stageVariables: {} } });
+    try {
+      expect(await executionEnv(runtime, 'echo-24')).toBe('AWS_Lambda_nodejs24.x');
+      expect(await executionEnv(runtime, 'echo-top')).toBe('AWS_Lambda_nodejs22.x');
+      expect(await executionEnv(plain, 'echo')).toBe('AWS_Lambda_nodejs20.x');
+      // the runtime decides the runtime client: a callback handler does not load under nodejs24.x
+      expect(body(await runtime.invoke({ functionName: 'callback-24', payload: json({}) }))['errorType']).toBe('Runtime.CallbackHandlerDeprecated');
+      expect(body(await runtime.invoke({ functionName: 'callback-22', payload: json({}) }))).toMatchObject({ count: 1 });
+    } finally {
+      await Promise.all([runtime.close(), plain.close()]);
+    }
+  });
+
+  it("without a setting, the Node major restgate runs on; an unknown $RESTGATE_RUNTIME is said and ignored", async () => {
+    const saved = process.env['RESTGATE_RUNTIME'];
+    const major = `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`;
+    const log: string[] = [];
+    try {
+      delete process.env['RESTGATE_RUNTIME'];
+      const unset = createLocalInvoker({ functionsDir: FUNCTIONS, log: (l) => log.push(l), config: { functions: {}, stageVariables: {} } });
+      process.env['RESTGATE_RUNTIME'] = 'nodejs16.x';
+      const unknown = createLocalInvoker({ functionsDir: FUNCTIONS, log: (l) => log.push(l), config: { functions: {}, stageVariables: {} } });
+      try {
+        expect([await executionEnv(unset, 'echo'), await executionEnv(unknown, 'echo')]).toEqual([major, major]);
+        expect(log).toContain('restgate: RESTGATE_RUNTIME=nodejs16.x is not one of nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x: ignored');
+      } finally {
+        await Promise.all([unset.close(), unknown.close()]);
+      }
+    } finally {
+      process.env['RESTGATE_RUNTIME'] = saved;
+    }
+  });
+
+  it('restgate.config accepts only Lambda\'s Node.js runtimes, per function and at the top level', () => {
+    const config = validateConfig({ runtime: 'nodejs22.x', functions: { a: { runtime: 'nodejs24.x' } } }, 'restgate.config.json');
+    expect([config.runtime, config.functions['a']?.runtime]).toEqual(['nodejs22.x', 'nodejs24.x']);
+    expect(() => validateConfig({ functions: { a: { runtime: 'nodejs16.x' } } }, 'restgate.config.json')).toThrow(
+      'restgate.config.json: /functions/a/runtime: must be equal to one of the allowed values',
+    );
+    expect(() => validateConfig({ runtime: 'python3.12' }, 'restgate.config.json')).toThrow('restgate.config.json: /runtime: must be equal to one of the allowed values');
   });
 });
 
