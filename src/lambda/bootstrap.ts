@@ -229,6 +229,63 @@ const REQUEST_ID = Symbol.for('aws.lambda.runtime.requestId');
 const runtimeGlobals = globalThis as unknown as Record<symbol, unknown>;
 
 /**
+ * The rewritten client (nodejs24.x) keeps the running invocation's ids in a store from
+ * @aws/lambda-invoke-store ([RIC] src/runtime/runtime.ts runWithInvokeContext; awslabs/aws-lambda-invoke-store
+ * src/invoke-store.ts, InvokeStoreSingle), shared as `globalThis.awslambda.InvokeStore` (unless
+ * AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA is "true" or "1") for libraries that read the request or trace id
+ * from it. Each invocation replaces the store's context; before the first there is none, and its
+ * console lines carry "-" as the request id. The global request id symbol is not used.
+ */
+const STORE_KEYS = Object.freeze({
+  REQUEST_ID: Symbol.for('_AWS_LAMBDA_REQUEST_ID'),
+  X_RAY_TRACE_ID: Symbol.for('_AWS_LAMBDA_X_RAY_TRACE_ID'),
+  TENANT_ID: Symbol.for('_AWS_LAMBDA_TENANT_ID'),
+});
+type StoreContext = Record<string | symbol, unknown>;
+class InvokeStoreSingle {
+  static readonly PROTECTED_KEYS = STORE_KEYS;
+  private currentContext: StoreContext | undefined;
+  getContext(): StoreContext | undefined {
+    return this.currentContext;
+  }
+  hasContext(): boolean {
+    return this.currentContext !== undefined;
+  }
+  get(key: string | symbol): unknown {
+    return this.currentContext?.[key];
+  }
+  set(key: string | symbol, value: unknown): void {
+    if ((Object.values(STORE_KEYS) as Array<string | symbol>).includes(key)) throw new Error(`Cannot modify protected Lambda context field: ${String(key)}`);
+    this.currentContext ??= {};
+    this.currentContext[key] = value;
+  }
+  run<T>(context: StoreContext, fn: () => T): T {
+    this.currentContext = context;
+    return fn();
+  }
+  getRequestId(): string {
+    return (this.get(STORE_KEYS.REQUEST_ID) as string | undefined) ?? '-';
+  }
+  getXRayTraceId(): string | undefined {
+    return this.get(STORE_KEYS.X_RAY_TRACE_ID) as string | undefined;
+  }
+  getTenantId(): string | undefined {
+    return this.get(STORE_KEYS.TENANT_ID) as string | undefined;
+  }
+}
+const invokeStore = REWRITTEN_CLIENT ? new InvokeStoreSingle() : undefined;
+
+/** The request id a console line carries: the client generation's source of it. */
+const currentRequestId: () => unknown = invokeStore ? () => invokeStore.getRequestId() : () => runtimeGlobals[REQUEST_ID];
+
+function shareInvokeStore(): void {
+  if (!invokeStore || ['true', '1'].includes(process.env['AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA'] ?? '')) return;
+  const g = globalThis as unknown as { awslambda?: Record<string, unknown> };
+  g.awslambda = g.awslambda || {};
+  g.awslambda['InvokeStore'] ??= invokeStore;
+}
+
+/**
  * In a worker, output written straight to process.stdout/stderr travels on the
  * same port as the answer (instead of the worker's own asynchronous stdio
  * streams), so it reaches the gateway before the call ends, like in a process.
@@ -285,7 +342,7 @@ function jsonErrorReplacer(_key: string, value: unknown): unknown {
  * among them adds its errorType, errorMessage and stackTrace.
  */
 function formatJsonMessage(level: string, args: unknown[]): string {
-  const result: Record<string, unknown> = { timestamp: new Date().toISOString(), level, requestId: runtimeGlobals[REQUEST_ID] };
+  const result: Record<string, unknown> = { timestamp: new Date().toISOString(), level, requestId: currentRequestId() };
   if (args.length === 1) {
     result['message'] = args[0];
     try {
@@ -296,7 +353,8 @@ function formatJsonMessage(level: string, args: unknown[]): string {
     }
   }
   result['message'] = format(...args);
-  for (const arg of args) {
+  // The rewritten client ([RIC] src/logging/formatter.ts) looks for the Error among the arguments after the first.
+  for (const arg of invokeStore ? args.slice(1) : args) {
     if (arg instanceof Error) {
       result['errorType'] = (arg.constructor as { name?: unknown } | undefined)?.name ?? 'UnknownError';
       result['errorMessage'] = arg.message;
@@ -328,7 +386,7 @@ function patchConsole(): void {
     (level: string) =>
     (message?: unknown, ...params: unknown[]): void => {
       // The first argument is always formatted, as the runtime does: console.log() prints "undefined".
-      const line = `${new Date().toISOString()}\t${runtimeGlobals[REQUEST_ID]}\t${level}\t${format(message, ...params)}`;
+      const line = `${new Date().toISOString()}\t${currentRequestId()}\t${level}\t${format(message, ...params)}`;
       writeLine(line.replace(/\n/g, '\r'));
     };
   const structured =
@@ -737,8 +795,9 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
     writeFrame({ t: 'result', seq: msg.seq, ok: false, invalid: true, error: { errorType: 'InvalidRequestContentException', errorMessage: '' }, mem: memoryMb() });
     return;
   }
-  // [RIC] InvokeContext.updateLoggingContext: set as the invocation starts, read by every console line.
-  runtimeGlobals[REQUEST_ID] = msg.id;
+  // [RIC] InvokeContext.updateLoggingContext: set as the invocation starts, read by every console line
+  // (the rewritten client keeps it in its invoke store instead, see invokeRewritten).
+  if (!invokeStore) runtimeGlobals[REQUEST_ID] = msg.id;
   process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
   const deadline = Date.now() + msg.timeoutMs;
   const c: Current = { id: msg.id, seq: msg.seq, start: performance.now(), finished: false, onEmptyLoop: undefined };
@@ -839,7 +898,8 @@ function invokeRewritten(handler: (...args: unknown[]) => unknown, event: unknow
   };
   c.onEmptyLoop = () => fail(runtimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE));
   const run = async (): Promise<unknown> => handler(event, context);
-  run().then(succeed, (e: unknown) => fail(e === undefined || e === null ? 'handled' : e));
+  const ids: StoreContext = { [STORE_KEYS.REQUEST_ID]: msg.id, [STORE_KEYS.X_RAY_TRACE_ID]: msg.traceId, [STORE_KEYS.TENANT_ID]: undefined };
+  invokeStore!.run(ids, run).then(succeed, (e: unknown) => fail(e === undefined || e === null ? 'handled' : e));
 }
 
 const W3C_FIELDS = ['traceparent', 'tracestate', 'baggage'] as const;
@@ -892,6 +952,7 @@ async function main(): Promise<void> {
     process.cwd = () => root;
   }
   routeWorkerStdio();
+  shareInvokeStore();
   patchConsole();
   const start = performance.now();
   let handler: (...args: unknown[]) => unknown;

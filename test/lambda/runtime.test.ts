@@ -1005,6 +1005,10 @@ describe.each(['worker', 'process'] as const)('the nodejs24.x runtime client, %s
         'client-context-24': { handler: 'client-context.handler', environment: NODE24 },
         'unserializable-24': { handler: 'unserializable.handler', environment: NODE24 },
         'counter-20': { handler: 'counter.handler', environment: { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x' } },
+        'store-24': { handler: 'invoke-store.handler', runtime: 'nodejs24.x' },
+        'store-20': { handler: 'invoke-store.handler', runtime: 'nodejs20.x' },
+        'store-24-json': { handler: 'invoke-store.handler', runtime: 'nodejs24.x', loggingConfig: { logFormat: 'JSON' } },
+        'store-20-json': { handler: 'invoke-store.handler', runtime: 'nodejs20.x', loggingConfig: { logFormat: 'JSON' } },
       },
       stageVariables: {},
     };
@@ -1051,6 +1055,44 @@ describe.each(['worker', 'process'] as const)('the nodejs24.x runtime client, %s
       w3c: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
       w3cFrozen: true,
     });
+  });
+
+  it("the invocation's ids live in the invoke store (globalThis.awslambda.InvokeStore): \"-\" before the first, then the call's", async () => {
+    // [RIC] src/runtime/runtime.ts runWithInvokeContext, src/logging/stdout-logger.ts (the request id from the store);
+    // awslabs/aws-lambda-invoke-store src/invoke-store.ts (InvokeStoreSingle, getRequestId() ?? "-", protected keys).
+    const first = await runtime.invoke({ functionName: 'store-24', payload: json({}), logType: 'Tail', requestId: `store-1-${isolation}` });
+    expect(body(first)).toEqual({
+      awslambda: 'object',
+      atInit: { requestId: '-', hasContext: false },
+      requestId: `store-1-${isolation}`,
+      traceIdMatchesEnv: true,
+      previous: null,
+      protectedKey: 'Cannot modify protected Lambda context field: Symbol(_AWS_LAMBDA_REQUEST_ID)',
+      symbol: null,
+    });
+    expect(tail(first)).toMatch(new RegExp(`^${TS}\\t-\\tINFO\\tinit line\\nSTART RequestId: store-1-${isolation} `));
+    expect(tail(first)).toMatch(new RegExp(`\\n${TS}\\tstore-1-${isolation}\\tINFO\\tafter await\\n`));
+    // each invocation replaces the store's context: what the last one set is gone
+    const second = await runtime.invoke({ functionName: 'store-24', payload: json({}), requestId: `store-2-${isolation}` });
+    expect(body(second)).toMatchObject({ requestId: `store-2-${isolation}`, previous: null });
+    // nodejs20.x: no store; the global symbol carries the id, and init lines say "undefined" ([RIC] LogPatch.js)
+    const legacy = await runtime.invoke({ functionName: 'store-20', payload: json({}), logType: 'Tail', requestId: `store-20-${isolation}` });
+    expect(body(legacy)).toMatchObject({ awslambda: 'undefined', atInit: null, symbol: `store-20-${isolation}` });
+    expect(tail(legacy)).toMatch(new RegExp(`^${TS}\\tundefined\\tINFO\\tinit line\\n`));
+  });
+
+  it('JSON logs: with several arguments the rewritten client looks for the Error after the first only', async () => {
+    // [RIC] src/logging/formatter.ts formatJsonMessage (for (const param of params)); LogPatch.js looks at every argument.
+    const line = (r: InvokeResult) =>
+      tail(r)
+        .split('\n')
+        .map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : undefined))
+        .find((o) => typeof o?.['message'] === 'string' && (o['message'] as string).startsWith('RangeError: first'));
+    const rewritten = line(await runtime.invoke({ functionName: 'store-24-json', payload: json({}), logType: 'Tail' }))!;
+    const legacy = line(await runtime.invoke({ functionName: 'store-20-json', payload: json({}), logType: 'Tail' }))!;
+    expect(Object.keys(rewritten)).toEqual(['timestamp', 'level', 'requestId', 'message']);
+    expect(Object.keys(legacy)).toEqual(['timestamp', 'level', 'requestId', 'message', 'errorType', 'errorMessage', 'stackTrace']);
+    expect([legacy['errorType'], legacy['errorMessage']]).toEqual(['RangeError', 'first']);
   });
 
   it('a result JSON cannot write → Runtime.JSONStringifyError', async () => {
