@@ -411,11 +411,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       undefined,
       `restgate: init of ${this.spec.name} did not finish within ${this.initLimitMs / 1000} s (Lambda's Init phase limit): it runs again with the call, within the function's timeout`,
     );
-    if (this.claim) {
-      // Past every call: a worker that finishes init now starts none of them.
-      const last = this.calls[this.calls.length - 1]!.seq;
-      for (let v = Atomics.load(this.claim, 0); v < last && Atomics.compareExchange(this.claim, 0, v, last) !== v; v = Atomics.load(this.claim, 0));
-    }
+    if (this.claim) this.claimAll(); // a worker that finishes init now starts none of them
     const back = this.calls.splice(0);
     if (cold) cold.initRetry = true;
     this.coldCall = undefined;
@@ -510,20 +506,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
    */
   private settleAll(outcome: Outcome): void {
     if (this.calls.length === 0) return;
-    let startedUpTo: number;
-    if (this.claim) {
-      const last = this.calls[this.calls.length - 1]!.seq;
-      for (;;) {
-        const v = Atomics.load(this.claim, 0);
-        if (v >= last || Atomics.compareExchange(this.claim, 0, v, last) === v) {
-          startedUpTo = Math.min(v, last);
-          break;
-        }
-      }
-    } else {
-      // A process instance runs one call at a time and is given one at a time.
-      startedUpTo = this.calls[0]!.seq;
-    }
+    // A process instance runs one call at a time and is given one at a time.
+    const startedUpTo = this.claim ? this.claimAll() : this.calls[0]!.seq;
     const calls = this.calls.splice(0);
     const notStarted: C[] = [];
     for (const call of calls) {
@@ -532,6 +516,18 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       else notStarted.push(call);
     }
     if (notStarted.length > 0) this.events.orphaned(this, notStarted);
+  }
+
+  /**
+   * Worker: moves the claim word past every call given, so the instance starts none it has not
+   * started yet; returns the seq of the last call it did start (or the last one given).
+   */
+  private claimAll(): number {
+    const last = this.calls[this.calls.length - 1]!.seq;
+    for (;;) {
+      const v = Atomics.load(this.claim!, 0);
+      if (v >= last || Atomics.compareExchange(this.claim!, 0, v, last) === v) return Math.min(v, last);
+    }
   }
 
   /** Stops the instance now: calls it started end with `exit`, the others go back to the pool. */
