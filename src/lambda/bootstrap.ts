@@ -75,8 +75,10 @@ interface InvokeMessage {
   /** The event's JSON bytes (a string from older gateways), or its compact form when `compact`. */
   payload: Uint8Array | string;
   compact?: boolean;
-  /** The function's timeout: the deadline counts from when the call starts here. */
+  /** The function's timeout: the deadline counts from when the call starts here... */
   timeoutMs: number;
+  /** ...unless the gateway fixed it already (epoch ms; a retried init runs within the call's timeout). */
+  deadlineAt?: number;
   arn: string;
   traceId: string;
   /** The caller's client context, JSON text (Invoke API X-Amz-Client-Context, already checked). */
@@ -640,7 +642,7 @@ function pump(): void {
 function queueCall(r: RingRecord): void {
   if (r.kind !== RECORD.CALL && r.kind !== RECORD.EVENT_CALL) return;
   const [id = '', arn = '', traceId = '', clientContext] = r.meta.split('\u0000');
-  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, clientContext, timeoutMs: r.x, payload: r.data, compact: r.kind === RECORD.EVENT_CALL });
+  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, clientContext, timeoutMs: r.x, deadlineAt: r.y, payload: r.data, compact: r.kind === RECORD.EVENT_CALL });
 }
 
 /**
@@ -799,7 +801,7 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   // (the rewritten client keeps it in its invoke store instead, see invokeRewritten).
   if (!invokeStore) runtimeGlobals[REQUEST_ID] = msg.id;
   process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
-  const deadline = Date.now() + msg.timeoutMs;
+  const deadline = msg.deadlineAt || Date.now() + msg.timeoutMs;
   const c: Current = { id: msg.id, seq: msg.seq, start: performance.now(), finished: false, onEmptyLoop: undefined };
   current = c;
   watchMemory();

@@ -62,6 +62,8 @@ export interface InvokeMessage {
   event: string | undefined;
   /** The function's timeout; the instance starts the clock when it starts the call. */
   timeoutMs: number;
+  /** Epoch ms when the call times out, when that is fixed already (a retried init runs within it); else 0. */
+  deadlineAt: number;
   arn: string;
   traceId: string;
   /** The caller's client context (JSON text), for context.clientContext. */
@@ -251,6 +253,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       payload: event === undefined ? call.payload : undefined,
       event,
       timeoutMs: this.spec.timeoutS * 1000,
+      // The cold call of a retried init: its timeout counts from now, init included (deadline()).
+      deadlineAt: this.initWithinTimeout && call === this.coldCall ? Date.now() + this.spec.timeoutS * 1000 : 0,
       arn: call.arn,
       traceId: call.traceId,
       clientContext: call.clientContext,
@@ -769,7 +773,7 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
       const kind = m.event === undefined ? RECORD.CALL : RECORD.EVENT_CALL;
       // A client context is JSON text, which never holds a raw NUL: it can follow as a fourth field.
       const meta = `${m.id}\u0000${m.arn}\u0000${m.traceId}${m.clientContext === undefined ? '' : `\u0000${m.clientContext}`}`;
-      if (!this.toInstance.tryWrite(kind, m.seq, m.timeoutMs, 0, meta, m.event ?? m.payload)) break;
+      if (!this.toInstance.tryWrite(kind, m.seq, m.timeoutMs, m.deadlineAt, meta, m.event ?? m.payload)) break;
     }
     if (i > 0) this.toInstance.ring();
     if (i < messages.length) {

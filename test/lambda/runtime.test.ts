@@ -449,6 +449,8 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
         const r = await roomy.invoke({ functionName: 'init-over-timeout', payload: json({}), logType: 'Tail' });
         expect(r.functionError).toBeUndefined();
         expect(body(r)['initMs']).toBeGreaterThanOrEqual(1290);
+        // the whole timeout is the handler's
+        expect(body(r)['remainingMs']).toBeGreaterThan(900);
         expect(tail(r)).toMatch(/\tInit Duration: 1\d{3}\.\d\d ms\t/);
       });
 
@@ -457,6 +459,9 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
         const r = await slow.invoke({ functionName: 'init-retried', payload: json({}), logType: 'Tail' });
         expect(r.functionError).toBeUndefined();
         expect(body(r)['initMs']).toBeGreaterThanOrEqual(590);
+        // the retried init used 600 ms of the 2 s timeout: the handler has the rest
+        expect(body(r)['remainingMs']).toBeLessThanOrEqual(1410);
+        expect(body(r)['remainingMs']).toBeGreaterThan(0);
         // the first init was stopped at the limit, the second ran in full: 400 + 600 ms at least
         expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
         expect(slowLog).toContain(
