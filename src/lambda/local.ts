@@ -47,6 +47,8 @@ export interface LocalRuntimeOptions {
   idleTimeoutMs?: number;
   /** Lambda's Init phase limit (default 10 s, INIT_LIMIT_MS); shorter in tests. */
   initLimitMs?: number;
+  /** The Node major whose Lambda runtime functions play when nothing chooses one (default: the one running). */
+  nodeMajor?: number;
   /** Concurrent instances per function when the config sets no reservedConcurrency (default 10). */
   maxConcurrency?: number;
   /**
@@ -193,13 +195,13 @@ const LEVEL_RANK: Readonly<Record<SystemLogLevel, number>> = { DEBUG: 2, INFO: 3
  * The runtime played for a function whose config names none: $RESTGATE_RUNTIME (one of LAMBDA_RUNTIMES),
  * else the one of the Node major restgate runs on (nodejs20.x on Node 20, nodejs24.x on Node 24).
  */
-function defaultRuntime(log: (line: string) => void): string {
+function defaultRuntime(log: (line: string) => void, nodeMajor: number): { runtime: string; fromNode: boolean } {
   const env = process.env['RESTGATE_RUNTIME'];
   if (env !== undefined) {
-    if ((LAMBDA_RUNTIMES as readonly string[]).includes(env)) return env;
+    if ((LAMBDA_RUNTIMES as readonly string[]).includes(env)) return { runtime: env, fromNode: false };
     log(`restgate: RESTGATE_RUNTIME=${env} is not one of ${LAMBDA_RUNTIMES.join(', ')}: ignored`);
   }
-  return `nodejs${process.versions.node.split('.')[0]}.x`;
+  return { runtime: `nodejs${nodeMajor}.x`, fromNode: true };
 }
 
 function logStreamName(): string {
@@ -225,7 +227,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   private readonly accountId: string;
   private readonly maxConcurrency: number;
   private readonly isolation: Isolation;
-  private readonly defaultRuntime: string;
+  private readonly defaultRuntime: { readonly runtime: string; readonly fromNode: boolean };
   private readonly pools = new Map<string, Pool>();
   readonly log: (line: string) => void;
   private watcher: FSWatcher | undefined;
@@ -255,7 +257,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     this.isolation = options.isolation ?? this.config.isolation ?? 'worker';
     this.asyncRetryDelaysMs = options.asyncRetryDelaysMs ?? ASYNC_RETRY_DELAYS_MS;
     this.log = options.log ?? ((line) => process.stdout.write(line + '\n'));
-    this.defaultRuntime = defaultRuntime(this.log);
+    this.defaultRuntime = defaultRuntime(this.log, options.nodeMajor ?? Number(process.versions.node.split('.')[0]));
     if (options.watch) this.startWatching();
   }
 
@@ -300,7 +302,8 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       environment: fc.environment ?? {},
       concurrency: fc.reservedConcurrency ?? this.maxConcurrency,
       isolation: fc.isolation ?? this.isolation,
-      runtime: fc.runtime ?? this.config.runtime ?? this.defaultRuntime,
+      runtime: fc.runtime ?? this.config.runtime ?? this.defaultRuntime.runtime,
+      runtimeFromNode: fc.runtime === undefined && this.config.runtime === undefined && this.defaultRuntime.fromNode,
       jsonLogs:
         fc.loggingConfig?.logFormat === 'JSON'
           ? { applicationLogLevel: fc.loggingConfig.applicationLogLevel ?? 'INFO', systemLogLevel: fc.loggingConfig.systemLogLevel ?? 'INFO' }
@@ -514,6 +517,20 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     });
   }
 
+  private readonly hinted = new Set<string>();
+
+  /**
+   * A callback handler refused as nodejs24.x's client refuses it, where the runtime was not chosen
+   * but followed the Node major restgate runs on: say once how to play the function's own runtime.
+   */
+  private hintRuntime(spec: FunctionSpec): void {
+    if (!spec.runtimeFromNode || this.hinted.has(spec.name)) return;
+    this.hinted.add(spec.name);
+    this.log(
+      `restgate: ${spec.name} runs as ${spec.runtime}, the runtime of the Node major restgate runs on, which has no callback handlers; if the function is deployed with an earlier runtime, set "runtime" (e.g. "nodejs22.x") for it in restgate.config`,
+    );
+  }
+
   /** The Invoke API's answer for a call's outcome, after logging END and REPORT (or their JSON records) as Lambda does. */
   answer(spec: FunctionSpec, call: LocalCall, outcome: Outcome, initMs: number | undefined, instanceMem: number): InvokeResult {
     const requestId = call.id;
@@ -545,6 +562,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
         payload = Buffer.from(JSON.stringify(outcome.error));
         producedBytes = payload.length;
         functionError = 'Unhandled';
+        if (outcome.error.errorType === 'Runtime.CallbackHandlerDeprecated') this.hintRuntime(spec);
         break;
       case 'timeout':
         duration = spec.timeoutS * 1000;

@@ -16,6 +16,8 @@ export interface FunctionSpec {
   readonly isolation: Isolation;
   /** The Lambda runtime played (AWS_EXECUTION_ENV = AWS_Lambda_<runtime>; nodejs24.x and later: the rewritten runtime client). */
   readonly runtime: LambdaRuntime | string;
+  /** The runtime followed the Node major restgate runs on (nothing chose it). */
+  readonly runtimeFromNode?: boolean;
   /**
    * loggingConfig.logFormat JSON, with Lambda's default levels filled in (INFO and INFO:
    * monitoring-cloudwatchlogs-log-level); undefined for the Text format.

@@ -1140,23 +1140,52 @@ describe('the runtime setting', () => {
     }
   });
 
-  it("without a setting, the Node major restgate runs on; an unknown $RESTGATE_RUNTIME is said and ignored", async () => {
+  /** A runtime created while $RESTGATE_RUNTIME is `value` (undefined: unset); the variable is restored after. */
+  function withRuntimeEnv(value: string | undefined, create: () => LocalInvoker): LocalInvoker {
     const saved = process.env['RESTGATE_RUNTIME'];
+    const put = (v: string | undefined) => (v === undefined ? delete process.env['RESTGATE_RUNTIME'] : (process.env['RESTGATE_RUNTIME'] = v));
+    put(value);
+    try {
+      return create();
+    } finally {
+      put(saved);
+    }
+  }
+
+  it("without a setting, the Node major restgate runs on; an unknown $RESTGATE_RUNTIME is said and ignored", async () => {
     const major = `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`;
     const log: string[] = [];
+    const plain = () => createLocalInvoker({ functionsDir: FUNCTIONS, log: (l) => log.push(l), config: { functions: {}, stageVariables: {} } });
+    const unset = withRuntimeEnv(undefined, plain);
+    const unknown = withRuntimeEnv('nodejs16.x', plain);
     try {
-      delete process.env['RESTGATE_RUNTIME'];
-      const unset = createLocalInvoker({ functionsDir: FUNCTIONS, log: (l) => log.push(l), config: { functions: {}, stageVariables: {} } });
-      process.env['RESTGATE_RUNTIME'] = 'nodejs16.x';
-      const unknown = createLocalInvoker({ functionsDir: FUNCTIONS, log: (l) => log.push(l), config: { functions: {}, stageVariables: {} } });
-      try {
-        expect([await executionEnv(unset, 'echo'), await executionEnv(unknown, 'echo')]).toEqual([major, major]);
-        expect(log).toContain('restgate: RESTGATE_RUNTIME=nodejs16.x is not one of nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x: ignored');
-      } finally {
-        await Promise.all([unset.close(), unknown.close()]);
-      }
+      expect([await executionEnv(unset, 'echo'), await executionEnv(unknown, 'echo')]).toEqual([major, major]);
+      expect(log).toContain('restgate: RESTGATE_RUNTIME=nodejs16.x is not one of nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x: ignored');
     } finally {
-      process.env['RESTGATE_RUNTIME'] = saved;
+      await Promise.all([unset.close(), unknown.close()]);
+    }
+  });
+
+  it('a callback handler refused under the runtime that followed the Node major gets one hint to set `runtime`', async () => {
+    const log: string[] = [];
+    // as on Node 24: nothing chooses a runtime, so functions play nodejs24.x
+    const runtime = withRuntimeEnv(undefined, () =>
+      createLocalInvoker({
+        functionsDir: FUNCTIONS,
+        log: (l) => log.push(l),
+        nodeMajor: 24,
+        config: { functions: { chosen: { handler: 'counter.handler', runtime: 'nodejs24.x' } }, stageVariables: {} },
+      }),
+    );
+    try {
+      for (const name of ['counter', 'counter', 'chosen']) {
+        expect(body(await runtime.invoke({ functionName: name, payload: json({}) }))['errorType']).toBe('Runtime.CallbackHandlerDeprecated');
+      }
+      expect(log.filter((l) => l.startsWith('restgate: '))).toEqual([
+        'restgate: counter runs as nodejs24.x, the runtime of the Node major restgate runs on, which has no callback handlers; if the function is deployed with an earlier runtime, set "runtime" (e.g. "nodejs22.x") for it in restgate.config',
+      ]);
+    } finally {
+      await runtime.close();
     }
   });
 
