@@ -494,11 +494,12 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       it('nothing of the function runs between calls: an interval ticks only while a call runs', async () => {
         await invoker.invoke({ functionName: 'leftover-ticks', payload: json({}) });
         const from = Date.now();
-        await idle(300);
+        await idle(400);
         const to = Date.now();
         const next = body(await invoker.invoke({ functionName: 'leftover-ticks', payload: json({ wait: 30 }) })) as { seen: number[] };
-        // 5 ms ticks: about 60 in the idle window if the instance ran; 20 ms of slack after the answer.
-        expect(next.seen.filter((t) => t > from + 20 && t < to)).toEqual([]);
+        // 5 ms ticks: about 60 in the window if the instance ran. 100 ms of slack after the answer: the
+        // instance freezes one turn of its event loop after it, which a loaded machine may delay.
+        expect(next.seen.filter((t) => t > from + 100 && t < to)).toEqual([]);
         // ...and while a call runs, the interval runs (overdue first, then every 5 ms).
         expect(next.seen.filter((t) => t >= to).length).toBeGreaterThan(0);
       });
