@@ -187,8 +187,8 @@ function intoError(e: unknown): Error {
  * Which runtime client the instance plays: nodejs24.x and later run the rewritten one ([RIC] src/…/*.ts:
  * no callback handlers, another context object, Runtime.JSONStringifyError), earlier runtimes the
  * JavaScript one (Errors.js, LogPatch.js, Runtime.js, …). Read from AWS_EXECUTION_ENV, which restgate
- * sets from the Node major it runs on and a function's `environment` may override, as the rewritten
- * client itself reads it (src/function/callback-deprecation.ts).
+ * sets from the function's runtime (local.ts) and a function's `environment` may override, as the
+ * rewritten client itself reads it (src/function/callback-deprecation.ts).
  */
 const REWRITTEN_CLIENT =
   Number(/^AWS_Lambda_nodejs(\d+)\.x$/.exec(process.env['AWS_EXECUTION_ENV'] ?? '')?.[1] ?? process.versions.node.split('.')[0]) >= 24;

@@ -38,7 +38,6 @@ export function throttled(): LambdaServiceError {
   return new LambdaServiceError('TooManyRequestsException', 'Rate Exceeded.', 429);
 }
 
-/** Lambda parses the payload as JSON before running anything; invalid JSON is a 400. */
 /**
  * What Lambda's JSON reader (Jackson) says about a payload that is not UTF-8, or undefined when it
  * reads it: a byte that cannot start a character is an "Invalid UTF-8 start byte", a lead byte
@@ -67,6 +66,7 @@ export function utf8Problem(payload: Buffer): string | undefined {
   return undefined;
 }
 
+/** Lambda parses the payload as JSON before running anything; invalid JSON is a 400. */
 export function checkJsonPayload(payload: Buffer): void {
   if (payload.length === 0) return;
   try {

@@ -37,10 +37,10 @@ const QUALIFIER_MAX = 128;
  */
 const CAPITAL_MESSAGE: ReadonlySet<string> = new Set(['ResourceNotFoundException', 'ServiceException']);
 
-/** `name`, `name:qualifier`, `123456789012:function:name[:q]` or a full function ARN. */
-export function parseFunctionName(value: string): { functionName: string; qualifier: string | undefined } {
-  const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::([^:]+))?$/.exec(value);
-  if (arn) return { functionName: arn[1]!, qualifier: arn[2] };
+/** `name`, `name:qualifier`, `123456789012:function:name[:q]` or a full function ARN (which also names a region). */
+export function parseFunctionName(value: string): { functionName: string; qualifier: string | undefined; region?: string } {
+  const arn = /^arn:[^:]+:lambda:([^:]*):[^:]*:function:([^:]+)(?::([^:]+))?$/.exec(value);
+  if (arn) return { functionName: arn[2]!, qualifier: arn[3], region: arn[1] || undefined };
   const partial = /^\d{12}:function:([^:]+)(?::([^:]+))?$/.exec(value);
   if (partial) return { functionName: partial[1]!, qualifier: partial[2] };
   const colon = value.indexOf(':');
@@ -149,14 +149,13 @@ async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buf
   const logType = header(req, 'x-amz-log-type') ?? 'None';
   const invalid = invalidRequest(requestId, name, queryQualifier, invocationType, logType);
   if (invalid) return invalid;
+  const { functionName, qualifier: fromName, region: arnRegion } = parseFunctionName(name);
   // A function ARN names its region; Lambda serves only its own region's functions (observed:
   // "Functions from 'us-east-1' are not reachable in this region ('us-west-1')", docs/fidelity.md).
-  const arnRegion = /^arn:[^:]+:lambda:([^:]+):/.exec(name)?.[1];
   const region = signedRegion(req) ?? invoker.region ?? 'us-east-1';
   if (arnRegion !== undefined && arnRegion !== region) {
     return errorResponse(requestId, 404, 'ResourceNotFoundException', `Functions from '${arnRegion}' are not reachable in this region ('${region}')`);
   }
-  const { functionName, qualifier: fromName } = parseFunctionName(name);
   if (queryQualifier !== null && queryQualifier !== '' && fromName !== undefined && queryQualifier !== fromName) {
     return errorResponse(requestId, 400, 'InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
   }

@@ -228,6 +228,8 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   private readonly maxConcurrency: number;
   private readonly isolation: Isolation;
   private readonly defaultRuntime: { readonly runtime: string; readonly fromNode: boolean };
+  /** Functions whose runtime hint was logged (hintRuntime). */
+  private readonly hinted = new Set<string>();
   private readonly pools = new Map<string, Pool>();
   readonly log: (line: string) => void;
   private watcher: FSWatcher | undefined;
@@ -516,8 +518,6 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       pool.dispatch(new LocalCall(this, pool.spec, request, arn, id, resolve, reject));
     });
   }
-
-  private readonly hinted = new Set<string>();
 
   /**
    * A callback handler refused as nodejs24.x's client refuses it, where the runtime was not chosen

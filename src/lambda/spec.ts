@@ -1,6 +1,6 @@
 // A local function's resolved settings: where its code is and how it runs.
 
-import type { ApplicationLogLevel, Isolation, LambdaRuntime, SystemLogLevel } from '../config.js';
+import type { ApplicationLogLevel, Isolation, SystemLogLevel } from '../config.js';
 
 export interface FunctionSpec {
   readonly name: string;
@@ -14,8 +14,11 @@ export interface FunctionSpec {
   /** Most instances at once (reservedConcurrency, else the runtime's default). */
   readonly concurrency: number;
   readonly isolation: Isolation;
-  /** The Lambda runtime played (AWS_EXECUTION_ENV = AWS_Lambda_<runtime>; nodejs24.x and later: the rewritten runtime client). */
-  readonly runtime: LambdaRuntime | string;
+  /**
+   * The Lambda runtime played (AWS_EXECUTION_ENV = AWS_Lambda_<runtime>; nodejs24.x and later: the
+   * rewritten runtime client): one of LAMBDA_RUNTIMES, or `nodejs<major>.x` of the Node running restgate.
+   */
+  readonly runtime: string;
   /** The runtime followed the Node major restgate runs on (nothing chose it). */
   readonly runtimeFromNode?: boolean;
   /**

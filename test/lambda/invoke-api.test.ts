@@ -299,7 +299,11 @@ describe('raw HTTP', () => {
     // Within the constraints: an empty Qualifier, $LATEST, a dotted name that does not exist.
     expect((await call('echo/invocations?Qualifier=')).status).toBe(200);
     expect((await call('echo:$LATEST/invocations')).status).toBe(200);
-    expect((await call('no.such.fn/invocations')).status).toBe(404);
+    expect(await call('no.such.fn/invocations')).toEqual({
+      status: 404,
+      type: 'ResourceNotFoundException',
+      body: { Type: 'User', Message: `Function not found: arn:aws:lambda:${local.region}:123456789012:function:no.such.fn` },
+    });
   });
 
   it('a qualifier in the name that differs from ?Qualifier → 400 InvalidParameterValueException', async () => {
@@ -352,7 +356,7 @@ describe('raw HTTP', () => {
     expect(parseFunctionName('image')).toEqual({ functionName: 'image', qualifier: undefined });
     expect(parseFunctionName('image:live')).toEqual({ functionName: 'image', qualifier: 'live' });
     expect(parseFunctionName('123456789012:function:image')).toEqual({ functionName: 'image', qualifier: undefined });
-    expect(parseFunctionName('arn:aws:lambda:eu-west-1:123456789012:function:image:7')).toEqual({ functionName: 'image', qualifier: '7' });
+    expect(parseFunctionName('arn:aws:lambda:eu-west-1:123456789012:function:image:7')).toEqual({ functionName: 'image', qualifier: '7', region: 'eu-west-1' });
   });
 });
 
