@@ -34,6 +34,7 @@ import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeProxyEvent } from './event-codec.js';
 import { CALL_CHANNEL_FD, RECORD, type WorkerChannels } from './protocol.js';
+import { createInvocationStream, defineAwsLambdaGlobal, isStreamingHandler } from './response-stream.js';
 import { Ring, type RingRecord } from './ring.js';
 
 const FRAME_MARK = '\u001eRGF';
@@ -98,14 +99,23 @@ function writeFrame(frame: Record<string, unknown>): void {
 
 const decoder = new TextDecoder();
 
-/** A successful result: the JSON text travels as bytes after a fixed header, never re-escaped. */
-function writeResult(header: { seq: number; mem: number; dur: number }, json: string): void {
+/**
+ * A successful result: the JSON text travels as bytes after a fixed header, never re-escaped. A
+ * streaming handler's result has no JSON (its bytes went as chunks) but its content type.
+ */
+function writeResult(header: { seq: number; mem: number; dur: number }, json: string, contentType: string | undefined): void {
   if (toGateway) {
-    send(RECORD.RESULT, header.seq, header.dur, header.mem, '', json);
+    send(RECORD.RESULT, header.seq, header.dur, header.mem, contentType ?? '', json);
   } else {
-    const frame = { t: 'result', ok: true, seq: header.seq, mem: header.mem, dur: header.dur };
+    const frame = { t: 'result', ok: true, seq: header.seq, mem: header.mem, dur: header.dur, contentType };
     process.stdout.write(`${FRAME_MARK}${JSON.stringify(frame)}${FRAME_SEP}${json}\n`);
   }
+}
+
+/** Bytes a streaming handler wrote for call `seq` (a child process's go as base64 after the frame: its frames are lines). */
+function writeChunk(seq: number, chunk: Uint8Array): void {
+  if (toGateway) send(RECORD.CHUNK, seq, 0, 0, '', chunk);
+  else process.stdout.write(`${FRAME_MARK}{"t":"chunk","seq":${seq}}${FRAME_SEP}${Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64')}\n`);
 }
 
 /** One console line (already in the runtime's format, without the newline). */
@@ -280,11 +290,10 @@ const invokeStore = REWRITTEN_CLIENT ? new InvokeStoreSingle() : undefined;
 /** The request id a console line carries: the client generation's source of it. */
 const currentRequestId: () => unknown = invokeStore ? () => invokeStore.getRequestId() : () => runtimeGlobals[REQUEST_ID];
 
-function shareInvokeStore(): void {
-  if (!invokeStore || ['true', '1'].includes(process.env['AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA'] ?? '')) return;
-  const g = globalThis as unknown as { awslambda?: Record<string, unknown> };
-  g.awslambda = g.awslambda || {};
-  g.awslambda['InvokeStore'] ??= invokeStore;
+/** globalThis.awslambda (./response-stream.ts), with the rewritten client's invoke store. */
+function setupGlobals(): void {
+  const awslambda = defineAwsLambdaGlobal(REWRITTEN_CLIENT);
+  if (awslambda && invokeStore) awslambda['InvokeStore'] ??= invokeStore;
 }
 
 /**
@@ -491,8 +500,9 @@ async function loadHandler(config: BootConfig): Promise<(...args: unknown[]) => 
   if (fn === undefined && mod['default'] !== undefined && !isEsModule(file)) fn = pick(mod['default']);
   if (!fn) throw runtimeError('Runtime.HandlerNotFound', `${full} is undefined or not exported`);
   if (typeof fn !== 'function') throw runtimeError('Runtime.HandlerNotFound', `${full} is not a function`);
-  // [RIC] src/function/callback-deprecation.ts: a handler declaring three parameters (event, context, callback).
-  if (REWRITTEN_CLIENT && fn.length >= 3) throw runtimeError('Runtime.CallbackHandlerDeprecated', CALLBACK_HANDLER_REMOVED);
+  // [RIC] src/function/callback-deprecation.ts: a handler declaring three parameters (event, context, callback);
+  // a streaming handler's three (event, responseStream, context) are not that.
+  if (REWRITTEN_CLIENT && fn.length >= 3 && !isStreamingHandler(fn, runtimeError)) throw runtimeError('Runtime.CallbackHandlerDeprecated', CALLBACK_HANDLER_REMOVED);
   return fn as (...args: unknown[]) => unknown;
 }
 
@@ -583,15 +593,18 @@ function checkMemory(): void {
   }
 }
 
-/** Ends the running call with its result JSON, or with a failure frame (`frame`, given seq, mem and dur here). */
-function finish(frame: Record<string, unknown> | undefined, resultJson?: string): void {
+/**
+ * Ends the running call with its result JSON (a streaming handler's: '' and its content type), or with
+ * a failure frame (`frame`, given seq, mem and dur here).
+ */
+function finish(frame: Record<string, unknown> | undefined, resultJson?: string, contentType?: string): void {
   const c = current;
   if (!c || c.finished) return;
   c.finished = true;
   c.onEmptyLoop = undefined;
   const mem = memoryMb();
   const dur = performance.now() - c.start;
-  if (frame === undefined) writeResult({ seq: c.seq, mem, dur }, resultJson!);
+  if (frame === undefined) writeResult({ seq: c.seq, mem, dur }, resultJson!, contentType);
   else writeFrame(Object.assign(frame, { seq: c.seq, mem, dur }));
   current = undefined;
   channelRef(true);
@@ -785,7 +798,7 @@ function remaining(deadline: number): () => number {
   return getRemainingTimeInMillis;
 }
 
-function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg: InvokeMessage): void {
+function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg: InvokeMessage, streaming: boolean): void {
   // Lambda rejects a payload that is not JSON before running anything
   // (InvalidRequestContentException): parsing happens here, off the gateway's
   // thread, and the gateway turns this answer into that service error.
@@ -809,6 +822,10 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   // an empty loop is how Lambda's Node runtime detects "nothing left to do".
   channelRef(false);
 
+  if (streaming) {
+    void invokeStreaming(handler, event, msg, deadline, c);
+    return;
+  }
   if (REWRITTEN_CLIENT) {
     invokeRewritten(handler, event, msg, deadline, c);
     return;
@@ -881,9 +898,22 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
  * context's `w3c` key, which is taken out of clientContext.
  */
 function invokeRewritten(handler: (...args: unknown[]) => unknown, event: unknown, msg: InvokeMessage, deadline: number, c: Current): void {
+  const context = rewrittenContext(msg, deadline);
+  c.onEmptyLoop = () => fail(runtimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE));
+  const run = async (): Promise<unknown> => handler(event, context);
+  invokeStore!.run(storeIds(msg), run).then(succeed, (e: unknown) => fail(e === undefined || e === null ? 'handled' : e));
+}
+
+/** The invoke store's context for a call (the rewritten client's runWithInvokeContext). */
+function storeIds(msg: InvokeMessage): StoreContext {
+  return { [STORE_KEYS.REQUEST_ID]: msg.id, [STORE_KEYS.X_RAY_TRACE_ID]: msg.traceId, [STORE_KEYS.TENANT_ID]: undefined };
+}
+
+/** [RIC] src/context/context-builder.ts: the rewritten client's context object. */
+function rewrittenContext(msg: InvokeMessage, deadline: number): Record<string, unknown> {
   const clientContext = msg.clientContext === undefined ? undefined : (JSON.parse(msg.clientContext) as Record<string, unknown>);
   const w3c = takeW3c(clientContext);
-  const context = {
+  return {
     clientContext,
     identity: undefined,
     invokedFunctionArn: msg.arn,
@@ -898,10 +928,60 @@ function invokeRewritten(handler: (...args: unknown[]) => unknown, event: unknow
     logGroupName: process.env['AWS_LAMBDA_LOG_GROUP_NAME'],
     logStreamName: process.env['AWS_LAMBDA_LOG_STREAM_NAME'],
   };
+}
+
+// ---- streaming handlers ----------------------------------------------------
+
+const NON_ASYNC_STREAMING = 'Streaming does not support non-async handlers.';
+const STREAM_NOT_FINISHED = 'Response stream is not finished.';
+
+/**
+ * A call of a streaming handler ([RIC] Runtime.js handleOnceStreaming; src/runtime/streaming-invoke-processor.ts):
+ * `handler(event, responseStream, context)` must return a promise; once it settles the runtime waits
+ * for the stream to end, and the call succeeds if end() completed, else fails ("Response stream is not
+ * finished."). A value the promise resolves to is dropped, with a warning. Each write goes to the
+ * gateway as it is made. The JavaScript client reports its own failures as strings (their errorType is
+ * then "string"), the rewritten one as Errors. Its context is the buffered handler's without succeed,
+ * fail and done (the rewritten client's is the same as for a buffered handler).
+ */
+async function invokeStreaming(handler: (...args: unknown[]) => unknown, event: unknown, msg: InvokeMessage, deadline: number, c: Current): Promise<void> {
+  const stream = createInvocationStream((chunk) => {
+    if (!c.finished) writeChunk(c.seq, chunk);
+  }, runtimeError);
+  const context = REWRITTEN_CLIENT ? rewrittenContext(msg, deadline) : streamingContext(msg, deadline);
+  const runtimeFailure = (message: string): unknown => (REWRITTEN_CLIENT ? new Error(message) : message);
   c.onEmptyLoop = () => fail(runtimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE));
-  const run = async (): Promise<unknown> => handler(event, context);
-  const ids: StoreContext = { [STORE_KEYS.REQUEST_ID]: msg.id, [STORE_KEYS.X_RAY_TRACE_ID]: msg.traceId, [STORE_KEYS.TENANT_ID]: undefined };
-  invokeStore!.run(ids, run).then(succeed, (e: unknown) => fail(e === undefined || e === null ? 'handled' : e));
+  const run = async (): Promise<void> => {
+    const result = handler(event, stream.handle, context);
+    if (typeof result !== 'object' || result === null || typeof (result as { then?: unknown }).then !== 'function') throw runtimeFailure(NON_ASYNC_STREAMING);
+    if ((await result) !== undefined) console.warn('Streaming handlers ignore return values.');
+    await stream.done;
+    if (!stream.finished()) throw runtimeFailure(STREAM_NOT_FINISHED);
+  };
+  try {
+    await (invokeStore ? invokeStore.run(storeIds(msg), run) : run());
+    finish(undefined, '', stream.contentType());
+  } catch (e) {
+    fail(e === undefined || e === null ? 'handled' : e);
+  }
+}
+
+/** [RIC] StreamingContext.js with InvokeContext.attachEnvironmentData: the JavaScript client's context for a streaming call. */
+function streamingContext(msg: InvokeMessage, deadline: number): Record<string | symbol, unknown> {
+  const context: Record<string | symbol, unknown> = {};
+  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', WAITS_ACCESSOR);
+  Object.defineProperty(context, WAITS, WAITS_INITIAL);
+  context['functionVersion'] = process.env['AWS_LAMBDA_FUNCTION_VERSION'];
+  context['functionName'] = process.env['AWS_LAMBDA_FUNCTION_NAME'];
+  context['memoryLimitInMB'] = process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'];
+  context['logGroupName'] = process.env['AWS_LAMBDA_LOG_GROUP_NAME'];
+  context['logStreamName'] = process.env['AWS_LAMBDA_LOG_STREAM_NAME'];
+  context['clientContext'] = msg.clientContext === undefined ? undefined : (JSON.parse(msg.clientContext) as unknown);
+  context['identity'] = undefined;
+  context['invokedFunctionArn'] = msg.arn;
+  context['awsRequestId'] = msg.id;
+  context['getRemainingTimeInMillis'] = remaining(deadline);
+  return context;
 }
 
 const W3C_FIELDS = ['traceparent', 'tracestate', 'baggage'] as const;
@@ -954,12 +1034,14 @@ async function main(): Promise<void> {
     process.cwd = () => root;
   }
   routeWorkerStdio();
-  shareInvokeStore();
+  setupGlobals();
   patchConsole();
   const start = performance.now();
   let handler: (...args: unknown[]) => unknown;
+  let streaming: boolean;
   try {
     handler = await loadHandler(config);
+    streaming = isStreamingHandler(handler, runtimeError);
   } catch (e) {
     // The runtime loads the handler in a top-level await: whatever it throws, Runtime.* or not, is an uncaught exception.
     logError('Uncaught Exception', e);
@@ -967,7 +1049,7 @@ async function main(): Promise<void> {
     process.exit(129);
   }
   const isAsync = handler.constructor?.name === 'AsyncFunction';
-  runHandler = (msg) => invoke(handler, isAsync, msg);
+  runHandler = streaming ? (msg) => invoke(handler, isAsync, msg, true) : (msg) => invoke(handler, isAsync, msg, false);
   // Ready before any call runs: what a call prints is the call's, not init's (START comes after init's lines).
   writeFrame({ t: 'ready', initMs: performance.now() - start, mem: memoryMb() });
   if (port) {

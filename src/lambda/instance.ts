@@ -40,11 +40,15 @@ export type Frame =
   | { t: 'oom'; mem: number }
   /** Worker only: bytes the function wrote straight to process.stdout (1) or process.stderr (2). */
   | { t: 'out'; fd: 1 | 2; chunk: string | Uint8Array }
-  | { t: 'result'; seq: number; ok: true; payload: Uint8Array; mem: number; dur: number }
+  /** Bytes a streaming handler wrote for call seq, before its result. */
+  | { t: 'chunk'; seq: number; data: Uint8Array }
+  /** contentType: a streaming handler's result (its bytes came as chunks; payload is empty). */
+  | { t: 'result'; seq: number; ok: true; payload: Uint8Array; mem: number; dur: number; contentType?: string | undefined }
   | { t: 'result'; seq: number; ok: false; error: ErrorPayload; mem: number; dur?: number; exit?: number; invalid?: true };
 
 export type Outcome =
-  | { kind: 'ok'; payload: Buffer; mem: number; durationMs: number | undefined }
+  /** contentType: a streaming handler's answer, whose bytes went to the call's chunk() and are not in payload. */
+  | { kind: 'ok'; payload: Buffer; mem: number; durationMs: number | undefined; contentType?: string | undefined }
   /** The event was not JSON: nothing ran (InvalidRequestContentException). */
   | { kind: 'invalid' }
   | { kind: 'error'; error: ErrorPayload; mem: number | undefined; durationMs: number | undefined }
@@ -90,6 +94,8 @@ export interface InstanceCall {
    * instance started for it runs its init within the call's timeout, as Lambda's retried init does.
    */
   initRetry?: boolean;
+  /** Bytes a streaming handler wrote, in order, while the call runs (before it settles). */
+  chunk?(bytes: Buffer): void;
 }
 
 /** What an instance reports to its pool. */
@@ -461,6 +467,12 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
         }
         return;
       }
+      case 'chunk': {
+        const call = this.calls.find((c) => c.seq === frame.seq);
+        const d = frame.data;
+        call?.chunk?.(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength));
+        return;
+      }
       case 'result': {
         this.mem = frame.mem;
         const i = this.calls.findIndex((c) => c.seq === frame.seq);
@@ -469,7 +481,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
         let outcome: Outcome;
         if (frame.ok) {
           const p = frame.payload;
-          outcome = { kind: 'ok', payload: Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength), mem: frame.mem, durationMs: frame.dur };
+          outcome = { kind: 'ok', payload: Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength), mem: frame.mem, durationMs: frame.dur, contentType: frame.contentType };
         } else if (frame.invalid) {
           outcome = { kind: 'invalid' };
         } else {
@@ -620,6 +632,7 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
     }
     // A successful result's JSON follows the header as raw bytes: used as is, no copy.
     if (sep !== -1 && frame.t === 'result' && frame.ok) frame.payload = body.subarray(sep + 1);
+    else if (sep !== -1 && frame.t === 'chunk') frame.data = Buffer.from(body.subarray(sep + 1).toString('latin1'), 'base64');
     this.onFrame(frame);
   }
 
@@ -737,7 +750,10 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
   private onRecord(r: RingRecord): void {
     switch (r.kind) {
       case RECORD.RESULT:
-        this.onFrame({ t: 'result', seq: r.seq, ok: true, payload: r.data, mem: r.y, dur: r.x });
+        this.onFrame({ t: 'result', seq: r.seq, ok: true, payload: r.data, mem: r.y, dur: r.x, contentType: r.meta === '' ? undefined : r.meta });
+        return;
+      case RECORD.CHUNK:
+        this.onFrame({ t: 'chunk', seq: r.seq, data: r.data });
         return;
       case RECORD.LOG:
         this.onFrame({ t: 'log', line: r.meta });

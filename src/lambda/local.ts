@@ -164,7 +164,7 @@ function bootstrapFile(): Promise<string> {
 }
 
 /** The files the instance bootstrap is made of (its bundle is rebuilt when one changes). */
-const BOOTSTRAP_SOURCES = ['bootstrap.ts', 'ring.ts', 'protocol.ts', 'event-codec.ts'];
+const BOOTSTRAP_SOURCES = ['bootstrap.ts', 'ring.ts', 'protocol.ts', 'event-codec.ts', 'response-stream.ts'];
 
 /**
  * tsx's ESM and CommonJS APIs, both registered for a TypeScript handler as the tsx command does: a `.ts`
@@ -541,15 +541,18 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     let recordStatus: InvocationEnd['recordStatus'] = 'success';
     let errorType: string | undefined;
     let producedBytes = 0;
+    let streamContentType: string | undefined;
     switch (outcome.kind) {
       case 'invalid':
         checkJsonPayload(call.payload); // throws Lambda's InvalidRequestContentException
         throw new LambdaServiceError('InvalidRequestContentException', 'Could not parse request body into json', 400);
       case 'ok':
         duration = outcome.durationMs ?? clock() - call.since;
-        payload = outcome.payload;
-        producedBytes = payload.length;
-        if (payload.length > MAX_RESPONSE_PAYLOAD) {
+        streamContentType = outcome.contentType;
+        payload = streamContentType === undefined ? outcome.payload : call.streamedBody();
+        producedBytes = streamContentType === undefined ? payload.length : call.streamedBytes;
+        // A streamed answer's bytes went to the caller as they came (up to Lambda's 200 MB, not checked).
+        if (producedBytes > MAX_RESPONSE_PAYLOAD && !call.forwardsChunks) {
           payload = Buffer.from(JSON.stringify(responseTooLargePayload()));
           functionError = 'Unhandled';
         }
@@ -595,7 +598,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       const all = Buffer.from(call.lines.join('\n') + '\n', 'utf8');
       logResult = all.subarray(Math.max(0, all.length - TAIL_BYTES)).toString('base64');
     }
-    return { statusCode: 200, payload, functionError, logResult, executedVersion: '$LATEST' };
+    return { statusCode: 200, payload, functionError, logResult, executedVersion: '$LATEST', streamContentType };
   }
 
   private startWatching(): void {
@@ -737,6 +740,9 @@ class LocalCall implements Call {
   /** Kept for the caller only when it asked for the log tail. */
   readonly lines: string[] | undefined;
   private started = false;
+  /** What a streaming handler wrote, collected for a caller without onChunk (dropped past Lambda's buffered limit). */
+  private streamed: Buffer[] | undefined = [];
+  streamedBytes = 0;
 
   constructor(
     private readonly runtime: LocalRuntime,
@@ -761,6 +767,26 @@ class LocalCall implements Call {
 
   get clientContext(): string | undefined {
     return this.request.clientContext;
+  }
+
+  get forwardsChunks(): boolean {
+    return this.request.onChunk !== undefined;
+  }
+
+  chunk(bytes: Buffer): void {
+    this.logStart();
+    this.streamedBytes += bytes.length;
+    if (this.request.onChunk) {
+      this.request.onChunk(bytes);
+      return;
+    }
+    if (this.streamedBytes > MAX_RESPONSE_PAYLOAD) this.streamed = undefined;
+    else this.streamed?.push(bytes);
+  }
+
+  /** The collected bytes of a streaming handler's answer (empty when they were forwarded or over the limit). */
+  streamedBody(): Buffer {
+    return this.streamed ? Buffer.concat(this.streamed) : Buffer.alloc(0);
   }
 
   emit(line: string): void {

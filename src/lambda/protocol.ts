@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 export const RECORD = {
   /** Gateway → instance: a call. seq; x = timeout (ms); y = its deadline (epoch ms) when fixed already, else 0; meta = `id \0 arn \0 traceId [\0 clientContext]`; data = the event JSON. */
   CALL: 1,
-  /** Instance → gateway: a successful answer. seq; x = duration (ms); y = memory (MB); data = the result JSON. */
+  /** Instance → gateway: a successful answer. seq; x = duration (ms); y = memory (MB); data = the result JSON; meta = a streaming handler's content type (its data is then empty), else ''. */
   RESULT: 2,
   /** Instance → gateway: one console line (meta). */
   LOG: 3,
@@ -18,6 +18,8 @@ export const RECORD = {
   FRAME: 5,
   /** Gateway → instance: a call whose data is the event in compact form (./event-codec.ts); otherwise as CALL. */
   EVENT_CALL: 6,
+  /** Instance → gateway: bytes a streaming handler wrote for call seq (data), before its RESULT. */
+  CHUNK: 7,
 } as const;
 
 /** Ring size each way per worker instance. Large data goes through the bulk ports. */

@@ -26,6 +26,12 @@ export interface InvokeRequest {
    * base64-decoded): a synchronous call's function gets it parsed as context.clientContext.
    */
   readonly clientContext?: string;
+  /**
+   * Where a streaming handler's bytes go as it writes them (InvokeWithResponseStream, a STREAM
+   * integration). Without it they are collected into the result's payload, as a buffered Invoke of a
+   * streaming function answers.
+   */
+  readonly onChunk?: (bytes: Buffer) => void;
 }
 
 export interface InvokeResult {
@@ -38,6 +44,11 @@ export interface InvokeResult {
   /** Base64 of the log tail when logType was Tail. */
   readonly logResult: string | undefined;
   readonly executedVersion: string | undefined;
+  /**
+   * Set when a streaming handler answered: its response's content type. Its bytes are the payload, or
+   * went to the request's onChunk (the payload is then empty); a failed one has the error payload.
+   */
+  readonly streamContentType?: string | undefined;
 }
 
 /** A Lambda service-level failure (not a function error): unknown function, bad payload, throttling. */

@@ -1080,9 +1080,9 @@ describe.each(['worker', 'process'] as const)('the nodejs24.x runtime client, %s
     // each invocation replaces the store's context: what the last one set is gone
     const second = await runtime.invoke({ functionName: 'store-24', payload: json({}), requestId: `store-2-${isolation}` });
     expect(body(second)).toMatchObject({ requestId: `store-2-${isolation}`, previous: null });
-    // nodejs20.x: no store; the global symbol carries the id, and init lines say "undefined" ([RIC] LogPatch.js)
+    // nodejs20.x: no store (globalThis.awslambda has the streaming helpers only); the global symbol carries the id, and init lines say "undefined" ([RIC] LogPatch.js)
     const legacy = await runtime.invoke({ functionName: 'store-20', payload: json({}), logType: 'Tail', requestId: `store-20-${isolation}` });
-    expect(body(legacy)).toMatchObject({ awslambda: 'undefined', atInit: null, symbol: `store-20-${isolation}` });
+    expect(body(legacy)).toMatchObject({ awslambda: 'object', atInit: null, symbol: `store-20-${isolation}` });
     expect(tail(legacy)).toMatch(new RegExp(`^${TS}\\tundefined\\tINFO\\tinit line\\n`));
   });
 
@@ -1451,5 +1451,137 @@ describe('--watch', () => {
       await watching.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// Response streaming, as the runtime client runs a streaming handler: [RIC] src/UserFunction.js
+// (streamifyResponse, the handler's mark, MalformedStreamingHandler), src/HttpResponseStream.js (the
+// prelude, 8 NUL bytes, its content type), src/ResponseStream.js (write() JSON-stringifies, the first
+// write runs _onBeforeFirstWrite, setContentType too late, end(chunk) skips the hook — see also
+// aws-lambda-nodejs-runtime-interface-client issue #97), src/Runtime.js handleOnceStreaming (non-async
+// handlers, ignored return values, "Response stream is not finished."); the rewritten client's
+// src/utils/globals.ts and src/runtime/streaming-invoke-processor.ts (nodejs24.x). A plain Invoke of a
+// streaming function answers its bytes, buffered (Lambda Developer Guide, config-rs-invoke-furls).
+describe.each(['worker', 'process'] as const)('response streaming (awslambda.streamifyResponse), %s isolation', (isolation) => {
+  let runtime: LocalInvoker;
+  const lines: string[] = [];
+  beforeAll(() => {
+    const config: RestgateConfig = {
+      functions: {
+        stream: { handler: 'streaming.handler', timeout: 1 },
+        'stream-24': { handler: 'streaming.handler', runtime: 'nodejs24.x', timeout: 1 },
+        'stream-sync': { handler: 'streaming.sync' },
+        'stream-sync-24': { handler: 'streaming.sync', runtime: 'nodejs24.x' },
+        'stream-malformed': { handler: 'streaming.malformed' },
+        'stream-no-global': { handler: 'invoke-store.handler', environment: { AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA: 'true' } },
+      },
+      stageVariables: {},
+    };
+    runtime = createLocalInvoker({ functionsDir: FUNCTIONS, log: (l) => lines.push(l), config, isolation });
+  });
+  afterAll(async () => {
+    await runtime.close();
+  });
+  const call = (functionName: string, mode: string, extra: Partial<Parameters<LocalInvoker['invoke']>[0]> = {}) =>
+    runtime.invoke({ functionName, payload: json({ mode }), ...extra });
+  const error = (r: InvokeResult) => body(r) as { errorType: string; errorMessage: string; trace: string[] };
+
+  it('a buffered invocation answers the bytes written, in order, with the content type set before the first write', async () => {
+    const r = await call('stream', 'chunks');
+    // 'a', two raw bytes, an object written as its JSON, then end('z')
+    expect(r.payload).toEqual(Buffer.concat([Buffer.from('a'), Buffer.from([0xff, 0x00]), Buffer.from('{"n":1}z')]));
+    expect([r.statusCode, r.functionError, r.streamContentType]).toEqual([200, undefined, 'text/plain']);
+  });
+
+  it('with onChunk each write reaches the caller as it is made, and the payload stays empty', async () => {
+    const chunks: string[] = [];
+    const r = await call('stream', 'chunks', { onChunk: (b) => chunks.push(b.toString('hex')) });
+    expect(chunks).toEqual(['61', 'ff00', '7b226e223a317d', '7a']);
+    expect([r.payload.length, r.functionError, r.streamContentType]).toEqual([0, undefined, 'text/plain']);
+  });
+
+  it('HttpResponseStream.from: the prelude JSON and 8 NUL bytes before the first write, under its content type', async () => {
+    const r = await call('stream', 'http');
+    const prelude = '{"statusCode":201,"headers":{"x-kind":"streamed"},"cookies":["a=1"]}';
+    expect(r.payload).toEqual(Buffer.concat([Buffer.from(prelude), Buffer.alloc(8), Buffer.from('hello world')]));
+    expect(r.streamContentType).toBe('application/vnd.awslambda.http-integration-response');
+  });
+
+  it('a body given to end() alone goes out without the prelude (the runtime hooks write() only)', async () => {
+    const r = await call('stream', 'end-only');
+    expect(r.payload.toString('latin1')).toBe('Not Found');
+    expect(r.streamContentType).toBe('application/vnd.awslambda.http-integration-response');
+  });
+
+  it('setContentType after a write throws Runtime.InvalidStreamingOperation; the default type is application/octet-stream', async () => {
+    const r = await call('stream', 'late-content-type');
+    expect(r.payload.toString('utf8')).toBe('x{"name":"Runtime.InvalidStreamingOperation","message":"Cannot set content-type, too late."}');
+    expect(r.streamContentType).toBe('application/octet-stream');
+  });
+
+  it('a value the handler resolves to is dropped, with the runtime\'s warning', async () => {
+    const r = await call('stream', 'returns', { logType: 'Tail' });
+    expect([r.payload.toString('utf8'), r.functionError]).toEqual(['ok', undefined]);
+    expect(tail(r)).toMatch(new RegExp(`\\n${TS}\\t[0-9a-f-]{36}\\tWARN\\tStreaming handlers ignore return values.\\n`));
+  });
+
+  it('a handler that throws after writing fails the call with its error; what it wrote is not the answer', async () => {
+    const r = await call('stream', 'throws');
+    expect(r.functionError).toBe('Unhandled');
+    expect([error(r).errorType, error(r).errorMessage, error(r).trace[0]]).toEqual(['TypeError', 'broke mid-stream', 'TypeError: broke mid-stream']);
+    expect(r.streamContentType).toBeUndefined();
+  });
+
+  it('a stream destroyed with an error fails the call with that error', async () => {
+    const r = await call('stream', 'destroyed');
+    expect([r.functionError, error(r).errorType, error(r).errorMessage]).toEqual(['Unhandled', 'RangeError', 'gave up']);
+  });
+
+  it('a stream never ended keeps the call open until its timeout', async () => {
+    for (const fn of ['stream', 'stream-24']) {
+      const r = await call(fn, 'unfinished', { requestId: `unfinished-${fn}-${isolation}` });
+      expect([r.functionError, body(r)]).toEqual([
+        'Unhandled',
+        { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: unfinished-${fn}-${isolation} Error: Task timed out after 1.00 seconds` },
+      ]);
+    }
+  });
+
+  it('a handler that does not return a promise fails: a string error from the JavaScript client, an Error from the rewritten one', async () => {
+    expect(body(await call('stream-sync', 'x'))).toEqual({ errorType: 'string', errorMessage: 'Streaming does not support non-async handlers.', trace: [] });
+    const rewritten = error(await call('stream-sync-24', 'x'));
+    expect([rewritten.errorType, rewritten.errorMessage, rewritten.trace[0]]).toEqual(['Error', 'Streaming does not support non-async handlers.', 'Error: Streaming does not support non-async handlers.']);
+  });
+
+  it('a handler marked with another streaming mode fails init: Runtime.MalformedStreamingHandler', async () => {
+    const e = error(await call('stream-malformed', 'x'));
+    expect([e.errorType, e.errorMessage]).toEqual(['Runtime.MalformedStreamingHandler', 'Only response streaming is supported.']);
+  });
+
+  it('the stream is a plain object with a writable\'s methods; the context has no callback helpers; awslambda per client', async () => {
+    const streamKeys = [
+      'cork', 'destroy', 'end', 'uncork', 'write', 'addListener', 'emit', 'eventNames', 'getMaxListeners', 'listenerCount', 'listeners',
+      'off', 'on', 'once', 'prependListener', 'prependOnceListener', 'rawListeners', 'removeAllListeners', 'removeListener', 'setMaxListeners',
+      'setContentType',
+    ];
+    expect(body(await call('stream', 'shape'))).toEqual({
+      keys: [
+        'callbackWaitsForEmptyEventLoop', 'functionVersion', 'functionName', 'memoryLimitInMB', 'logGroupName', 'logStreamName',
+        'clientContext', 'identity', 'invokedFunctionArn', 'awsRequestId', 'getRemainingTimeInMillis',
+      ],
+      streamKeys,
+      writable: true,
+      isWritableInstance: false,
+      awslambdaKeys: ['HttpResponseStream', 'streamifyResponse'],
+    });
+    expect(body(await call('stream-24', 'shape'))).toMatchObject({
+      keys: [
+        'clientContext', 'identity', 'invokedFunctionArn', 'awsRequestId', 'tenantId', 'xRayTraceId', 'getRemainingTimeInMillis', 'w3c',
+        'functionName', 'functionVersion', 'memoryLimitInMB', 'logGroupName', 'logStreamName',
+      ],
+      awslambdaKeys: ['HttpResponseStream', 'InvokeStore', 'streamifyResponse'],
+    });
+    // AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA=true: no global at all
+    expect(body(await runtime.invoke({ functionName: 'stream-no-global', payload: json({}) }))).toMatchObject({ awslambda: 'undefined' });
   });
 });
