@@ -11,6 +11,7 @@ import type {
   LambdaTarget,
   MethodResponse,
   PassthroughBehavior,
+  ResponseTransferMode,
   TemplateMap,
 } from './model.js';
 import { type BuildContext, expectObject, fail, optionalString, stringMap, typeName, warn } from './context.js';
@@ -29,6 +30,9 @@ const CONTENT_HANDLING: readonly ContentHandling[] = ['CONVERT_TO_TEXT', 'CONVER
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'ANY'];
 export const DEFAULT_TIMEOUT_MS = 29000;
 export const MIN_TIMEOUT_MS = 50;
+/** A STREAM integration's timeout may reach 15 minutes (API Gateway Developer Guide, response-transfer-mode). */
+export const MAX_STREAM_TIMEOUT_MS = 900_000;
+const TRANSFER_MODES: readonly ResponseTransferMode[] = ['BUFFERED', 'STREAM'];
 
 /** Integration keys restgate reads. */
 const KNOWN_KEYS = new Set([
@@ -44,6 +48,7 @@ const KNOWN_KEYS = new Set([
   'responses',
   'connectionType',
   'cacheKeyParameters',
+  'responseTransferMode',
 ]);
 /** Keys API Gateway accepts but restgate does not implement (reported as warnings). */
 const UNIMPLEMENTED_KEYS: Record<string, string> = {
@@ -55,7 +60,7 @@ const UNIMPLEMENTED_KEYS: Record<string, string> = {
 };
 
 const LAMBDA_URI =
-  /^arn:(aws[a-z-]*):apigateway:([^:]+):lambda:path\/(\d{4}-\d{2}-\d{2})\/functions\/(.+)\/invocations$/;
+  /^arn:(aws[a-z-]*):apigateway:([^:]+):lambda:path\/(\d{4}-\d{2}-\d{2})\/functions\/(.+)\/(invocations|response-streaming-invocations)$/;
 const FUNCTION_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]{1,140})(?::([A-Za-z0-9_$-]{1,128}))?$/;
 const AWS_SERVICE_URI = /^arn:(aws[a-z-]*):apigateway:([^:]+):([^:]+):(path|action)\/(.*)$/;
 const STAGE_VARIABLE_REF = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
@@ -116,6 +121,32 @@ export function buildIntegration(ctx: BuildContext, raw: unknown, pointer: strin
     checkHttpUri(ctx, uri!, ptr(pointer, 'uri'));
   }
 
+  // responseTransferMode: STREAM for proxy integrations only; a Lambda one then calls
+  // InvokeWithResponseStream (its uri), a BUFFERED one Invoke (API Gateway Developer Guide,
+  // response-transfer-mode and response-transfer-mode-lambda: the other combinations "doesn't support
+  // this integration configuration").
+  let responseTransferMode: ResponseTransferMode = 'BUFFERED';
+  const rtmPointer = ptr(pointer, 'responseTransferMode');
+  if (obj.responseTransferMode !== undefined && obj.responseTransferMode !== null) {
+    const v = typeof obj.responseTransferMode === 'string' ? obj.responseTransferMode.toUpperCase() : undefined;
+    if (!v || !TRANSFER_MODES.includes(v as ResponseTransferMode)) {
+      fail(ctx, rtmPointer, `invalid responseTransferMode ${JSON.stringify(obj.responseTransferMode)} (expected BUFFERED or STREAM)`);
+    }
+    responseTransferMode = v as ResponseTransferMode;
+  }
+  if (responseTransferMode === 'STREAM' && type !== 'AWS_PROXY' && type !== 'HTTP_PROXY') {
+    fail(ctx, rtmPointer, `responseTransferMode STREAM is for AWS_PROXY and HTTP_PROXY integrations only, not ${type}`);
+  }
+  if (lambda && lambda.streaming !== (responseTransferMode === 'STREAM')) {
+    fail(
+      ctx,
+      lambda.streaming ? ptr(pointer, 'uri') : rtmPointer,
+      lambda.streaming
+        ? `a response-streaming-invocations uri (InvokeWithResponseStream) needs an AWS_PROXY integration with responseTransferMode STREAM`
+        : `responseTransferMode STREAM needs the InvokeWithResponseStream uri (arn:aws:apigateway:REGION:lambda:path/2021-11-15/functions/FUNCTION_ARN/response-streaming-invocations)`,
+    );
+  }
+
   // passthroughBehavior
   let passthroughBehavior: PassthroughBehavior = 'WHEN_NO_MATCH';
   if (obj.passthroughBehavior !== undefined && obj.passthroughBehavior !== null) {
@@ -154,8 +185,9 @@ export function buildIntegration(ctx: BuildContext, raw: unknown, pointer: strin
   let timeoutInMillis = DEFAULT_TIMEOUT_MS;
   if (obj.timeoutInMillis !== undefined && obj.timeoutInMillis !== null) {
     const t = obj.timeoutInMillis;
-    if (typeof t !== 'number' || !Number.isInteger(t) || t < MIN_TIMEOUT_MS || t > DEFAULT_TIMEOUT_MS) {
-      fail(ctx, ptr(pointer, 'timeoutInMillis'), `timeoutInMillis must be an integer between ${MIN_TIMEOUT_MS} and ${DEFAULT_TIMEOUT_MS}, got ${JSON.stringify(t)}`);
+    const max = responseTransferMode === 'STREAM' ? MAX_STREAM_TIMEOUT_MS : DEFAULT_TIMEOUT_MS;
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < MIN_TIMEOUT_MS || t > max) {
+      fail(ctx, ptr(pointer, 'timeoutInMillis'), `timeoutInMillis must be an integer between ${MIN_TIMEOUT_MS} and ${max}, got ${JSON.stringify(t)}`);
     }
     timeoutInMillis = t;
   }
@@ -199,6 +231,7 @@ export function buildIntegration(ctx: BuildContext, raw: unknown, pointer: strin
     defaultResponse,
     lambda,
     cacheKeyParameters,
+    responseTransferMode,
   };
 }
 
@@ -306,7 +339,11 @@ function lambdaTarget(ctx: BuildContext, rawUri: string, pointer: string, type: 
   const m = LAMBDA_URI.exec(uri);
   if (!m) {
     if (type === 'AWS_PROXY') {
-      fail(ctx, pointer, `AWS_PROXY integrations need a Lambda function uri (arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations), got '${rawUri}'`);
+      fail(
+        ctx,
+        pointer,
+        `AWS_PROXY integrations need a Lambda function uri (arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations, or …/2021-11-15/functions/FUNCTION_ARN/response-streaming-invocations to stream), got '${rawUri}'`,
+      );
     }
     const svc = AWS_SERVICE_URI.exec(uri);
     if (!svc) {
@@ -331,6 +368,6 @@ function lambdaTarget(ctx: BuildContext, rawUri: string, pointer: string, type: 
     const hint = ctx.options.describeFunctionLookup?.(functionName);
     fail(ctx, pointer, `function ${functionName} not found${hint ? ` ${hint}` : ''}`);
   }
-  return { functionName, qualifier: f[5], functionArn, region: f[2]! };
+  return { functionName, qualifier: f[5], functionArn, region: f[2]!, streaming: m[5] === 'response-streaming-invocations' };
 }
 

@@ -81,6 +81,8 @@ export interface LambdaTarget {
   readonly qualifier: string | undefined;
   readonly functionArn: string;
   readonly region: string;
+  /** The uri calls InvokeWithResponseStream (…/response-streaming-invocations), not Invoke. */
+  readonly streaming: boolean;
 }
 
 export interface Integration {
@@ -103,7 +105,11 @@ export interface Integration {
   /** Set for AWS / AWS_PROXY integrations whose uri invokes a Lambda function. */
   readonly lambda: LambdaTarget | undefined;
   readonly cacheKeyParameters: readonly string[];
+  /** STREAM: the response goes to the client as the integration sends it (proxy integrations only). */
+  readonly responseTransferMode: ResponseTransferMode;
 }
+
+export type ResponseTransferMode = 'BUFFERED' | 'STREAM';
 
 export interface IntegrationResponse {
   /** The key under `responses` (a Java regex), undefined for `default`. */

@@ -190,7 +190,7 @@ function headerText(value: unknown): string | undefined {
  * LF, NUL, another control but tab, or beyond Latin-1) is a malformed answer, like any
  * other, rather than a failure of the response: node:http's own checks decide.
  */
-function checkHeader(name: string, text: string): void {
+function checkHeader(name: string, text: string, malformed: (reason: string) => GatewayError): void {
   try {
     validateHeaderName(name);
     validateHeaderValue(name, text);
@@ -199,18 +199,16 @@ function checkHeader(name: string, text: string): void {
   }
 }
 
-/** Validates and converts the function's answer (§5.2, §1.5). */
-export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingResponse {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(payload.toString('utf8'));
-  } catch {
-    throw malformed('not JSON');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw malformed('not a JSON object');
-  const out = parsed as Record<string, unknown>;
-  for (const key in out) if (!RESPONSE_KEYS.has(key)) throw malformed(`unexpected key ${key}`);
-
+/**
+ * The status code and headers of a proxy answer (§5.2): statusCode an integer (or digits) in 100-599,
+ * default 200; `headers` and `multiValueHeaders` merged, a multi-value name winning over the same
+ * name in `headers`. Shared by the buffered answer and a stream's metadata; `malformed` says how each
+ * reports a malformed one.
+ */
+export function responseHead(
+  out: Record<string, unknown>,
+  malformed: (reason: string) => GatewayError,
+): { statusCode: number; headers: Array<[string, string]> } {
   let statusCode = 200;
   const sc = out['statusCode'];
   if (sc !== undefined && sc !== null) {
@@ -239,7 +237,7 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
       if (value === null) continue;
       const text = headerText(value);
       if (text === undefined) throw malformed(`header ${name} is not a string`);
-      checkHeader(name, text);
+      checkHeader(name, text, malformed);
       if (multiNames === undefined || !multiNames.has(name.toLowerCase())) headers.push([name, text]);
     }
   }
@@ -249,10 +247,48 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
     for (const v of values) {
       const text = headerText(v);
       if (text === undefined) throw malformed(`multiValueHeaders.${name} has a non-string value`);
-      checkHeader(name, text);
+      checkHeader(name, text, malformed);
       headers.push([name, text]);
     }
   }
+  return { statusCode, headers };
+}
+
+/** The 8 NUL bytes that end a streamed answer's metadata (awslambda.HttpResponseStream). */
+export const METADATA_DELIMITER = Buffer.alloc(8);
+
+/**
+ * A streaming function's answer (metadata JSON, 8 NUL bytes, body) reaching a buffered integration:
+ * API Gateway "returns the HTTP headers and status code but not the response body" (API Gateway
+ * Developer Guide, response-transfer-mode-lambda, the BUFFERED + Invoke row). The metadata, without
+ * any body, is then the proxy response; undefined when the payload is not of that form.
+ */
+function streamedMetadata(payload: Buffer): Record<string, unknown> | undefined {
+  const at = payload.indexOf(METADATA_DELIMITER);
+  if (at === -1) return undefined;
+  try {
+    const meta = JSON.parse(payload.subarray(0, at).toString('utf8')) as unknown;
+    if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return undefined;
+    const { body: _body, isBase64Encoded: _b64, ...rest } = meta as Record<string, unknown>;
+    return rest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Validates and converts the function's answer (§5.2, §1.5). */
+export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingResponse {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload.toString('utf8'));
+  } catch {
+    parsed = streamedMetadata(payload);
+    if (parsed === undefined) throw malformed('not JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw malformed('not a JSON object');
+  const out = parsed as Record<string, unknown>;
+  for (const key in out) if (!RESPONSE_KEYS.has(key)) throw malformed(`unexpected key ${key}`);
+  const { statusCode, headers } = responseHead(out, malformed);
   if (!headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
 
   const rawBody = out['body'];

@@ -14,7 +14,7 @@ export interface LambdaRef {
   readonly qualifier: string | undefined;
 }
 
-const URI_RE = /\/functions\/(.+?)\/invocations(?:$|\?)/;
+const URI_RE = /\/functions\/(.+?)\/(?:response-streaming-)?invocations(?:$|\?)/;
 
 /**
  * The function an integration calls. The uri (stage variables already
@@ -90,6 +90,8 @@ export class ProxyEventRequest implements InvokeRequest {
     readonly qualifier: string | undefined,
     readonly invocationType: InvocationType,
     private readonly event: Readonly<Record<string, unknown>>,
+    /** InvokeWithResponseStream: where a streaming function's bytes go as they come. */
+    readonly onChunk?: (bytes: Buffer) => void,
   ) {}
 
   get payload(): Buffer {
@@ -114,22 +116,9 @@ export function invokeForIntegration(
   payload: Buffer | Readonly<Record<string, unknown>>,
   invocationType: InvocationType = 'RequestResponse',
 ): Promise<InvokeResult> {
-  const ref = lambdaRefFor(request);
-  if (!ref) {
-    return Promise.reject(new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', 500, 'Integration uri does not name a Lambda function'));
-  }
-  const method = request.integration.httpMethod;
-  if (method !== undefined && method.toUpperCase() !== 'POST') {
-    // "For Lambda function invocations, the value must be POST" (§5.1)
-    return Promise.reject(new GatewayError('INTEGRATION_FAILURE', 'Internal server error', 500, `Lambda integrations must use POST, not ${method}`));
-  }
   let invocation: Promise<InvokeResult>;
   try {
-    invocation = deps.lambda.invoke(
-      Buffer.isBuffer(payload)
-        ? { functionName: ref.functionName, qualifier: ref.qualifier, payload, invocationType }
-        : new ProxyEventRequest(ref.functionName, ref.qualifier, invocationType, payload),
-    );
+    invocation = startInvocation(request, deps, payload, invocationType);
   } catch (err) {
     return Promise.reject(gatewayErrorFor(err));
   }
@@ -147,4 +136,30 @@ export function invokeForIntegration(
       },
     );
   });
+}
+
+/**
+ * The integration's invocation, without the integration timeout: a STREAM integration, whose timeout
+ * covers the whole stream, keeps its own. Throws a GatewayError (or the invoker's error) when it
+ * cannot start.
+ */
+export function startInvocation(
+  request: IntegrationRequest,
+  deps: IntegrationDeps,
+  payload: Buffer | Readonly<Record<string, unknown>>,
+  invocationType: InvocationType = 'RequestResponse',
+  onChunk?: (bytes: Buffer) => void,
+): Promise<InvokeResult> {
+  const ref = lambdaRefFor(request);
+  if (!ref) throw new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', 500, 'Integration uri does not name a Lambda function');
+  const method = request.integration.httpMethod;
+  if (method !== undefined && method.toUpperCase() !== 'POST') {
+    // "For Lambda function invocations, the value must be POST" (§5.1)
+    throw new GatewayError('INTEGRATION_FAILURE', 'Internal server error', 500, `Lambda integrations must use POST, not ${method}`);
+  }
+  return deps.lambda.invoke(
+    Buffer.isBuffer(payload)
+      ? { functionName: ref.functionName, qualifier: ref.qualifier, payload, invocationType, onChunk }
+      : new ProxyEventRequest(ref.functionName, ref.qualifier, invocationType, payload, onChunk),
+  );
 }

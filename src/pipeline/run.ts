@@ -9,6 +9,7 @@ import { httpIntegration } from '../integrations/http.js';
 import { httpProxyIntegration } from '../integrations/http-proxy.js';
 import { lambdaIntegration } from '../integrations/lambda.js';
 import { lambdaProxyIntegration } from '../integrations/lambda-proxy.js';
+import { lambdaProxyStream } from '../integrations/lambda-proxy-stream.js';
 import { mockIntegration } from '../integrations/mock.js';
 import type { IntegrationDeps, IntegrationHandler } from '../integrations/types.js';
 import { compileRouter, type Router } from '../routing/router.js';
@@ -28,6 +29,11 @@ const INTEGRATIONS: Record<IntegrationType, IntegrationHandler> = {
   HTTP: httpIntegration,
   HTTP_PROXY: httpProxyIntegration,
   MOCK: mockIntegration,
+};
+
+/** The proxy integrations with responseTransferMode STREAM. */
+const STREAMING: Partial<Record<IntegrationType, IntegrationHandler>> = {
+  AWS_PROXY: lambdaProxyStream,
 };
 
 export interface GatewayOptions {
@@ -72,7 +78,8 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       validateRequest(route.method, request, route.pathParameters, api);
       const integration = integrationFor(route.method.integration);
       const integrationRequest = buildIntegrationRequest(ctx, integration);
-      const result = await INTEGRATIONS[integration.type](integrationRequest, ctx, deps);
+      const handler = (integration.responseTransferMode === 'STREAM' && STREAMING[integration.type]) || INTEGRATIONS[integration.type];
+      const result = await handler(integrationRequest, ctx, deps);
       if (result.kind === 'proxy') return result.response;
       return toMethodResponse(route.method, applyIntegrationResponse(ctx, integrationRequest, result));
     } catch (err) {

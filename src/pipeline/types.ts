@@ -8,6 +8,7 @@
 // Any step may throw a GatewayError; gateway-response.ts turns it into the
 // response API Gateway would send.
 
+import type { Readable } from 'node:stream';
 import type { ApiDefinition, GatewayResponseType, Integration, Method, Resource } from '../definition/model.js';
 
 /** Ordered name/value pairs; names keep the case the client sent. */
@@ -115,6 +116,12 @@ export interface OutgoingResponse {
   /** Headers in order; names as they will be written. */
   readonly headers: Pairs;
   readonly body: Buffer;
+  /**
+   * A streamed body (responseTransferMode STREAM), sent chunked as it comes, instead of `body` (then
+   * empty). It ends normally, or is destroyed with an error when the integration failed part-way:
+   * the connection is then dropped without the final chunk.
+   */
+  readonly stream?: Readable | undefined;
 }
 
 /** A failure that becomes a gateway response (§9). */

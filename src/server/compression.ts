@@ -121,6 +121,8 @@ export function compressResponse(
   minimumCompressionSize: number | null,
 ): OutgoingResponse {
   if (minimumCompressionSize === null || minimumCompressionSize === undefined) return response;
+  // A streamed response is not compressed (API Gateway Developer Guide, response-transfer-mode: no content encoding).
+  if (response.stream) return response;
   if (header(response.headers, 'content-encoding') !== undefined) return response;
   if (response.body.length < minimumCompressionSize) return response;
   if (response.body.length === 0) return response; // nothing to compress (empty bodies stay empty)

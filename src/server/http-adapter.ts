@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { extendedRequestId } from '../ids.js';
 import type { Pairs, IncomingRequest, OutgoingResponse } from '../pipeline/types.js';
 
@@ -161,6 +162,14 @@ export function writeResponse(
   // 204 and 304 have no body (RFC 9110 §6.4.1); a 204 has no Content-Length either (§8.6).
   const status = response.statusCode;
   const bodiless = status === 204 || status === 304;
+  if (response.stream) {
+    // Chunked, as API Gateway sends a stream whose metadata gives no length (response-transfer-mode-lambda).
+    res.writeHead(status, out);
+    // A stream destroyed with an error (the integration failed part-way) destroys the response: the
+    // client sees the connection end without the final chunk. A client that goes away ends the pipe too.
+    pipeline(response.stream, res).catch(() => {});
+    return;
+  }
   if (status !== 204) out.push('Content-Length', String(response.body.length));
   res.writeHead(status, out);
   res.end(bodiless ? undefined : response.body);

@@ -130,7 +130,7 @@ describe('integration errors (§15.1)', () => {
     let err = await loadError(withIntegration(lambda({ uri: 'arn:aws:apigateway:us-east-1:s3:path/bucket/key' })));
     expect(err.pointer).toBe(`${INTEGRATION}/uri`);
     expect(err.problem).toBe(
-      "AWS_PROXY integrations need a Lambda function uri (arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations), got 'arn:aws:apigateway:us-east-1:s3:path/bucket/key'",
+      "AWS_PROXY integrations need a Lambda function uri (arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations, or …/2021-11-15/functions/FUNCTION_ARN/response-streaming-invocations to stream), got 'arn:aws:apigateway:us-east-1:s3:path/bucket/key'",
     );
     err = await loadError(withIntegration(lambda({ uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/myfn/invocations' })));
     expect([err.pointer, err.problem]).toEqual([
@@ -139,6 +139,42 @@ describe('integration errors (§15.1)', () => {
     ]);
     err = await loadError(withIntegration({ type: 'aws', httpMethod: 'POST', uri: 'https://lambda.example.com' }));
     expect(err.problem).toBe("invalid AWS integration uri 'https://lambda.example.com' (expected arn:aws:apigateway:REGION:SERVICE:path|action/...)");
+  });
+
+  it('responseTransferMode: BUFFERED or STREAM, STREAM for proxy integrations with the InvokeWithResponseStream uri', async () => {
+    // API Gateway Developer Guide, response-transfer-mode (HTTP_PROXY and AWS_PROXY only; timeout up to
+    // 15 minutes) and response-transfer-mode-lambda (STREAM with Invoke, or BUFFERED with
+    // InvokeWithResponseStream: "doesn't support this integration configuration").
+    const streamUri = 'arn:aws:apigateway:us-east-1:lambda:path/2021-11-15/functions/arn:aws:lambda:us-east-1:123456789012:function:fn/response-streaming-invocations';
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [lambda({ responseTransferMode: 'CHUNKED' }), 'responseTransferMode', 'invalid responseTransferMode "CHUNKED" (expected BUFFERED or STREAM)'],
+      [{ type: 'mock', responseTransferMode: 'STREAM' }, 'responseTransferMode', 'responseTransferMode STREAM is for AWS_PROXY and HTTP_PROXY integrations only, not MOCK'],
+      [
+        { type: 'aws', httpMethod: 'POST', uri: LAMBDA_URI('fn'), responseTransferMode: 'STREAM' },
+        'responseTransferMode',
+        'responseTransferMode STREAM is for AWS_PROXY and HTTP_PROXY integrations only, not AWS',
+      ],
+      [
+        lambda({ responseTransferMode: 'STREAM' }),
+        'responseTransferMode',
+        'responseTransferMode STREAM needs the InvokeWithResponseStream uri (arn:aws:apigateway:REGION:lambda:path/2021-11-15/functions/FUNCTION_ARN/response-streaming-invocations)',
+      ],
+      [lambda({ uri: streamUri }), 'uri', 'a response-streaming-invocations uri (InvokeWithResponseStream) needs an AWS_PROXY integration with responseTransferMode STREAM'],
+      [
+        lambda({ uri: streamUri, responseTransferMode: 'STREAM', timeoutInMillis: 900_001 }),
+        'timeoutInMillis',
+        'timeoutInMillis must be an integer between 50 and 900000, got 900001',
+      ],
+    ];
+    for (const [integration, key, problem] of cases) {
+      const err = await loadError(withIntegration(integration));
+      expect([err.pointer, err.problem]).toEqual([`${INTEGRATION}/${key}`, problem]);
+    }
+    const ok = await build(withIntegration(lambda({ uri: streamUri, responseTransferMode: 'stream', timeoutInMillis: 900_000 })));
+    const integration = ok.resources.find((r) => r.methods['GET'])!.methods['GET']!.integration!;
+    expect([integration.responseTransferMode, integration.timeoutInMillis, integration.lambda?.streaming, integration.lambda?.functionName]).toEqual(['STREAM', 900_000, true, 'fn']);
+    const http = await build(withIntegration({ type: 'http_proxy', httpMethod: 'GET', uri: 'https://example.com/x', responseTransferMode: 'STREAM' }));
+    expect(http.resources.find((r) => r.methods['GET'])!.methods['GET']!.integration!.responseTransferMode).toBe('STREAM');
   });
 
   it('bad timeoutInMillis (50..29000, §14)', async () => {

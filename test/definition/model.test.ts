@@ -228,7 +228,9 @@ describe('integrations', () => {
         qualifier: '3',
         functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:resize:3',
         region: 'eu-west-1',
+        streaming: false,
       },
+      responseTransferMode: 'BUFFERED',
     });
     expect(i.requestTemplates.map(([t, c]) => [t, c.source])).toEqual([
       ['text/plain', 'a'],

@@ -58,6 +58,7 @@ describe('seed definitions', () => {
       qualifier: undefined,
       functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:image',
       region: 'us-east-1',
+      streaming: false,
     });
     expect(gi.requestTemplates.map(([t, c]) => [t, c.source])).toEqual([
       ['application/json', '{\n "imageKey": "$input.params(\'key\')"\n}'],

@@ -170,6 +170,7 @@ describe('warnings', () => {
       qualifier: 'live',
       functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:orders:live',
       region: 'us-east-1',
+      streaming: false,
     });
   });
 

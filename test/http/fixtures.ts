@@ -21,6 +21,7 @@ export function makeIntegration(overrides: Partial<Integration> & { type: Integr
     defaultResponse: undefined,
     lambda: undefined,
     cacheKeyParameters: [],
+    responseTransferMode: 'BUFFERED',
     ...overrides,
   };
 }

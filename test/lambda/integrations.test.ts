@@ -31,6 +31,7 @@ function integration(over: Partial<Integration> = {}): Integration {
     defaultResponse: undefined,
     lambda: undefined,
     cacheKeyParameters: [],
+    responseTransferMode: 'BUFFERED',
     ...over,
   };
 }
