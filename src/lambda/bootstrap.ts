@@ -112,10 +112,16 @@ function writeResult(header: { seq: number; mem: number; dur: number }, json: st
   }
 }
 
-/** Bytes a streaming handler wrote for call `seq` (a child process's go as base64 after the frame: its frames are lines). */
-function writeChunk(seq: number, chunk: Uint8Array): void {
-  if (toGateway) send(RECORD.CHUNK, seq, 0, 0, '', chunk);
-  else process.stdout.write(`${FRAME_MARK}{"t":"chunk","seq":${seq}}${FRAME_SEP}${Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64')}\n`);
+/**
+ * Bytes a streaming handler wrote for call `seq`, with the stream's content type (fixed from the first
+ * write on). A child process's go as base64 after the frame: its frames are lines.
+ */
+function writeChunk(seq: number, chunk: Uint8Array, contentType: string): void {
+  if (toGateway) send(RECORD.CHUNK, seq, 0, 0, contentType, chunk);
+  else {
+    const frame = JSON.stringify({ t: 'chunk', seq, contentType });
+    process.stdout.write(`${FRAME_MARK}${frame}${FRAME_SEP}${Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64')}\n`);
+  }
 }
 
 /** One console line (already in the runtime's format, without the newline). */
@@ -946,7 +952,7 @@ const STREAM_NOT_FINISHED = 'Response stream is not finished.';
  */
 async function invokeStreaming(handler: (...args: unknown[]) => unknown, event: unknown, msg: InvokeMessage, deadline: number, c: Current): Promise<void> {
   const stream = createInvocationStream((chunk) => {
-    if (!c.finished) writeChunk(c.seq, chunk);
+    if (!c.finished) writeChunk(c.seq, chunk, stream.contentType());
   }, runtimeError);
   const context = REWRITTEN_CLIENT ? rewrittenContext(msg, deadline) : streamingContext(msg, deadline);
   const runtimeFailure = (message: string): unknown => (REWRITTEN_CLIENT ? new Error(message) : message);

@@ -41,7 +41,7 @@ export type Frame =
   /** Worker only: bytes the function wrote straight to process.stdout (1) or process.stderr (2). */
   | { t: 'out'; fd: 1 | 2; chunk: string | Uint8Array }
   /** Bytes a streaming handler wrote for call seq, before its result. */
-  | { t: 'chunk'; seq: number; data: Uint8Array }
+  | { t: 'chunk'; seq: number; data: Uint8Array; contentType: string }
   /** contentType: a streaming handler's result (its bytes came as chunks; payload is empty). */
   | { t: 'result'; seq: number; ok: true; payload: Uint8Array; mem: number; dur: number; contentType?: string | undefined }
   | { t: 'result'; seq: number; ok: false; error: ErrorPayload; mem: number; dur?: number; exit?: number; invalid?: true };
@@ -94,8 +94,8 @@ export interface InstanceCall {
    * instance started for it runs its init within the call's timeout, as Lambda's retried init does.
    */
   initRetry?: boolean;
-  /** Bytes a streaming handler wrote, in order, while the call runs (before it settles). */
-  chunk?(bytes: Buffer): void;
+  /** Bytes a streaming handler wrote, in order, while the call runs (before it settles), and the stream's content type. */
+  chunk?(bytes: Buffer, contentType: string): void;
 }
 
 /** What an instance reports to its pool. */
@@ -470,7 +470,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       case 'chunk': {
         const call = this.calls.find((c) => c.seq === frame.seq);
         const d = frame.data;
-        call?.chunk?.(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength));
+        call?.chunk?.(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength), frame.contentType);
         return;
       }
       case 'result': {
@@ -753,7 +753,7 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
         this.onFrame({ t: 'result', seq: r.seq, ok: true, payload: r.data, mem: r.y, dur: r.x, contentType: r.meta === '' ? undefined : r.meta });
         return;
       case RECORD.CHUNK:
-        this.onFrame({ t: 'chunk', seq: r.seq, data: r.data });
+        this.onFrame({ t: 'chunk', seq: r.seq, data: r.data, contentType: r.meta });
         return;
       case RECORD.LOG:
         this.onFrame({ t: 'log', line: r.meta });

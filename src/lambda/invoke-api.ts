@@ -1,21 +1,28 @@
-// The Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations),
+// The Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations) and
+// InvokeWithResponseStream (POST /2021-11-15/functions/{name}/response-streaming-invocations),
 // served by the gateway's HTTP server so that AWS SDKs, the AWS CLI and other
 // restgate instances can call local functions. Status codes, headers and error
 // bodies follow Lambda's (sources in docs/fidelity.md).
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { payloadTooLarge, utf8Problem } from './errors.js';
-import { LambdaServiceError, type InvocationType, type LambdaInvoker } from './types.js';
+import { startResponseStream } from './invoke-stream.js';
+import { LambdaServiceError, type InvocationType, type InvokeRequest, type LambdaInvoker } from './types.js';
 
 export interface InvokeApiResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: Buffer;
+  /** InvokeWithResponseStream: the event stream, sent chunked as it comes, instead of `body`. */
+  stream?: Readable;
 }
 
-const PATH_RE = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+const PATH_RE = /^\/(?:2015-03-31\/functions\/([^/]+)\/invocations|2021-11-15\/functions\/([^/]+)\/response-streaming-invocations)\/?$/;
 const INVOCATION_TYPES: readonly InvocationType[] = ['Event', 'RequestResponse', 'DryRun'];
+/** InvokeWithResponseStream has no Event invocations (API_InvokeWithResponseStream, InvocationType). */
+const STREAM_INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'DryRun'];
 const LOG_TYPES: readonly string[] = ['None', 'Tail'];
 
 /**
@@ -94,7 +101,7 @@ export function handleInvokeApi(req: IncomingMessage, body: Buffer, invoker: Lam
   const url = new URL(req.url, 'http://localhost');
   const m = PATH_RE.exec(url.pathname);
   if (!m) return undefined;
-  return invoke(req, url, m[1]!, body, invoker);
+  return m[1] !== undefined ? invoke(req, url, m[1], body, invoker, false) : invoke(req, url, m[2]!, body, invoker, true);
 }
 
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -121,21 +128,29 @@ function validationError(requestId: string, value: string, member: string, const
 }
 
 /** The first constraint the request breaks, as Lambda answers it; undefined when there is none. */
-function invalidRequest(requestId: string, name: string, queryQualifier: string | null, invocationType: string, logType: string): InvokeApiResponse | undefined {
+function invalidRequest(
+  requestId: string,
+  name: string,
+  queryQualifier: string | null,
+  invocationType: string,
+  logType: string,
+  streaming: boolean,
+): InvokeApiResponse | undefined {
   if (name.length > FUNCTION_NAME_MAX) return validationError(requestId, name, 'functionName', `Member must have length less than or equal to ${FUNCTION_NAME_MAX}`);
   if (!FUNCTION_NAME_RE.test(name)) return validationError(requestId, name, 'functionName', `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`);
   if (queryQualifier !== null) {
     if (queryQualifier.length > QUALIFIER_MAX) return validationError(requestId, queryQualifier, 'qualifier', `Member must have length less than or equal to ${QUALIFIER_MAX}`);
     if (!QUALIFIER_RE.test(queryQualifier)) return validationError(requestId, queryQualifier, 'qualifier', `Member must satisfy regular expression pattern: ${QUALIFIER_PATTERN}`);
   }
-  if (!(INVOCATION_TYPES as readonly string[]).includes(invocationType)) {
-    return validationError(requestId, invocationType, 'invocationType', 'Member must satisfy enum value set: [Event, RequestResponse, DryRun]');
+  const types = streaming ? STREAM_INVOCATION_TYPES : INVOCATION_TYPES;
+  if (!(types as readonly string[]).includes(invocationType)) {
+    return validationError(requestId, invocationType, 'invocationType', `Member must satisfy enum value set: [${types.join(', ')}]`);
   }
   if (!LOG_TYPES.includes(logType)) return validationError(requestId, logType, 'logType', 'Member must satisfy enum value set: [None, Tail]');
   return undefined;
 }
 
-async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buffer, invoker: LambdaInvoker): Promise<InvokeApiResponse> {
+async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buffer, invoker: LambdaInvoker, streaming: boolean): Promise<InvokeApiResponse> {
   // One id for the API answer (x-amzn-RequestId), the context's awsRequestId and the log lines, as on Lambda.
   const requestId = randomUUID();
   let name: string;
@@ -147,7 +162,7 @@ async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buf
   const queryQualifier = url.searchParams.get('Qualifier');
   const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
   const logType = header(req, 'x-amz-log-type') ?? 'None';
-  const invalid = invalidRequest(requestId, name, queryQualifier, invocationType, logType);
+  const invalid = invalidRequest(requestId, name, queryQualifier, invocationType, logType, streaming);
   if (invalid) return invalid;
   const { functionName, qualifier: fromName, region: arnRegion } = parseFunctionName(name);
   // A function ARN names its region; Lambda serves only its own region's functions (observed:
@@ -169,17 +184,25 @@ async function invoke(req: IncomingMessage, url: URL, rawName: string, body: Buf
   if (notUtf8 !== undefined) {
     return errorResponse(requestId, 400, 'InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${notUtf8}`);
   }
+  const request: InvokeRequest = {
+    functionName,
+    qualifier,
+    payload: body,
+    invocationType: invocationType as InvocationType,
+    logType: logType as 'None' | 'Tail',
+    requestId,
+    // Lambda passes the client context to synchronous invocations only (API_Invoke, ClientContext).
+    clientContext: invocationType === 'RequestResponse' ? clientContext : undefined,
+  };
   try {
-    const result = await invoker.invoke({
-      functionName,
-      qualifier,
-      payload: body,
-      invocationType: invocationType as InvocationType,
-      logType: logType as 'None' | 'Tail',
-      requestId,
-      // Lambda passes the client context to synchronous invocations only (API_Invoke, ClientContext).
-      clientContext: invocationType === 'RequestResponse' ? clientContext : undefined,
-    });
+    if (streaming) {
+      if (invocationType === 'DryRun') return { statusCode: 204, headers: { 'x-amzn-RequestId': requestId }, body: Buffer.alloc(0) };
+      const started = await startResponseStream(request, invoker);
+      const headers: Record<string, string> = { 'x-amzn-RequestId': requestId, 'Content-Type': started.contentType };
+      if (started.executedVersion) headers['X-Amz-Executed-Version'] = started.executedVersion;
+      return { statusCode: 200, headers, body: Buffer.alloc(0), stream: started.stream };
+    }
+    const result = await invoker.invoke(request);
     const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
     if (result.statusCode === 200) {
       headers['Content-Type'] = 'application/json';

@@ -773,11 +773,11 @@ class LocalCall implements Call {
     return this.request.onChunk !== undefined;
   }
 
-  chunk(bytes: Buffer): void {
+  chunk(bytes: Buffer, contentType: string): void {
     this.logStart();
     this.streamedBytes += bytes.length;
     if (this.request.onChunk) {
-      this.request.onChunk(bytes);
+      this.request.onChunk(bytes, contentType);
       return;
     }
     if (this.streamedBytes > MAX_RESPONSE_PAYLOAD) this.streamed = undefined;

@@ -18,7 +18,7 @@ export const RECORD = {
   FRAME: 5,
   /** Gateway → instance: a call whose data is the event in compact form (./event-codec.ts); otherwise as CALL. */
   EVENT_CALL: 6,
-  /** Instance → gateway: bytes a streaming handler wrote for call seq (data), before its RESULT. */
+  /** Instance → gateway: bytes a streaming handler wrote for call seq (data), before its RESULT; meta = the stream's content type. */
   CHUNK: 7,
 } as const;
 

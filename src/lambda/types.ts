@@ -27,11 +27,11 @@ export interface InvokeRequest {
    */
   readonly clientContext?: string;
   /**
-   * Where a streaming handler's bytes go as it writes them (InvokeWithResponseStream, a STREAM
-   * integration). Without it they are collected into the result's payload, as a buffered Invoke of a
+   * Where a streaming handler's bytes go as it writes them, with its stream's content type
+   * (InvokeWithResponseStream, a STREAM integration). Without it they are collected into the result's payload, as a buffered Invoke of a
    * streaming function answers.
    */
-  readonly onChunk?: (bytes: Buffer) => void;
+  readonly onChunk?: (bytes: Buffer, contentType: string) => void;
 }
 
 export interface InvokeResult {

@@ -5,6 +5,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../config.js';
 import { loadDefinition } from '../definition/load.js';
 import { extendedRequestId } from '../ids.js';
@@ -61,6 +62,7 @@ export interface RunningServer {
 }
 
 const INVOKE_API_PREFIX = '/2015-03-31/functions/';
+const INVOKE_STREAM_API_PREFIX = '/2021-11-15/functions/';
 
 /**
  * Function logs (START/END/REPORT and console lines) arrive several per request;
@@ -180,8 +182,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
 
-    if (req.url?.startsWith(INVOKE_API_PREFIX)) {
+    if (req.url?.startsWith(INVOKE_API_PREFIX) || req.url?.startsWith(INVOKE_STREAM_API_PREFIX)) {
       const answer = await handleInvokeApi(req, outcome.body, invoker);
+      if (answer?.stream) {
+        // InvokeWithResponseStream: chunked, each event as the function writes.
+        res.writeHead(answer.statusCode, answer.headers);
+        pipeline(answer.stream, res).catch(() => {});
+        return;
+      }
       if (answer) {
         res.writeHead(answer.statusCode, { ...answer.headers, 'Content-Length': String(answer.body.length) });
         res.end(answer.body);

@@ -6,11 +6,15 @@
 // them, a wrong format is a 500; BUFFERED + a streaming function: "the HTTP headers and status code
 // but not the response body"; Transfer-Encoding: chunked when the metadata gives no length);
 // response-streaming-troubleshoot (a stream cut by a timeout: curl error 18, the body ends without
-// its final chunk). Choices where these are silent are in docs/fidelity.md ("Response streaming").
+// its final chunk). InvokeWithResponseStream: Lambda API Reference, API_InvokeWithResponseStream
+// (RequestResponse or DryRun; PayloadChunk and InvokeComplete events, read here with the real
+// @aws-sdk/client-lambda); a function that does not stream answers its JSON in one piece (observed:
+// aws/aws-lambda-go#565). Choices where these are silent are in docs/fidelity.md ("Response streaming").
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { InvokeWithResponseStreamCommand, LambdaClient, type InvokeWithResponseStreamCommandOutput } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 
@@ -140,5 +144,82 @@ describe('a streaming function behind a BUFFERED integration', () => {
     expect(raw.head.split('\r\n')[0]).toBe('HTTP/1.1 202 Accepted');
     expect(headers(raw)).toEqual(['x-kind: streamed', 'Content-Type: application/json', 'Content-Length: 0', 'Connection: close']);
     expect(raw.rest).toBe('');
+  });
+});
+
+/** Every event of an InvokeWithResponseStream answer: chunks as text (latin1), then InvokeComplete. */
+async function events(out: InvokeWithResponseStreamCommandOutput): Promise<Array<string | Record<string, unknown>>> {
+  const seen: Array<string | Record<string, unknown>> = [];
+  for await (const e of out.EventStream!) {
+    if (e.PayloadChunk) seen.push(Buffer.from(e.PayloadChunk.Payload!).toString('latin1'));
+    if (e.InvokeComplete) seen.push({ ...e.InvokeComplete });
+  }
+  return seen;
+}
+
+describe('InvokeWithResponseStream (POST /2021-11-15/functions/NAME/response-streaming-invocations)', () => {
+  let sdk: LambdaClient;
+  beforeAll(() => {
+    sdk = new LambdaClient({ endpoint: server.origin, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  });
+  afterAll(() => sdk.destroy());
+  const send = (FunctionName: string, payload: unknown, extra: Record<string, unknown> = {}) =>
+    sdk.send(new InvokeWithResponseStreamCommand({ FunctionName, Payload: Buffer.from(JSON.stringify(payload)), ...extra }));
+
+  it('one PayloadChunk per write, then InvokeComplete; the stream\'s content type and the version in the headers', async () => {
+    const out = await send('streaming', { mode: 'chunks' });
+    expect([out.StatusCode, out.ResponseStreamContentType, out.ExecutedVersion]).toEqual([200, 'text/plain', '$LATEST']);
+    expect(await events(out)).toEqual(['a', '\xff\x00', '{"n":1}', 'z', {}]);
+  });
+
+  it('a function error mid-stream: what was written, then InvokeComplete with ErrorCode and ErrorDetails; the log tail with Tail', async () => {
+    const out = await send('streaming', { mode: 'throws' }, { LogType: 'Tail' });
+    const seen = await events(out);
+    expect(seen[0]).toBe('partial');
+    const complete = seen[1] as { ErrorCode: string; ErrorDetails: string; LogResult: string };
+    expect(seen).toHaveLength(2);
+    expect(complete.ErrorCode).toBe('TypeError');
+    expect(JSON.parse(complete.ErrorDetails)).toMatchObject({ errorType: 'TypeError', errorMessage: 'broke mid-stream' });
+    expect(Buffer.from(complete.LogResult, 'base64').toString('utf8')).toMatch(/^START RequestId: [0-9a-f-]{36} Version: \$LATEST\n[\s\S]*\tERROR\tInvoke Error \t[\s\S]*\nREPORT RequestId: /);
+  });
+
+  it('a function that does not stream answers its JSON as one PayloadChunk', async () => {
+    const out = await send('proxy-answer', { body: '{"statusCode":200,"body":"hi"}' });
+    expect(out.ResponseStreamContentType).toBe('application/json');
+    expect(await events(out)).toEqual(['{"statusCode":200,"body":"hi"}', {}]);
+  });
+
+  it('refusals come before the stream, as Lambda errors: unknown function, Event invocations; DryRun is 204', async () => {
+    const missing = (await send('no-such-function', {}).catch((e: unknown) => e)) as { name: string; $metadata: { httpStatusCode: number } };
+    expect([missing.name, missing.$metadata.httpStatusCode]).toEqual(['ResourceNotFoundException', 404]);
+    const event = (await send('streaming', {}, { InvocationType: 'Event' }).catch((e: unknown) => e)) as { name: string; message: string };
+    expect([event.name, event.message]).toEqual([
+      'ValidationException',
+      "1 validation error detected: Value 'Event' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [RequestResponse, DryRun]",
+    ]);
+    const dry = await send('streaming', {}, { InvocationType: 'DryRun' });
+    expect(dry.StatusCode).toBe(204);
+  });
+});
+
+describe('--lambda-endpoint with STREAM integrations (InvokeWithResponseStream to another restgate)', () => {
+  let front: RunningServer;
+  beforeAll(async () => {
+    front = await startServer({ definition: join(dir, 'api.json'), functionsDir: join(dir, 'no-functions'), lambdaEndpoint: server.origin, port: 0, log: () => {} });
+  });
+  afterAll(async () => {
+    await front.close();
+  });
+
+  it('streams the function through both gateways, and a failure after the head still cuts the body', async () => {
+    const flag = join(dir, 'read-ready-remote');
+    const raw = await rawGet(front.port, `/v1/stream?mode=handshake&file=${encodeURIComponent(flag)}`, (soFar) => {
+      if (soFar.includes('ready;') && !existsSync(flag)) writeFileSync(flag, '');
+    });
+    expect([raw.head.split('\r\n')[0], raw.rest]).toEqual(['HTTP/1.1 200 OK', '6\r\nready;\r\n4\r\ndone\r\n0\r\n\r\n']);
+    const cut = await rawGet(front.port, '/v1/stream?mode=cut');
+    expect([cut.head.split('\r\n')[0], cut.rest]).toEqual(['HTTP/1.1 200 OK', '5\r\nfirst\r\n']);
+    const bad = await rawGet(front.port, '/v1/stream?mode=bad-metadata');
+    expect([bad.head.split('\r\n')[0], bad.rest]).toEqual(['HTTP/1.1 500 Internal Server Error', '{"message": "Internal server error"}']);
   });
 });
