@@ -16,6 +16,17 @@ export interface HttpClientRequest {
   readonly body?: Buffer | undefined;
   /** Whole-exchange deadline in ms (connect + headers + body). */
   readonly timeoutMs: number;
+  /**
+   * Streams the response instead of collecting it (responseTransferMode STREAM): `head` once the
+   * status and headers are in, then `data` per piece of the body; the promise resolves at its end,
+   * with an empty body.
+   */
+  readonly stream?: ResponseSink | undefined;
+}
+
+export interface ResponseSink {
+  head(statusCode: number, headers: Pairs): void;
+  data(chunk: Buffer): void;
 }
 
 export interface HttpClientResponse {
@@ -185,9 +196,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           responseHeaders = Array.isArray(raw)
             ? toPairs(raw as readonly (Buffer | string)[])
             : parsedToPairs((raw ?? parsed) as Record<string, string | string[] | undefined>);
+          req.stream?.head(statusCode, responseHeaders);
         },
         onResponseData(_controller, chunk) {
-          chunks.push(chunk);
+          if (req.stream) req.stream.data(chunk);
+          else chunks.push(chunk);
         },
         onResponseEnd() {
           // Settle only after undici has handed the socket back to the pool (it

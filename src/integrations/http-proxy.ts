@@ -13,7 +13,8 @@
 
 import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
 import { headerValue } from '../pipeline/media-types.js';
-import type { Pairs, ProxyResult, RequestContext } from '../pipeline/types.js';
+import { PassThrough } from 'node:stream';
+import type { IntegrationRequest, Pairs, ProxyResult, RequestContext } from '../pipeline/types.js';
 import {
   NO_BODY_METHODS,
   buildBackendUrl,
@@ -75,12 +76,18 @@ function addForwardingHeaders(headers: Array<[string, string]>, ctx: RequestCont
   return out;
 }
 
-export const httpProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {
+/** The backend request: method, URL with the merged query, forwarded headers, body. */
+function backendRequest(request: IntegrationRequest, ctx: RequestContext): { method: string; url: string; headers: Pairs; body: Buffer | undefined } {
   const method = integrationMethod(request, ctx);
   const url = buildBackendUrl(requireUri(request), mergeProxyQuery(ctx.request.query, request.querystring));
   const merged = addForwardingHeaders(mergeProxyHeaders(ctx.request.headers, request.headers), ctx);
   const headers = finishRequestHeaders(merged, ctx);
   const body = NO_BODY_METHODS.has(method) ? undefined : request.body;
+  return { method, url, headers, body };
+}
+
+export const httpProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {
+  const { method, url, headers, body } = backendRequest(request, ctx);
   const response = await exchange(deps, request, method, url, headers, body);
   const result: ProxyResult = {
     kind: 'proxy',
@@ -91,4 +98,43 @@ export const httpProxyIntegration: IntegrationHandler = async (request, ctx, dep
     },
   };
   return result;
+};
+
+const EMPTY: Buffer = Buffer.alloc(0);
+
+/**
+ * HTTP_PROXY with responseTransferMode STREAM (API Gateway Developer Guide, response-streaming-http):
+ * once the backend's status and headers are in they are sent, then its body as it arrives. The
+ * body's bytes pass through unchanged, so its Content-Encoding stays (no decoding, no compression:
+ * "compress in the integration"). The integration timeout covers the whole exchange: before the head
+ * it is the usual 504, after it (or a connection that breaks) the body is cut, without its final chunk.
+ */
+export const httpProxyStream: IntegrationHandler = (request, ctx, deps) => {
+  const { method, url, headers, body: payload } = backendRequest(request, ctx);
+  return new Promise((resolve, reject) => {
+    const body = new PassThrough();
+    body.on('error', () => {}); // cut on purpose, or by a client that went away
+    let headSent = false;
+    const sink = {
+      head(statusCode: number, backendHeaders: Pairs): void {
+        headSent = true;
+        const encoding = backendHeaders.filter(([n]) => n.toLowerCase() === 'content-encoding');
+        const rest = backendHeaders.filter(([n]) => n.toLowerCase() !== 'content-encoding');
+        const response = { statusCode, headers: [...remapResponseHeaders(rest, 'HTTP_PROXY'), ...encoding], body: EMPTY, stream: body };
+        resolve({ kind: 'proxy', response });
+      },
+      data(chunk: Buffer): void {
+        if (!body.destroyed) body.write(chunk);
+      },
+    };
+    exchange(deps, request, method, url, headers, payload, sink).then(
+      () => {
+        if (!body.destroyed) body.end();
+      },
+      (err: unknown) => {
+        if (!headSent) reject(err);
+        else body.destroy(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 };

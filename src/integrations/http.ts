@@ -9,7 +9,7 @@ import { headerValue } from '../pipeline/media-types.js';
 import { GatewayError } from '../pipeline/types.js';
 import type { EndpointResult, IntegrationRequest, Pairs, RequestContext } from '../pipeline/types.js';
 import { HttpClientError } from './http-client.js';
-import type { HttpClient, HttpClientResponse } from './http-client.js';
+import type { HttpClient, HttpClientResponse, ResponseSink } from './http-client.js';
 import type { IntegrationDeps, IntegrationHandler } from './types.js';
 
 /** Methods for which no body is forwarded (§7.3, [LS-http]). */
@@ -206,6 +206,7 @@ export async function exchange(
   url: string,
   headers: Pairs,
   body: Buffer | undefined,
+  stream?: ResponseSink,
 ): Promise<HttpClientResponse> {
   const client = clientOf(deps);
   const timeout = request.integration.timeoutInMillis;
@@ -216,6 +217,7 @@ export async function exchange(
       headers,
       body,
       timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 29_000,
+      stream,
     });
   } catch (error) {
     const kind = error instanceof HttpClientError ? error.kind : 'network';

@@ -6,7 +6,7 @@
 
 import type { ApiDefinition, Integration, IntegrationType } from '../definition/model.js';
 import { httpIntegration } from '../integrations/http.js';
-import { httpProxyIntegration } from '../integrations/http-proxy.js';
+import { httpProxyIntegration, httpProxyStream } from '../integrations/http-proxy.js';
 import { lambdaIntegration } from '../integrations/lambda.js';
 import { lambdaProxyIntegration } from '../integrations/lambda-proxy.js';
 import { lambdaProxyStream } from '../integrations/lambda-proxy-stream.js';
@@ -34,6 +34,7 @@ const INTEGRATIONS: Record<IntegrationType, IntegrationHandler> = {
 /** The proxy integrations with responseTransferMode STREAM. */
 const STREAMING: Partial<Record<IntegrationType, IntegrationHandler>> = {
   AWS_PROXY: lambdaProxyStream,
+  HTTP_PROXY: httpProxyStream,
 };
 
 export interface GatewayOptions {

@@ -11,7 +11,9 @@
 // @aws-sdk/client-lambda); a function that does not stream answers its JSON in one piece (observed:
 // aws/aws-lambda-go#565). Choices where these are silent are in docs/fidelity.md ("Response streaming").
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvokeWithResponseStreamCommand, LambdaClient, type InvokeWithResponseStreamCommandOutput } from '@aws-sdk/client-lambda';
@@ -36,8 +38,51 @@ const definition = {
     '/stream-short': op({ uri: streamed('streaming'), responseTransferMode: 'STREAM', timeoutInMillis: 300 }),
     '/stream-buffered-function': op({ uri: streamed('proxy-answer'), responseTransferMode: 'STREAM' }),
     '/buffered': op({ uri: buffered('streaming') }),
+    '/backend/{proxy+}': {
+      'x-amazon-apigateway-any-method': {
+        parameters: [{ name: 'proxy', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'ok' } },
+        'x-amazon-apigateway-integration': {
+          type: 'http_proxy',
+          httpMethod: 'ANY',
+          uri: 'http://127.0.0.1:BACKEND_PORT/{proxy}',
+          requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
+          responseTransferMode: 'STREAM',
+          timeoutInMillis: 400,
+        },
+      },
+    },
   },
 };
+
+/**
+ * The HTTP_PROXY backend: /handshake sends its head and "ready;", then "done" once `?file` exists;
+ * /gzip a gzip body in two writes; /stalls "a", then nothing for 2 s.
+ */
+function startBackend(): Promise<Server> {
+  const backend = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://backend');
+    if (url.pathname === '/handshake') {
+      res.writeHead(207, { 'Content-Type': 'text/plain', 'X-Backend': 'yes' });
+      res.write('ready;');
+      const poll = setInterval(() => {
+        if (!existsSync(url.searchParams.get('file')!)) return;
+        clearInterval(poll);
+        res.end('done');
+      }, 10);
+    } else if (url.pathname === '/gzip') {
+      const zipped = gzipSync('compressed by the backend');
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip', 'Content-Length': String(zipped.length) });
+      res.write(zipped.subarray(0, 10));
+      setTimeout(() => res.end(zipped.subarray(10)), 20);
+    } else {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('a');
+      setTimeout(() => res.end('b'), 2000).unref();
+    }
+  });
+  return new Promise((done) => backend.listen(0, '127.0.0.1', () => done(backend)));
+}
 
 interface Raw {
   /** Status line and headers, as sent. */
@@ -79,16 +124,20 @@ function headers(raw: Raw): string[] {
 
 let dir: string;
 let server: RunningServer;
+let backend: Server;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'restgate-streaming-e2e-'));
-  writeFileSync(join(dir, 'api.json'), JSON.stringify(definition));
+  backend = await startBackend();
+  writeFileSync(join(dir, 'api.json'), JSON.stringify(definition).replace('BACKEND_PORT', String((backend.address() as AddressInfo).port)));
   writeFileSync(join(dir, 'restgate.config.json'), JSON.stringify({ functions: { streaming: { timeout: 5 } } }));
   server = await startServer({ definition: join(dir, 'api.json'), functionsDir: FUNCTIONS, port: 0, log: () => {} });
 });
 
 afterAll(async () => {
   await server.close();
+  backend.closeAllConnections();
+  await new Promise((done) => backend.close(done));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -135,6 +184,45 @@ describe('AWS_PROXY with responseTransferMode STREAM', () => {
       const raw = await rawGet(server.port, path);
       expect([path, raw.head.split('\r\n')[0], raw.rest]).toEqual([path, 'HTTP/1.1 500 Internal Server Error', '{"message": "Internal server error"}']);
     }
+  });
+});
+
+describe('HTTP_PROXY with responseTransferMode STREAM', () => {
+  it('the backend\'s status and headers once they are in, then its body as it arrives', async () => {
+    const flag = join(dir, 'read-ready-backend');
+    const raw = await rawGet(server.port, `/v1/backend/handshake?file=${encodeURIComponent(flag)}`, (soFar) => {
+      if (soFar.includes('ready;') && !existsSync(flag)) writeFileSync(flag, '');
+    });
+    expect(raw.head.split('\r\n')[0]).toBe('HTTP/1.1 207 Multi-Status');
+    expect(headers(raw).filter((h) => !/^x-amzn-Remapped-(Date|Connection)/i.test(h))).toEqual([
+      'Content-Type: text/plain',
+      'X-Backend: yes',
+      'Keep-Alive: timeout=5', // the backend's, passed on as a buffered HTTP_PROXY integration does
+      'Connection: close',
+      'Transfer-Encoding: chunked',
+    ]);
+    expect(raw.rest).toBe('6\r\nready;\r\n4\r\ndone\r\n0\r\n\r\n');
+  });
+
+  it('a compressed body passes through as the backend sent it, with its Content-Encoding', async () => {
+    const raw = await rawGet(server.port, '/v1/backend/gzip');
+    expect(headers(raw)).toEqual(expect.arrayContaining(['Content-Encoding: gzip', 'Transfer-Encoding: chunked']));
+    const framed = Buffer.from(raw.rest, 'latin1');
+    // de-chunk: size line, bytes, CRLF ... 0
+    const parts: Buffer[] = [];
+    for (let at = 0; ; ) {
+      const eol = framed.indexOf('\r\n', at);
+      const size = parseInt(framed.subarray(at, eol).toString('latin1'), 16);
+      if (size === 0) break;
+      parts.push(framed.subarray(eol + 2, eol + 2 + size));
+      at = eol + 2 + size + 2;
+    }
+    expect(gunzipSync(Buffer.concat(parts)).toString('utf8')).toBe('compressed by the backend');
+  });
+
+  it('the integration timeout covers the whole exchange: after the head it cuts the body', async () => {
+    const raw = await rawGet(server.port, '/v1/backend/stalls');
+    expect([raw.head.split('\r\n')[0], raw.rest]).toEqual(['HTTP/1.1 200 OK', '1\r\na\r\n']);
   });
 });
 
