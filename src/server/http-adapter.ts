@@ -5,7 +5,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { extendedRequestId } from '../ids.js';
 import type { Pairs, IncomingRequest, OutgoingResponse } from '../pipeline/types.js';
 
@@ -131,12 +132,16 @@ export function headerBytes(req: IncomingMessage): number {
   return n;
 }
 
-/** Write a pipeline response with the headers API Gateway always adds (§13.3). */
+/**
+ * Write a pipeline response with the headers API Gateway always adds (§13.3). A streamed one
+ * returns a promise that settles once its source has ended (everything the integration sends was
+ * handed to the socket, or the stream was cut).
+ */
 export function writeResponse(
   res: ServerResponse,
   response: OutgoingResponse,
   ids: { readonly requestId: string; readonly extendedRequestId: string },
-): void {
+): Promise<void> | undefined {
   // A flat [name, value, name, value, ...] list; a name repeated in another case joins the first spelling.
   const out: string[] = [];
   let hasContentType = false;
@@ -168,9 +173,18 @@ export function writeResponse(
     // A stream destroyed with an error (the integration failed part-way) destroys the response: the
     // client sees the connection end without the final chunk. A client that goes away ends the pipe too.
     pipeline(response.stream, res).catch(() => {});
-    return;
+    return sourceEnded(response.stream);
   }
   if (status !== 204) out.push('Content-Length', String(response.body.length));
   res.writeHead(status, out);
   res.end(bodiless ? undefined : response.body);
+  return undefined;
+}
+
+/** Settles when `stream` has ended or was destroyed, never rejecting. */
+export function sourceEnded(stream: Readable): Promise<void> {
+  return finished(stream, { writable: false }).then(
+    () => undefined,
+    () => undefined,
+  );
 }

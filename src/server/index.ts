@@ -23,6 +23,7 @@ import {
   MAX_URL_LENGTH,
   headerBytes,
   readBody,
+  sourceEnded,
   toIncomingRequest,
   writeResponse,
 } from './http-adapter.js';
@@ -185,10 +186,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (req.url?.startsWith(INVOKE_API_PREFIX) || req.url?.startsWith(INVOKE_STREAM_API_PREFIX)) {
       const answer = await handleInvokeApi(req, outcome.body, invoker);
       if (answer?.stream) {
-        // InvokeWithResponseStream: chunked, each event as the function writes.
+        // InvokeWithResponseStream: chunked, each event as the function writes; in flight until it ends.
         res.writeHead(answer.statusCode, answer.headers);
         pipeline(answer.stream, res).catch(() => {});
-        return;
+        return sourceEnded(answer.stream);
       }
       if (answer) {
         res.writeHead(answer.statusCode, { ...answer.headers, 'Content-Length': String(answer.body.length) });
@@ -209,7 +210,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const response = await gateway.handle(request);
     const compressed = compressResponse(response, req.headers['accept-encoding'], api.minimumCompressionSize);
-    writeResponse(res, compressed, ids);
+    // A streamed response stays in flight (close() waits for it) until its source has ended.
+    const streaming = writeResponse(res, compressed, ids);
+    if (streaming) await streaming;
   }
 
   const host = options.host ?? '127.0.0.1';

@@ -187,6 +187,19 @@ describe('AWS_PROXY with responseTransferMode STREAM', () => {
   });
 });
 
+describe('shutting down', () => {
+  it('close() lets a response that is streaming finish first', async () => {
+    const other = await startServer({ definition: join(dir, 'api.json'), functionsDir: FUNCTIONS, port: 0, log: () => {} });
+    let closed: Promise<void> | undefined;
+    const raw = await rawGet(other.port, '/v1/stream?mode=stalls', (soFar) => {
+      // "a" has come; the function writes "b" 1.5 s later
+      if (soFar.includes('1\r\na\r\n')) closed ??= other.close();
+    });
+    await closed;
+    expect([raw.head.split('\r\n')[0], raw.rest]).toEqual(['HTTP/1.1 200 OK', '1\r\na\r\n1\r\nb\r\n0\r\n\r\n']);
+  });
+});
+
 describe('HTTP_PROXY with responseTransferMode STREAM', () => {
   it('the backend\'s status and headers once they are in, then its body as it arrives', async () => {
     const flag = join(dir, 'read-ready-backend');
