@@ -741,7 +741,7 @@ class LocalCall implements Call {
   readonly lines: string[] | undefined;
   private started = false;
   /** What a streaming handler wrote, collected for a caller without onChunk (dropped past Lambda's buffered limit). */
-  private streamed: Buffer[] | undefined = [];
+  private streamed: Buffer[] | undefined;
   streamedBytes = 0;
 
   constructor(
@@ -781,10 +781,10 @@ class LocalCall implements Call {
       return;
     }
     if (this.streamedBytes > MAX_RESPONSE_PAYLOAD) this.streamed = undefined;
-    else this.streamed?.push(bytes);
+    else (this.streamed ??= []).push(bytes);
   }
 
-  /** The collected bytes of a streaming handler's answer (empty when they were forwarded or over the limit). */
+  /** The collected bytes of a streaming handler's answer (empty when they were forwarded, none were written, or over the limit). */
   streamedBody(): Buffer {
     return this.streamed ? Buffer.concat(this.streamed) : Buffer.alloc(0);
   }

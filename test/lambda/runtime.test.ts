@@ -1500,6 +1500,18 @@ describe.each(['worker', 'process'] as const)('response streaming (awslambda.str
     expect([r.payload.length, r.functionError, r.streamContentType]).toEqual([0, undefined, 'text/plain']);
   });
 
+  it('a buffered invocation of more than 6 MB of stream fails as a too large response; forwarded, every byte comes', async () => {
+    // Lambda Developer Guide, config-rs-invoke-furls (Invoke buffers, 6 MB) and configuration-response-streaming (streamed: up to 200 MB).
+    const r = await call('stream', 'big');
+    expect([r.functionError, body(r)]).toEqual([
+      'Unhandled',
+      { errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).', errorType: 'Function.ResponseSizeTooLarge' },
+    ]);
+    let bytes = 0;
+    const streamed = await call('stream', 'big', { onChunk: (b) => (bytes += b.length) });
+    expect([bytes, streamed.functionError, streamed.payload.length]).toEqual([7 * 1024 * 1024, undefined, 0]);
+  });
+
   it('HttpResponseStream.from: the prelude JSON and 8 NUL bytes before the first write, under its content type', async () => {
     const r = await call('stream', 'http');
     const prelude = '{"statusCode":201,"headers":{"x-kind":"streamed"},"cookies":["a=1"]}';
