@@ -149,6 +149,13 @@ describe('AWS_PROXY with responseTransferMode STREAM', () => {
     expect(raw.rest).toBe('6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n');
   });
 
+  it('the documentation\'s pattern: HttpResponseStream.from, then pipeline() from a Readable', async () => {
+    const raw = await rawGet(server.port, '/v1/stream?mode=pipeline');
+    expect(raw.head.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(headers(raw)).toContain('Content-Type: text/plain');
+    expect(raw.rest).toBe('4\r\none \r\n4\r\ntwo \r\n5\r\nthree\r\n0\r\n\r\n');
+  });
+
   it('bytes reach the client while the function still runs', async () => {
     const flag = join(dir, 'read-ready');
     // The function waits for `flag`, which is created only once "ready;" has arrived here.
