@@ -60,7 +60,7 @@ export function substituteStageVariables(text: string, stageVariables: Readonly<
  * decoded, §8 "`%` is re-encoded when sent to backends").
  */
 export function encodePathValue(value: string): string {
-  return encodeURIComponent(value).replace(/%(2F|3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/g, (m, hex: string) =>
+  return encodeURIComponent(value).replace(/%(2F|3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/g, (_match, hex: string) =>
     String.fromCharCode(parseInt(hex, 16)),
   );
 }

@@ -282,7 +282,7 @@ class Parser {
             // spaces/tabs before #set are swallowed when they start a new token (1.7 lexer)
             if (/^[ \t]*$/.test(text.slice(this.boundary))) text = text.slice(0, this.boundary);
           }
-          const node = this.parseDirective(dn.name, dn.end, dn.braced);
+          const node = this.parseDirective(dn.name, dn.end);
           if (node !== undefined) {
             flush();
             if (node !== null) nodes.push(node);
@@ -389,7 +389,7 @@ class Parser {
   }
 
   /** Parse a directive whose name ends at `end`. Returns undefined when it is literal text, null for no node. */
-  parseDirective(name: string, end: number, braced: boolean): Node | null | undefined {
+  parseDirective(name: string, end: number): Node | null | undefined {
     const src = this.src;
     const start = this.pos;
     const { line, column } = this.lineCol(start);
