@@ -156,6 +156,13 @@ describe('AWS_PROXY with responseTransferMode STREAM', () => {
     expect(raw.rest).toBe('4\r\none \r\n4\r\ntwo \r\n5\r\nthree\r\n0\r\n\r\n');
   });
 
+  it('metadata and delimiter written by hand, split across writes', async () => {
+    const raw = await rawGet(server.port, '/v1/stream?mode=split-delimiter');
+    expect(raw.head.split('\r\n')[0]).toBe('HTTP/1.1 203 Non-Authoritative Information');
+    expect(headers(raw).slice(0, 3)).toEqual(['x-v: 1', 'x-v: 2', 'Content-Type: application/json']);
+    expect(raw.rest).toBe('4\r\nbody\r\n0\r\n\r\n');
+  });
+
   it('bytes reach the client while the function still runs', async () => {
     const flag = join(dir, 'read-ready');
     // The function waits for `flag`, which is created only once "ready;" has arrived here.
