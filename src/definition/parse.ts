@@ -2,8 +2,12 @@
 // text whose first non-blank character is `{` or `[` is JSON, anything else YAML 1.2.
 // Syntax errors become DefinitionErrors carrying the line and column.
 
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { DefinitionError } from './model.js';
+
+/** The yaml library, loaded with the first YAML definition (~70 modules a JSON one never needs at start-up). */
+let yaml: typeof import('yaml') | undefined;
+const loadYaml = (): typeof import('yaml') => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 export function parseDefinitionText(text: string, file?: string): unknown {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -40,7 +44,7 @@ function parseJson(text: string, file?: string): unknown {
 }
 
 function parseYaml(text: string, file?: string): unknown {
-  const doc = parseDocument(text, { version: '1.2', uniqueKeys: true, prettyErrors: true, merge: true });
+  const doc = loadYaml().parseDocument(text, { version: '1.2', uniqueKeys: true, prettyErrors: true, merge: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];

@@ -6,7 +6,6 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { $RefParser } from '@apidevtools/json-schema-ref-parser';
 import { DefinitionError } from './model.js';
 import { ptr, tokens } from './pointer.js';
 
@@ -95,6 +94,8 @@ export async function resolveRefs(document: unknown, sourcePath: string | undefi
   const baseDir = sourcePath ? dirname(sourcePath) : process.cwd();
   for (const site of sites) checkRef(site, document, baseDir, sourcePath);
   const basePath = sourcePath ?? resolvePath(process.cwd(), 'definition.json');
+  // Loaded only for a definition with refs (the library and its YAML parser are ~60 modules).
+  const { $RefParser } = await import('@apidevtools/json-schema-ref-parser');
   try {
     return await $RefParser.dereference(basePath, document as object, {
       resolve: { http: false },

@@ -5,14 +5,23 @@
 // starts with the first piece (or the end of the call), so that a call Lambda refuses outright
 // (unknown function, throttled, invalid JSON) still gets its ordinary error answer.
 
+import { createRequire } from 'node:module';
 import { PassThrough, type Readable } from 'node:stream';
-import { EventStreamCodec } from '@smithy/core/event-streams';
+import type { EventStreamCodec } from '@smithy/core/event-streams';
 import type { InvokeRequest, InvokeResult, LambdaInvoker } from './types.js';
 
-const codec = new EventStreamCodec(
-  (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-  (text) => Buffer.from(text, 'utf8'),
-);
+/** The codec, made with the first InvokeWithResponseStream answer (its library is not needed at start-up). */
+let codecInstance: EventStreamCodec | undefined;
+function codec(): EventStreamCodec {
+  if (codecInstance === undefined) {
+    const { EventStreamCodec: Codec } = createRequire(import.meta.url)('@smithy/core/event-streams') as typeof import('@smithy/core/event-streams');
+    codecInstance = new Codec(
+      (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+      (text) => Buffer.from(text, 'utf8'),
+    );
+  }
+  return codecInstance;
+}
 
 type Header = { type: 'string'; value: string };
 const str = (value: string): Header => ({ type: 'string', value });
@@ -21,13 +30,13 @@ const INVOKE_COMPLETE = { ':event-type': str('InvokeComplete'), ':message-type':
 
 /** One PayloadChunk event message. */
 export function payloadChunk(bytes: Uint8Array): Buffer {
-  const m = codec.encode({ headers: PAYLOAD_CHUNK, body: bytes });
+  const m = codec().encode({ headers: PAYLOAD_CHUNK, body: bytes });
   return Buffer.from(m.buffer, m.byteOffset, m.byteLength);
 }
 
 /** The InvokeComplete event message: `{}` for a call that succeeded without a log tail. */
 export function invokeComplete(fields: { ErrorCode?: string; ErrorDetails?: string; LogResult?: string }): Buffer {
-  const m = codec.encode({ headers: INVOKE_COMPLETE, body: Buffer.from(JSON.stringify(fields), 'utf8') });
+  const m = codec().encode({ headers: INVOKE_COMPLETE, body: Buffer.from(JSON.stringify(fields), 'utf8') });
   return Buffer.from(m.buffer, m.byteOffset, m.byteLength);
 }
 
