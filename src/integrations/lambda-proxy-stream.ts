@@ -17,7 +17,7 @@ import { gatewayErrorFor, startInvocation } from '../lambda/gateway.js';
 import type { InvokeResult } from '../lambda/types.js';
 import { GatewayError, type IntegrationResult, type OutgoingResponse } from '../pipeline/types.js';
 import { remapResponseHeaders } from './http.js';
-import { buildProxyEvent, METADATA_DELIMITER, responseHead } from './lambda-proxy.js';
+import { buildProxyEvent, customerFunctionError, METADATA_DELIMITER, responseHead } from './lambda-proxy.js';
 import type { IntegrationHandler } from './types.js';
 
 /** "The delimiter must be within the first 16 KB of stream data." */
@@ -48,15 +48,6 @@ export function streamHead(metadata: Buffer): Pick<OutgoingResponse, 'statusCode
   }
   if (!headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
   return { statusCode, headers: remapResponseHeaders(headers, 'AWS_PROXY') };
-}
-
-function functionFailed(result: InvokeResult): GatewayError {
-  return new GatewayError(
-    'INTEGRATION_FAILURE',
-    'Internal server error',
-    502,
-    `Lambda execution failed with status 200 due to customer function error: ${result.payload.toString('utf8').slice(0, 1000)}`,
-  );
 }
 
 /**
@@ -125,7 +116,7 @@ export const lambdaProxyStream: IntegrationHandler = (request, ctx, deps) => {
           return;
         }
         if (state === 'failed') return;
-        if (result.functionError) return fail(functionFailed(result));
+        if (result.functionError) return fail(customerFunctionError(result));
         // A function that does not stream answers in one piece (its JSON): read as the stream's bytes.
         if (result.streamContentType === undefined && result.payload.length > 0) onChunk(result.payload);
         if (state === 'head') fail(badStream('the stream ended before the metadata delimiter'));

@@ -7,6 +7,7 @@ import { contentType, firstAcceptType, headerValue, isBinaryMediaType } from '..
 import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
 import { IDENTITY_KEYS } from '../lambda/event-codec.js';
 import { invokeForIntegration } from '../lambda/gateway.js';
+import type { InvokeResult } from '../lambda/types.js';
 import { remapResponseHeaders } from './http.js';
 import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
 import type { IntegrationHandler } from './types.js';
@@ -302,15 +303,18 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
   return { statusCode, headers: remapResponseHeaders(headers, 'AWS_PROXY'), body };
 }
 
+/** A function error behind a proxy integration: 502 (§5.2). */
+export function customerFunctionError(result: InvokeResult): GatewayError {
+  return new GatewayError(
+    'INTEGRATION_FAILURE',
+    'Internal server error',
+    502,
+    `Lambda execution failed with status 200 due to customer function error: ${result.payload.toString('utf8').slice(0, 1000)}`,
+  );
+}
+
 export const lambdaProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {
   const result = await invokeForIntegration(request, deps, buildProxyEvent(request, ctx));
-  if (result.functionError) {
-    throw new GatewayError(
-      'INTEGRATION_FAILURE',
-      'Internal server error',
-      502,
-      `Lambda execution failed with status 200 due to customer function error: ${result.payload.toString('utf8').slice(0, 1000)}`,
-    );
-  }
+  if (result.functionError) throw customerFunctionError(result);
   return { kind: 'proxy', response: proxyResponse(result.payload, ctx) };
 };

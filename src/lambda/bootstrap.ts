@@ -860,28 +860,11 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
     else c.onEmptyLoop = () => setImmediate(() => succeed(result));
   });
 
-  // The keys in the runtime's order, callbackWaitsForEmptyEventLoop first (an own accessor).
-  const context: Record<string | symbol, unknown> = {};
-  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', WAITS_ACCESSOR);
-  Object.defineProperty(context, WAITS, WAITS_INITIAL);
-  const legacy = {
+  const context = legacyContext(msg, deadline, {
     succeed: (result?: unknown) => done(null, result),
     fail: (err?: unknown) => done(err === undefined || err === null ? 'handled' : err),
-  };
-  context['succeed'] = legacy.succeed;
-  context['fail'] = legacy.fail;
-  context['done'] = done;
-  context['functionVersion'] = process.env['AWS_LAMBDA_FUNCTION_VERSION'];
-  context['functionName'] = process.env['AWS_LAMBDA_FUNCTION_NAME'];
-  context['memoryLimitInMB'] = process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'];
-  context['logGroupName'] = process.env['AWS_LAMBDA_LOG_GROUP_NAME'];
-  context['logStreamName'] = process.env['AWS_LAMBDA_LOG_STREAM_NAME'];
-  // [RIC] InvokeContext.js: the client context header, parsed, on every call (undefined without one).
-  context['clientContext'] = msg.clientContext === undefined ? undefined : (JSON.parse(msg.clientContext) as unknown);
-  context['identity'] = undefined;
-  context['invokedFunctionArn'] = msg.arn;
-  context['awsRequestId'] = msg.id;
-  context['getRemainingTimeInMillis'] = remaining(deadline);
+    done,
+  });
 
   try {
     const result = handler(event, context, callback);
@@ -894,6 +877,38 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   } catch (e) {
     callback(e);
   }
+}
+
+/**
+ * The JavaScript client's context object ([RIC] InvokeContext.js attachEnvironmentData, CallbackContext.js;
+ * StreamingContext.js for a streaming call, which has no `callbacks`). The keys in the runtime's order,
+ * callbackWaitsForEmptyEventLoop first (an own accessor), then succeed/fail/done for a buffered handler.
+ */
+function legacyContext(
+  msg: InvokeMessage,
+  deadline: number,
+  callbacks: { succeed: (result?: unknown) => void; fail: (err?: unknown) => void; done: (err?: unknown, result?: unknown) => void } | undefined,
+): Record<string | symbol, unknown> {
+  const context: Record<string | symbol, unknown> = {};
+  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', WAITS_ACCESSOR);
+  Object.defineProperty(context, WAITS, WAITS_INITIAL);
+  if (callbacks) {
+    context['succeed'] = callbacks.succeed;
+    context['fail'] = callbacks.fail;
+    context['done'] = callbacks.done;
+  }
+  context['functionVersion'] = process.env['AWS_LAMBDA_FUNCTION_VERSION'];
+  context['functionName'] = process.env['AWS_LAMBDA_FUNCTION_NAME'];
+  context['memoryLimitInMB'] = process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'];
+  context['logGroupName'] = process.env['AWS_LAMBDA_LOG_GROUP_NAME'];
+  context['logStreamName'] = process.env['AWS_LAMBDA_LOG_STREAM_NAME'];
+  // [RIC] InvokeContext.js: the client context header, parsed, on every call (undefined without one).
+  context['clientContext'] = msg.clientContext === undefined ? undefined : (JSON.parse(msg.clientContext) as unknown);
+  context['identity'] = undefined;
+  context['invokedFunctionArn'] = msg.arn;
+  context['awsRequestId'] = msg.id;
+  context['getRemainingTimeInMillis'] = remaining(deadline);
+  return context;
 }
 
 /**
@@ -954,7 +969,7 @@ async function invokeStreaming(handler: (...args: unknown[]) => unknown, event: 
   const stream = createInvocationStream((chunk) => {
     if (!c.finished) writeChunk(c.seq, chunk, stream.contentType());
   }, runtimeError);
-  const context = REWRITTEN_CLIENT ? rewrittenContext(msg, deadline) : streamingContext(msg, deadline);
+  const context = REWRITTEN_CLIENT ? rewrittenContext(msg, deadline) : legacyContext(msg, deadline, undefined);
   const runtimeFailure = (message: string): unknown => (REWRITTEN_CLIENT ? new Error(message) : message);
   c.onEmptyLoop = () => fail(runtimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE));
   const run = async (): Promise<void> => {
@@ -972,23 +987,6 @@ async function invokeStreaming(handler: (...args: unknown[]) => unknown, event: 
   }
 }
 
-/** [RIC] StreamingContext.js with InvokeContext.attachEnvironmentData: the JavaScript client's context for a streaming call. */
-function streamingContext(msg: InvokeMessage, deadline: number): Record<string | symbol, unknown> {
-  const context: Record<string | symbol, unknown> = {};
-  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', WAITS_ACCESSOR);
-  Object.defineProperty(context, WAITS, WAITS_INITIAL);
-  context['functionVersion'] = process.env['AWS_LAMBDA_FUNCTION_VERSION'];
-  context['functionName'] = process.env['AWS_LAMBDA_FUNCTION_NAME'];
-  context['memoryLimitInMB'] = process.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'];
-  context['logGroupName'] = process.env['AWS_LAMBDA_LOG_GROUP_NAME'];
-  context['logStreamName'] = process.env['AWS_LAMBDA_LOG_STREAM_NAME'];
-  context['clientContext'] = msg.clientContext === undefined ? undefined : (JSON.parse(msg.clientContext) as unknown);
-  context['identity'] = undefined;
-  context['invokedFunctionArn'] = msg.arn;
-  context['awsRequestId'] = msg.id;
-  context['getRemainingTimeInMillis'] = remaining(deadline);
-  return context;
-}
 
 const W3C_FIELDS = ['traceparent', 'tracestate', 'baggage'] as const;
 

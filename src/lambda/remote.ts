@@ -28,6 +28,17 @@ function serviceError(err: unknown, endpoint: string): LambdaServiceError {
   return new LambdaServiceError('ServiceException', `Could not reach the Lambda endpoint ${endpoint}: ${e.message ?? String(err)}`, 502);
 }
 
+/** What Invoke and InvokeWithResponseStream share of a request (the caller adds InvocationType). */
+function commandInput(request: InvokeRequest): { FunctionName: string; Qualifier?: string; Payload: Uint8Array; LogType: 'None' | 'Tail'; ClientContext?: string } {
+  return {
+    FunctionName: request.functionName,
+    Qualifier: request.qualifier,
+    Payload: request.payload,
+    LogType: request.logType ?? 'None',
+    ClientContext: request.clientContext === undefined ? undefined : Buffer.from(request.clientContext, 'utf8').toString('base64'),
+  };
+}
+
 export function createRemoteInvoker(options: RemoteInvokerOptions): LambdaInvoker {
   // The SDK is loaded on first use: most runs never invoke remotely, and it costs ~100 ms of start-up.
   let sdk: Promise<{ client: LambdaClient; InvokeCommand: Sdk['InvokeCommand']; InvokeWithResponseStreamCommand: Sdk['InvokeWithResponseStreamCommand'] }> | undefined;
@@ -54,14 +65,7 @@ export function createRemoteInvoker(options: RemoteInvokerOptions): LambdaInvoke
     let out: InvokeWithResponseStreamCommandOutput;
     try {
       out = await client.send(
-        new InvokeWithResponseStreamCommand({
-          FunctionName: request.functionName,
-          Qualifier: request.qualifier,
-          Payload: request.payload,
-          InvocationType: request.invocationType === 'DryRun' ? 'DryRun' : 'RequestResponse',
-          LogType: request.logType ?? 'None',
-          ClientContext: request.clientContext === undefined ? undefined : Buffer.from(request.clientContext, 'utf8').toString('base64'),
-        }),
+        new InvokeWithResponseStreamCommand({ ...commandInput(request), InvocationType: request.invocationType === 'DryRun' ? 'DryRun' : 'RequestResponse' }),
       );
     } catch (err) {
       throw serviceError(err, options.endpoint);
@@ -104,14 +108,7 @@ export function createRemoteInvoker(options: RemoteInvokerOptions): LambdaInvoke
       let out: InvokeCommandOutput;
       try {
         out = await client.send(
-          new InvokeCommand({
-            FunctionName: request.functionName,
-            Qualifier: request.qualifier,
-            Payload: request.payload,
-            InvocationType: request.invocationType ?? 'RequestResponse',
-            LogType: request.logType ?? 'None',
-            ClientContext: request.clientContext === undefined ? undefined : Buffer.from(request.clientContext, 'utf8').toString('base64'),
-          }),
+          new InvokeCommand({ ...commandInput(request), InvocationType: request.invocationType ?? 'RequestResponse' }),
         );
       } catch (err) {
         throw serviceError(err, options.endpoint);

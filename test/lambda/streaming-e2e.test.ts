@@ -114,6 +114,16 @@ function rawGet(port: number, path: string, onData?: (soFar: string) => void, gz
   });
 }
 
+/**
+ * A GET whose answer holds "ready;" until the server side sees `flag` exist: the flag is created here
+ * only once "ready;" has arrived, so the answer completes only if its first bytes came before the rest.
+ */
+function handshakeGet(port: number, path: string, flag: string): Promise<Raw> {
+  return rawGet(port, `${path}${path.includes('?') ? '&' : '?'}file=${encodeURIComponent(flag)}`, (soFar) => {
+    if (soFar.includes('ready;') && !existsSync(flag)) writeFileSync(flag, '');
+  });
+}
+
 /** The head's header lines without the ids that differ per request. */
 function headers(raw: Raw): string[] {
   return raw.head
@@ -164,11 +174,7 @@ describe('AWS_PROXY with responseTransferMode STREAM', () => {
   });
 
   it('bytes reach the client while the function still runs', async () => {
-    const flag = join(dir, 'read-ready');
-    // The function waits for `flag`, which is created only once "ready;" has arrived here.
-    const raw = await rawGet(server.port, `/v1/stream?mode=handshake&file=${encodeURIComponent(flag)}`, (soFar) => {
-      if (soFar.includes('ready;') && !existsSync(flag)) writeFileSync(flag, '');
-    });
+    const raw = await handshakeGet(server.port, '/v1/stream?mode=handshake', join(dir, 'read-ready'));
     expect(raw.head.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
     expect(headers(raw)).toContain('Content-Type: text/plain');
     expect(raw.rest).toBe('6\r\nready;\r\n4\r\ndone\r\n0\r\n\r\n');
@@ -216,10 +222,7 @@ describe('shutting down', () => {
 
 describe('HTTP_PROXY with responseTransferMode STREAM', () => {
   it('the backend\'s status and headers once they are in, then its body as it arrives', async () => {
-    const flag = join(dir, 'read-ready-backend');
-    const raw = await rawGet(server.port, `/v1/backend/handshake?file=${encodeURIComponent(flag)}`, (soFar) => {
-      if (soFar.includes('ready;') && !existsSync(flag)) writeFileSync(flag, '');
-    });
+    const raw = await handshakeGet(server.port, '/v1/backend/handshake', join(dir, 'read-ready-backend'));
     expect(raw.head.split('\r\n')[0]).toBe('HTTP/1.1 207 Multi-Status');
     expect(headers(raw).filter((h) => !/^x-amzn-Remapped-(Date|Connection)/i.test(h))).toEqual([
       'Content-Type: text/plain',
@@ -327,10 +330,7 @@ describe('--lambda-endpoint with STREAM integrations (InvokeWithResponseStream t
   });
 
   it('streams the function through both gateways, and a failure after the head still cuts the body', async () => {
-    const flag = join(dir, 'read-ready-remote');
-    const raw = await rawGet(front.port, `/v1/stream?mode=handshake&file=${encodeURIComponent(flag)}`, (soFar) => {
-      if (soFar.includes('ready;') && !existsSync(flag)) writeFileSync(flag, '');
-    });
+    const raw = await handshakeGet(front.port, '/v1/stream?mode=handshake', join(dir, 'read-ready-remote'));
     expect([raw.head.split('\r\n')[0], raw.rest]).toEqual(['HTTP/1.1 200 OK', '6\r\nready;\r\n4\r\ndone\r\n0\r\n\r\n']);
     const cut = await rawGet(front.port, '/v1/stream?mode=cut');
     expect([cut.head.split('\r\n')[0], cut.rest]).toEqual(['HTTP/1.1 200 OK', '5\r\nfirst\r\n']);
