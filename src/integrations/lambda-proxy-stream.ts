@@ -63,37 +63,39 @@ export const lambdaProxyStream: IntegrationHandler = (request, ctx, deps) => {
     let timer: NodeJS.Timeout | undefined;
     const body = new PassThrough();
     body.on('error', () => {}); // destroyed on purpose (cut short), or by a client that went away
-    const send = (bytes: Buffer): void => {
-      if (!body.destroyed && !body.writableEnded) body.write(bytes);
+    // Settles once the body has taken the bytes on towards the client (the function is paced by it).
+    const send = (bytes: Buffer): Promise<void> | undefined => {
+      if (body.destroyed || body.writableEnded) return undefined;
+      return new Promise<void>((taken) => body.write(bytes, () => taken()));
     };
     const fail = (err: GatewayError): void => {
       state = 'failed';
       clearTimeout(timer);
       reject(err);
     };
-    const onChunk = (bytes: Buffer): void => {
+    const onChunk = (bytes: Buffer): Promise<void> | undefined => {
       if (state === 'body') return send(bytes);
-      if (state === 'failed') return;
+      if (state === 'failed') return undefined;
       pending = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
       const at = pending.indexOf(METADATA_DELIMITER);
       if (at === -1 || at > METADATA_LIMIT_BYTES) {
         if (at > METADATA_LIMIT_BYTES || pending.length >= METADATA_LIMIT_BYTES + METADATA_DELIMITER.length) {
           fail(badStream('no metadata delimiter within the first 16 KB'));
         }
-        return;
+        return undefined;
       }
       let head: Pick<OutgoingResponse, 'statusCode' | 'headers'>;
       try {
         head = streamHead(pending.subarray(0, at));
       } catch (err) {
         fail(err as GatewayError);
-        return;
+        return undefined;
       }
       state = 'body';
       const rest = pending.subarray(at + METADATA_DELIMITER.length);
       pending = EMPTY;
-      if (rest.length > 0) send(rest);
       resolve({ kind: 'proxy', response: { ...head, body: EMPTY, stream: body } });
+      return rest.length > 0 ? send(rest) : undefined;
     };
 
     let invocation: Promise<InvokeResult>;

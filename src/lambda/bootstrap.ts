@@ -33,8 +33,8 @@ import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeProxyEvent } from './event-codec.js';
-import { CALL_CHANNEL_FD, RECORD, type WorkerChannels } from './protocol.js';
-import { createInvocationStream, defineAwsLambdaGlobal, isStreamingHandler } from './response-stream.js';
+import { CALL_CHANNEL_FD, RECORD, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
+import { createInvocationStream, defineAwsLambdaGlobal, highWaterMarkOf, isStreamingHandler } from './response-stream.js';
 import { Ring, type RingRecord } from './ring.js';
 
 const FRAME_MARK = '\u001eRGF';
@@ -48,6 +48,11 @@ const claimWord = channels ? new Int32Array(channels.claim, 0, 1) : undefined;
 const startedAt = channels ? new Float64Array(channels.claim, 8, 1) : undefined;
 /** Worker: when the memory check last ran during a call (the gateway's sign that the call lets the event loop run). */
 const heartbeat = channels ? new Float64Array(channels.claim, 16, 1) : undefined;
+/** Worker: streamed bytes the gateway has taken (it adds to it), against those sent (streamSent). */
+const streamTaken = channels ? new Float64Array(channels.claim, 24, 1) : undefined;
+let streamSent = 0;
+/** A worker's response streams keep at most STREAM_WINDOW_BYTES untaken; a process's stdout pipe paces itself. */
+const streamWindowOpen = streamTaken ? (): boolean => streamSent - streamTaken[0]! <= STREAM_WINDOW_BYTES : undefined;
 /** Worker: calls in, everything else out. */
 const fromGateway = channels ? new Ring(channels.calls, channels.callsPort) : undefined;
 const toGateway = channels ? new Ring(channels.results, channels.resultsPort) : undefined;
@@ -117,6 +122,7 @@ function writeResult(header: { seq: number; mem: number; dur: number }, json: st
  * write on). A child process's go as base64 after the frame: its frames are lines.
  */
 function writeChunk(seq: number, chunk: Uint8Array, contentType: string): void {
+  streamSent += chunk.byteLength;
   if (toGateway) send(RECORD.CHUNK, seq, 0, 0, contentType, chunk);
   else {
     const frame = JSON.stringify({ t: 'chunk', seq, contentType });
@@ -966,9 +972,13 @@ const STREAM_NOT_FINISHED = 'Response stream is not finished.';
  * fail and done (the rewritten client's is the same as for a buffered handler).
  */
 async function invokeStreaming(handler: (...args: unknown[]) => unknown, event: unknown, msg: InvokeMessage, deadline: number, c: Current): Promise<void> {
-  const stream = createInvocationStream((chunk) => {
-    if (!c.finished) writeChunk(c.seq, chunk, stream.contentType());
-  }, runtimeError);
+  const stream = createInvocationStream(
+    (chunk) => {
+      if (!c.finished) writeChunk(c.seq, chunk, stream.contentType());
+    },
+    runtimeError,
+    { highWaterMark: highWaterMarkOf(handler), windowOpen: streamWindowOpen },
+  );
   const context = REWRITTEN_CLIENT ? rewrittenContext(msg, deadline) : legacyContext(msg, deadline, undefined);
   const runtimeFailure = (message: string): unknown => (REWRITTEN_CLIENT ? new Error(message) : message);
   c.onEmptyLoop = () => fail(runtimeError('Runtime.NodeJsExit', NODE_JS_EXIT_MESSAGE));

@@ -91,7 +91,7 @@ export class ProxyEventRequest implements InvokeRequest {
     readonly invocationType: InvocationType,
     private readonly event: Readonly<Record<string, unknown>>,
     /** InvokeWithResponseStream: where a streaming function's bytes go as they come. */
-    readonly onChunk?: (bytes: Buffer, contentType: string) => void,
+    readonly onChunk?: (bytes: Buffer, contentType: string) => void | Promise<void>,
   ) {}
 
   get payload(): Buffer {
@@ -148,7 +148,7 @@ export function startInvocation(
   deps: IntegrationDeps,
   payload: Buffer | Readonly<Record<string, unknown>>,
   invocationType: InvocationType = 'RequestResponse',
-  onChunk?: (bytes: Buffer, contentType: string) => void,
+  onChunk?: (bytes: Buffer, contentType: string) => void | Promise<void>,
 ): Promise<InvokeResult> {
   const ref = lambdaRefFor(request);
   if (!ref) throw new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', 500, 'Integration uri does not name a Lambda function');

@@ -94,8 +94,11 @@ export interface InstanceCall {
    * instance started for it runs its init within the call's timeout, as Lambda's retried init does.
    */
   initRetry?: boolean;
-  /** Bytes a streaming handler wrote, in order, while the call runs (before it settles), and the stream's content type. */
-  chunk?(bytes: Buffer, contentType: string): void;
+  /**
+   * Bytes a streaming handler wrote, in order, while the call runs (before it settles), and the
+   * stream's content type; `taken()` once the bytes are written on, collected or dropped.
+   */
+  chunk?(bytes: Buffer, contentType: string, taken: () => void): void;
 }
 
 /** What an instance reports to its pool. */
@@ -220,6 +223,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   protected readonly claim: Int32Array | undefined;
   protected readonly startedAt: Float64Array | undefined;
   private readonly heartbeat: Float64Array | undefined;
+  private readonly streamTaken: Float64Array | undefined;
   /** The instance reported (or the runtime found) it over its memory size: its end is Runtime.OutOfMemory. */
   protected outOfMemory = false;
   private seq = 0;
@@ -238,6 +242,16 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     this.claim = shared && new Int32Array(shared, 0, 1);
     this.startedAt = shared && new Float64Array(shared, 8, 1);
     this.heartbeat = shared && new Float64Array(shared, 16, 1);
+    this.streamTaken = shared && new Float64Array(shared, 24, 1);
+  }
+
+  /**
+   * Streamed bytes the call's reader is done with (written on, collected or dropped): a worker's
+   * response stream acknowledges writes while what it sent minus this stays within STREAM_WINDOW_BYTES.
+   * A process instance has no such window (its stdout pipe is read as it comes).
+   */
+  streamConsumed(bytes: number): void {
+    if (this.streamTaken) this.streamTaken[0]! += bytes;
   }
 
   /** Sends a batch of calls (in order). */
@@ -470,7 +484,10 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       case 'chunk': {
         const call = this.calls.find((c) => c.seq === frame.seq);
         const d = frame.data;
-        call?.chunk?.(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength), frame.contentType);
+        const bytes = Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+        const taken = (): void => this.streamConsumed(bytes.length);
+        if (call?.chunk) call.chunk(bytes, frame.contentType, taken);
+        else taken();
         return;
       }
       case 'result': {

@@ -73,8 +73,10 @@ export interface StartedStream {
 export function startResponseStream(request: InvokeRequest, invoker: LambdaInvoker): Promise<StartedStream> {
   const stream = new PassThrough();
   stream.on('error', () => {}); // a client that went away
-  const send = (bytes: Buffer): void => {
-    if (!stream.destroyed && !stream.writableEnded) stream.write(bytes);
+  // Settles once the bytes went on towards the client (the function is paced by it).
+  const send = (bytes: Buffer): Promise<void> | undefined => {
+    if (stream.destroyed || stream.writableEnded) return undefined;
+    return new Promise<void>((taken) => stream.write(bytes, () => taken()));
   };
   return new Promise<StartedStream>((resolve, reject) => {
     let started = false;
@@ -83,14 +85,14 @@ export function startResponseStream(request: InvokeRequest, invoker: LambdaInvok
       started = true;
       resolve({ stream, contentType, executedVersion });
     };
-    const onChunk = (bytes: Buffer, contentType: string): void => {
+    const onChunk = (bytes: Buffer, contentType: string): Promise<void> | undefined => {
       start(contentType, '$LATEST');
-      send(payloadChunk(bytes));
+      return send(payloadChunk(bytes));
     };
     invoker.invoke({ ...request, onChunk }).then(
       (result) => {
         start(result.streamContentType ?? 'application/json', result.executedVersion);
-        if (result.streamContentType === undefined && result.payload.length > 0 && !result.functionError) send(payloadChunk(result.payload));
+        if (result.streamContentType === undefined && result.payload.length > 0 && !result.functionError) void send(payloadChunk(result.payload));
         const complete = invokeComplete({ ...errorFields(result), ...(result.logResult === undefined ? {} : { LogResult: result.logResult }) });
         if (!stream.destroyed && !stream.writableEnded) stream.end(complete);
       },

@@ -773,13 +773,16 @@ class LocalCall implements Call {
     return this.request.onChunk !== undefined;
   }
 
-  chunk(bytes: Buffer, contentType: string): void {
+  chunk(bytes: Buffer, contentType: string, taken: () => void): void {
     this.logStart();
     this.streamedBytes += bytes.length;
     if (this.request.onChunk) {
-      this.request.onChunk(bytes, contentType);
+      const written = this.request.onChunk(bytes, contentType);
+      if (written) written.then(taken, taken);
+      else taken();
       return;
     }
+    taken();
     if (this.streamedBytes > MAX_RESPONSE_PAYLOAD) this.streamed = undefined;
     else (this.streamed ??= []).push(bytes);
   }

@@ -33,13 +33,21 @@ export const RING_BYTES = 256 * 1024;
 export const CALL_CHANNEL_FD = 4;
 
 /** Size of the claim block (WorkerChannels.claim). */
-export const CLAIM_BYTES = 24;
+export const CLAIM_BYTES = 32;
+/**
+ * A streaming handler's bytes that may be on their way to the gateway and not yet taken by whoever
+ * reads them (the client's socket, a collecting call): past it, the response stream stops
+ * acknowledging writes (its write() returns false once its own buffer is full), as the runtime's
+ * socket to the Runtime API does when it backs up.
+ */
+export const STREAM_WINDOW_BYTES = 1024 * 1024;
 
 /** A worker instance's workerData. */
 export interface WorkerChannels {
   /**
    * [0]: seq of the last call started or taken back; bytes 8..15: start time of the running call;
-   * bytes 16..23: when the instance last ran its memory check during a call (its heartbeat).
+   * bytes 16..23: when the instance last ran its memory check during a call (its heartbeat);
+   * bytes 24..31: how many streamed bytes the gateway has taken from the instance so far (a double).
    */
   readonly claim: SharedArrayBuffer;
   /** Gateway → instance ring, and its bulk port (the instance's end). */

@@ -60,7 +60,7 @@ export function createRemoteInvoker(options: RemoteInvokerOptions): LambdaInvoke
    * ErrorCode/ErrorDetails become the function error (ErrorDetails is the runtime's error JSON when
    * another restgate answers; otherwise it is wrapped as {errorType, errorMessage}).
    */
-  async function invokeStreaming(request: InvokeRequest, onChunk: (bytes: Buffer, contentType: string) => void): Promise<InvokeResult> {
+  async function invokeStreaming(request: InvokeRequest, onChunk: NonNullable<InvokeRequest['onChunk']>): Promise<InvokeResult> {
     const { client, InvokeWithResponseStreamCommand } = await load();
     let out: InvokeWithResponseStreamCommandOutput;
     try {
@@ -76,7 +76,8 @@ export function createRemoteInvoker(options: RemoteInvokerOptions): LambdaInvoke
     let logResult: string | undefined;
     try {
       for await (const event of out.EventStream ?? []) {
-        if (event.PayloadChunk?.Payload) onChunk(Buffer.from(event.PayloadChunk.Payload), contentType);
+        // The next event is read once this one's bytes are taken: the remote stream is paced by the reader.
+        if (event.PayloadChunk?.Payload) await onChunk(Buffer.from(event.PayloadChunk.Payload), contentType);
         const complete = event.InvokeComplete;
         if (complete) {
           logResult = complete.LogResult || undefined;

@@ -31,7 +31,7 @@ type Handler = ((...args: unknown[]) => unknown) & { [STREAMING]?: unknown; [HIG
 function streamifyResponse(handler: Handler, options?: { highWaterMark?: unknown }): Handler {
   handler[STREAMING] = STREAMING_RESPONSE;
   const hwm = options?.highWaterMark;
-  // The runtime gives it to the socket of its Runtime API request; there is no such socket here.
+  // The runtime gives it to the socket of its Runtime API request; here it sizes the stream's buffer.
   if (typeof hwm === 'number') handler[HIGH_WATER_MARK] = parseInt(String(hwm), 10);
   return handler;
 }
@@ -132,6 +132,23 @@ const READ_ONLY = [
   'writableLength',
 ] as const;
 
+/** How the stream paces its writer. */
+export interface StreamFlow {
+  /** The handler's streamifyResponse highWaterMark: the stream's own buffer before write() returns false. */
+  readonly highWaterMark?: number | undefined;
+  /** False while too much of what was sent is not taken yet: writes are not acknowledged meanwhile. */
+  readonly windowOpen?: (() => boolean) | undefined;
+}
+
+/** The handler's highWaterMark option, if it gave one (streamifyResponse). */
+export function highWaterMarkOf(handler: unknown): number | undefined {
+  const v = (handler as Handler)[HIGH_WATER_MARK];
+  return typeof v === 'number' && v > 0 ? v : undefined;
+}
+
+/** How often a write waiting for the window looks again (ms). */
+const WINDOW_POLL_MS = 1;
+
 /**
  * A response stream whose bytes go to `sink` as they are written. As the runtime's: write() turns
  * anything but a string, Buffer or Uint8Array into JSON; the first write() runs `_onBeforeFirstWrite`
@@ -139,14 +156,22 @@ const READ_ONLY = [
  * chunk without that hook (so a prelude set up by HttpResponseStream.from never goes out when the
  * body is only given to end(), as on Lambda).
  */
-export function createInvocationStream(sink: (chunk: Uint8Array) => void, runtimeError: RuntimeErrorFactory): InvocationStream {
+export function createInvocationStream(sink: (chunk: Uint8Array) => void, runtimeError: RuntimeErrorFactory, flow: StreamFlow = {}): InvocationStream {
   let contentType = DEFAULT_STREAM_CONTENT_TYPE;
   let written = false;
+  const windowOpen = flow.windowOpen;
+  // A write is acknowledged once the window has room again (or the stream is gone): until then the
+  // stream's buffer fills and write() returns false, so a handler that waits for 'drain' is paced.
+  const acknowledge = (callback: () => void): void => {
+    if (windowOpen === undefined || windowOpen() || inner.destroyed) callback();
+    else setTimeout(acknowledge, WINDOW_POLL_MS, callback);
+  };
   const inner = new Writable({
     decodeStrings: true,
+    ...(flow.highWaterMark === undefined ? {} : { highWaterMark: flow.highWaterMark }),
     write(chunk: Buffer, _encoding, callback) {
       if (chunk.length > 0) sink(chunk);
-      callback();
+      acknowledge(callback);
     },
   }) as Writable & { _onBeforeFirstWrite?: unknown; setContentType?: (ct: string) => void };
   const open = setInterval(() => {}, 2 ** 30);

@@ -28,10 +28,12 @@ export interface InvokeRequest {
   readonly clientContext?: string;
   /**
    * Where a streaming handler's bytes go as it writes them, with its stream's content type
-   * (InvokeWithResponseStream, a STREAM integration). Without it they are collected into the result's payload, as a buffered Invoke of a
+   * (InvokeWithResponseStream, a STREAM integration). A promise it returns paces the function: its
+   * writes are acknowledged while what is not yet settled stays within a window (protocol.ts
+   * STREAM_WINDOW_BYTES). Without it they are collected into the result's payload, as a buffered Invoke of a
    * streaming function answers.
    */
-  readonly onChunk?: (bytes: Buffer, contentType: string) => void;
+  readonly onChunk?: (bytes: Buffer, contentType: string) => void | Promise<void>;
 }
 
 export interface InvokeResult {

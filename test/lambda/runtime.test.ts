@@ -1495,7 +1495,7 @@ describe.each(['worker', 'process'] as const)('response streaming (awslambda.str
 
   it('with onChunk each write reaches the caller as it is made, and the payload stays empty', async () => {
     const chunks: string[] = [];
-    const r = await call('stream', 'chunks', { onChunk: (b) => chunks.push(b.toString('hex')) });
+    const r = await call('stream', 'chunks', { onChunk: (b) => void chunks.push(b.toString('hex')) });
     expect(chunks).toEqual(['61', 'ff00', '7b226e223a317d', '7a']);
     expect([r.payload.length, r.functionError, r.streamContentType]).toEqual([0, undefined, 'text/plain']);
   });
@@ -1508,8 +1508,30 @@ describe.each(['worker', 'process'] as const)('response streaming (awslambda.str
       { errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).', errorType: 'Function.ResponseSizeTooLarge' },
     ]);
     let bytes = 0;
-    const streamed = await call('stream', 'big', { onChunk: (b) => (bytes += b.length) });
+    const streamed = await call('stream', 'big', { onChunk: (b) => void (bytes += b.length) });
     expect([bytes, streamed.functionError, streamed.payload.length]).toEqual([7 * 1024 * 1024, undefined, 0]);
+  });
+
+  it('a reader that has not taken 1 MB yet holds a worker\'s writes back (write() returns false until it does)', async () => {
+    // On Lambda the stream is a socket to the Runtime API that backs up as the client reads slower
+    // ([RIC] ResponseStream.js; streamifyResponse's highWaterMark sizes it). A process instance's
+    // stdout pipe is read as it comes: nothing holds it back.
+    const held: Array<() => void> = [];
+    let holding = true;
+    setTimeout(() => {
+      holding = false;
+      for (const release of held.splice(0)) release();
+    }, 300);
+    let bytes = 0;
+    let last = '';
+    const r = await call('stream', 'paced', {
+      onChunk: (b) => {
+        bytes += b.length;
+        last = b.toString('latin1');
+        return holding ? new Promise<void>((release) => held.push(release)) : undefined;
+      },
+    });
+    expect([r.functionError, bytes, last.slice(-11)]).toEqual([undefined, '{"statusCode":200,"headers":{"Content-Type":"text/plain"}}'.length + 8 + 4 * 1024 * 1024 + '\nwaits=some'.length, isolation === 'worker' ? '\nwaits=some' : '\nwaits=none']);
   });
 
   it('HttpResponseStream.from: the prelude JSON and 8 NUL bytes before the first write, under its content type', async () => {

@@ -200,6 +200,29 @@ describe('AWS_PROXY with responseTransferMode STREAM', () => {
     expect(dechunk(raw.rest)).toEqual({ body: 'ready;done', complete: true });
   });
 
+  it('a client that reads slowly holds the function back (its write() returns false until the client catches up)', async () => {
+    // 16 MB, more than the socket buffers hold: the client reads nothing for 300 ms after the first bytes.
+    const raw = await new Promise<Raw>((done, reject) => {
+      const socket = connect(server.port, '127.0.0.1');
+      let data = '';
+      let paused = false;
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => {
+        data += chunk;
+        if (!paused) {
+          paused = true;
+          socket.pause();
+          setTimeout(() => socket.resume(), 300);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => done({ head: data.slice(0, data.indexOf('\r\n\r\n')), rest: data.slice(data.indexOf('\r\n\r\n') + 4) }));
+      socket.write('GET /v1/stream?mode=paced&mb=16 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    });
+    const body = dechunk(raw.rest)!;
+    expect([raw.head.split('\r\n')[0], body.complete, body.body.length, body.body.slice(-11)]).toEqual(['HTTP/1.1 200 OK', true, 16 * 1024 * 1024 + 11, '\nwaits=some']);
+  });
+
   it('a function error after the head cuts the body: no final chunk', async () => {
     const raw = await rawGet(server.port, '/v1/stream?mode=cut');
     expect(raw.head.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
