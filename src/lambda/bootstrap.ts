@@ -130,9 +130,16 @@ function writeChunk(seq: number, chunk: Uint8Array, contentType: string): void {
   }
 }
 
+/**
+ * Worker: the call whose turn it is (seq; 0 before the first): the running one, or the last one
+ * until the next starts. A line printed after a call answered, before the instance moved on, is
+ * that call's, not the next one's.
+ */
+let lineOwner = 0;
+
 /** One console line (already in the runtime's format, without the newline). */
 function writeLine(line: string): void {
-  if (toGateway) send(RECORD.LOG, 0, 0, 0, line);
+  if (toGateway) send(RECORD.LOG, lineOwner, 0, 0, line);
   else process.stdout.write(line + '\n');
 }
 
@@ -825,6 +832,7 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   // [RIC] InvokeContext.updateLoggingContext: set as the invocation starts, read by every console line
   // (the rewritten client keeps it in its invoke store instead, see invokeRewritten).
   if (!invokeStore) runtimeGlobals[REQUEST_ID] = msg.id;
+  lineOwner = msg.seq;
   process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
   const deadline = msg.deadlineAt || Date.now() + msg.timeoutMs;
   const c: Current = { id: msg.id, seq: msg.seq, start: performance.now(), finished: false, onEmptyLoop: undefined };

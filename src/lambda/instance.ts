@@ -35,7 +35,8 @@ export interface ErrorPayload {
 export type Frame =
   | { t: 'ready'; initMs: number; mem: number }
   | { t: 'init-error'; error: ErrorPayload }
-  | { t: 'log'; line: string }
+  /** seq (worker): the call whose turn the line was printed in; absent or 0: the first call here. */
+  | { t: 'log'; line: string; seq?: number }
   /** The instance found itself over its memory size and exits next (Runtime.OutOfMemory). */
   | { t: 'oom'; mem: number }
   /** Worker only: bytes the function wrote straight to process.stdout (1) or process.stderr (2). */
@@ -451,9 +452,14 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
 
   protected onFrame(frame: Frame): void {
     switch (frame.t) {
-      case 'log':
-        this.events.line(this, this.calls[0], frame.line);
+      case 'log': {
+        // A line printed in the turn of a call that has answered (after its answer, before the
+        // instance moved on) belongs to no later call: it is logged as a line no call owns.
+        const head = this.calls[0];
+        const owner = !frame.seq || head?.seq === frame.seq ? head : this.calls.find((c) => c.seq === frame.seq);
+        this.events.line(this, owner, frame.line);
         return;
+      }
       case 'oom':
         this.outOfMemory = true;
         this.mem = frame.mem;
@@ -773,7 +779,7 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
         this.onFrame({ t: 'chunk', seq: r.seq, data: r.data, contentType: r.meta });
         return;
       case RECORD.LOG:
-        this.onFrame({ t: 'log', line: r.meta });
+        this.onFrame({ t: 'log', line: r.meta, seq: r.seq });
         return;
       case RECORD.OUT:
         this.output(r.seq === 2 ? 2 : 1, r.data);

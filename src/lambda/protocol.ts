@@ -10,7 +10,7 @@ export const RECORD = {
   CALL: 1,
   /** Instance → gateway: a successful answer. seq; x = duration (ms); y = memory (MB); data = the result JSON; meta = a streaming handler's content type (its data is then empty), else ''. */
   RESULT: 2,
-  /** Instance → gateway: one console line (meta). */
+  /** Instance → gateway: one console line (meta); seq = the call whose turn it was printed in (0: init). */
   LOG: 3,
   /** Instance → gateway: bytes written straight to stdout (seq = 1) or stderr (seq = 2). */
   OUT: 4,
