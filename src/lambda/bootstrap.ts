@@ -1002,6 +1002,8 @@ async function invokeStreaming(handler: (...args: unknown[]) => unknown, event: 
     finish(undefined, '', stream.contentType());
   } catch (e) {
     fail(e === undefined || e === null ? 'handled' : e);
+  } finally {
+    stream.release();
   }
 }
 

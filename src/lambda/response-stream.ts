@@ -15,17 +15,20 @@
 import { Writable } from 'node:stream';
 
 /** The mark streamifyResponse puts on a handler, and the value that means "response streaming". */
-export const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 const STREAMING_RESPONSE = 'response';
 const HIGH_WATER_MARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
 
 /** The content type of a streamed response nobody set ([RIC] ResponseStream.js DEFAULT_CONTENT_TYPE). */
-export const DEFAULT_STREAM_CONTENT_TYPE = 'application/octet-stream';
+const DEFAULT_STREAM_CONTENT_TYPE = 'application/octet-stream';
 /** What HttpResponseStream.from sets: a prelude (JSON), 8 NUL bytes, then the body. */
-export const HTTP_INTEGRATION_RESPONSE = 'application/vnd.awslambda.http-integration-response';
+const HTTP_INTEGRATION_RESPONSE = 'application/vnd.awslambda.http-integration-response';
 const PRELUDE_DELIMITER_BYTES = 8;
 
 type Handler = ((...args: unknown[]) => unknown) & { [STREAMING]?: unknown; [HIGH_WATER_MARK]?: number };
+
+/** Makes the runtime's own errors (bootstrap.ts runtimeError), e.g. Runtime.InvalidStreamingOperation ([RIC] Errors.js). */
+export type RuntimeErrorFactory = (type: string, message: string) => Error;
 
 /** [RIC] streamifyResponse: marks the handler (the same function object comes back). */
 function streamifyResponse(handler: Handler, options?: { highWaterMark?: unknown }): Handler {
@@ -59,7 +62,7 @@ class HttpResponseStream {
  * Is the handler a streaming one? [RIC] UserFunction.js getHandlerMetadata: unmarked → no; marked
  * "response" → yes; marked otherwise → an init error (Runtime.MalformedStreamingHandler).
  */
-export function isStreamingHandler(handler: unknown, runtimeError: (type: string, message: string) => Error): boolean {
+export function isStreamingHandler(handler: unknown, runtimeError: RuntimeErrorFactory): boolean {
   const mark = (handler as Handler)[STREAMING];
   if (!mark) return false;
   if (mark === STREAMING_RESPONSE) return true;
@@ -79,9 +82,6 @@ export function defineAwsLambdaGlobal(rewrittenClient: boolean): Record<string, 
   return g.awslambda;
 }
 
-/** The error the response stream throws for a content type set too late ([RIC] Errors.js InvalidStreamingOperation). */
-export type RuntimeErrorFactory = (type: string, message: string) => Error;
-
 /** The response stream of one invocation, and what the runtime waits for. */
 export interface InvocationStream {
   /** What the handler gets: a plain object whose methods are a writable stream's ([RIC] writableStreamOnly). */
@@ -96,6 +96,8 @@ export interface InvocationStream {
   readonly done: Promise<void>;
   /** Whether end() completed (the runtime's writableFinished check). */
   finished(): boolean;
+  /** The call is over (answered or failed): the stream no longer keeps the event loop alive. */
+  release(): void;
 }
 
 const METHODS = [
@@ -183,8 +185,8 @@ export function createInvocationStream(sink: (chunk: Uint8Array) => void, runtim
     inner.once('finish', () => resolve());
     inner.once('close', () => (failure === undefined ? resolve() : reject(failure)));
   });
-  const closed = () => clearInterval(open);
-  done.then(closed, closed);
+  const release = (): void => clearInterval(open);
+  done.then(release, release);
   const origWrite = inner.write.bind(inner) as (chunk: unknown, encoding?: unknown, cb?: unknown) => boolean;
   const origEnd = inner.end.bind(inner) as (arg?: unknown) => Writable;
   inner.setContentType = (ct: string) => {
@@ -222,5 +224,5 @@ export function createInvocationStream(sink: (chunk: Uint8Array) => void, runtim
     });
   }
   for (const name of READ_ONLY) Object.defineProperty(handle, name, { get: () => source[name], enumerable: false, configurable: true });
-  return { handle, contentType: () => contentType, done, finished: () => inner.writableFinished };
+  return { handle, contentType: () => contentType, done, finished: () => inner.writableFinished, release };
 }
