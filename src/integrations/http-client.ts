@@ -26,7 +26,11 @@ export interface HttpClientRequest {
 
 export interface ResponseSink {
   head(statusCode: number, headers: Pairs): void;
-  data(chunk: Buffer): void;
+  /**
+   * A piece of the body. False: the reader has enough for now; the backend's response is paused
+   * (its connection backs up) until the reader calls `resume`.
+   */
+  data(chunk: Buffer, resume: () => void): boolean;
 }
 
 export interface HttpClientResponse {
@@ -198,9 +202,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             : parsedToPairs((raw ?? parsed) as Record<string, string | string[] | undefined>);
           req.stream?.head(statusCode, responseHeaders);
         },
-        onResponseData(_controller, chunk) {
-          if (req.stream) req.stream.data(chunk);
-          else chunks.push(chunk);
+        onResponseData(controller, chunk) {
+          if (!req.stream) chunks.push(chunk);
+          else if (!req.stream.data(chunk, () => controller.resume())) controller.pause();
         },
         onResponseEnd() {
           // Settle only after undici has handed the socket back to the pool (it

@@ -108,6 +108,8 @@ const EMPTY: Buffer = Buffer.alloc(0);
  * body's bytes pass through unchanged, so its Content-Encoding stays (no decoding, no compression:
  * "compress in the integration"). The integration timeout covers the whole exchange: before the head
  * it is the usual 504, after it (or a connection that breaks) the body is cut, without its final chunk.
+ * A client that reads slowly slows the backend down (its response is paused), so the body is never
+ * held whole here.
  */
 export const httpProxyStream: IntegrationHandler = (request, ctx, deps) => {
   const { method, url, headers, body: payload } = backendRequest(request, ctx);
@@ -123,8 +125,19 @@ export const httpProxyStream: IntegrationHandler = (request, ctx, deps) => {
         const response = { statusCode, headers: [...remapResponseHeaders(rest, 'HTTP_PROXY'), ...encoding], body: EMPTY, stream: body };
         resolve({ kind: 'proxy', response });
       },
-      data(chunk: Buffer): void {
-        if (!body.destroyed) body.write(chunk);
+      // The client's pace reaches the backend: past the body's buffer the backend's response is paused.
+      data(chunk: Buffer, resume: () => void): boolean {
+        if (body.destroyed) return true;
+        if (body.write(chunk)) return true;
+        // Resumed once the client took it, or went away (the rest is then read and dropped).
+        const go = (): void => {
+          body.off('drain', go);
+          body.off('close', go);
+          resume();
+        };
+        body.once('drain', go);
+        body.once('close', go);
+        return false;
       },
     };
     exchange(deps, request, method, url, headers, payload, sink).then(

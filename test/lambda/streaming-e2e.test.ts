@@ -28,6 +28,22 @@ const op = (integration: Record<string, unknown>) => ({
   get: { responses: { '200': { description: 'ok' } }, 'x-amazon-apigateway-integration': { type: 'aws_proxy', httpMethod: 'POST', ...integration } },
 });
 
+/** HTTP_PROXY STREAM to the test backend, with the given integration timeout. */
+const backendOp = (timeoutInMillis: number) => ({
+  'x-amazon-apigateway-any-method': {
+    parameters: [{ name: 'proxy', in: 'path', required: true, schema: { type: 'string' } }],
+    responses: { '200': { description: 'ok' } },
+    'x-amazon-apigateway-integration': {
+      type: 'http_proxy',
+      httpMethod: 'ANY',
+      uri: 'http://127.0.0.1:BACKEND_PORT/{proxy}',
+      requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
+      responseTransferMode: 'STREAM',
+      timeoutInMillis,
+    },
+  },
+});
+
 const definition = {
   openapi: '3.0.1',
   info: { title: 'streaming-e2e', version: '1' },
@@ -38,20 +54,8 @@ const definition = {
     '/stream-short': op({ uri: streamed('streaming'), responseTransferMode: 'STREAM', timeoutInMillis: 300 }),
     '/stream-buffered-function': op({ uri: streamed('proxy-answer'), responseTransferMode: 'STREAM' }),
     '/buffered': op({ uri: buffered('streaming') }),
-    '/backend/{proxy+}': {
-      'x-amazon-apigateway-any-method': {
-        parameters: [{ name: 'proxy', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'ok' } },
-        'x-amazon-apigateway-integration': {
-          type: 'http_proxy',
-          httpMethod: 'ANY',
-          uri: 'http://127.0.0.1:BACKEND_PORT/{proxy}',
-          requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
-          responseTransferMode: 'STREAM',
-          timeoutInMillis: 400,
-        },
-      },
-    },
+    '/backend/{proxy+}': backendOp(400),
+    '/backend-patient/{proxy+}': backendOp(29_000),
   },
 };
 
@@ -70,6 +74,19 @@ function startBackend(): Promise<Server> {
         clearInterval(poll);
         res.end('done');
       }, 10);
+    } else if (url.pathname === '/large') {
+      // 64 MB, more than the sockets on both sides hold, honouring backpressure; notes when it is done.
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      const block = Buffer.alloc(64 * 1024, 0x2e);
+      let left = 1024;
+      const more = (): void => {
+        while (left > 0) {
+          left--;
+          if (!res.write(block)) return void res.once('drain', more);
+        }
+        res.end(() => (largeSentAt = performance.now()));
+      };
+      more();
     } else if (url.pathname === '/gzip') {
       const zipped = gzipSync('compressed by the backend');
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip', 'Content-Length': String(zipped.length) });
@@ -155,11 +172,13 @@ function headers(raw: Raw): string[] {
 let dir: string;
 let server: RunningServer;
 let backend: Server;
+/** When the backend's /large answer was all handed to its socket. */
+let largeSentAt = 0;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'restgate-streaming-e2e-'));
   backend = await startBackend();
-  writeFileSync(join(dir, 'api.json'), JSON.stringify(definition).replace('BACKEND_PORT', String((backend.address() as AddressInfo).port)));
+  writeFileSync(join(dir, 'api.json'), JSON.stringify(definition).replaceAll('BACKEND_PORT', String((backend.address() as AddressInfo).port)));
   writeFileSync(join(dir, 'restgate.config.json'), JSON.stringify({ functions: { streaming: { timeout: 5 } } }));
   server = await startServer({ definition: join(dir, 'api.json'), functionsDir: FUNCTIONS, port: 0, log: () => {} });
 });
@@ -275,6 +294,31 @@ describe('HTTP_PROXY with responseTransferMode STREAM', () => {
       'Transfer-Encoding: chunked',
     ]);
     expect(dechunk(raw.rest)).toEqual({ body: 'ready;done', complete: true });
+  });
+
+  it('a client that reads slowly slows the backend down: its 64 MB cannot all be sent before the client reads on', async () => {
+    let resumedAt = 0;
+    let bytes = 0;
+    await new Promise<void>((done, reject) => {
+      const socket = connect(server.port, '127.0.0.1');
+      let paused = false;
+      socket.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (!paused) {
+          paused = true;
+          socket.pause();
+          setTimeout(() => {
+            resumedAt = performance.now();
+            socket.resume();
+          }, 500);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => done());
+      socket.write('GET /v1/backend-patient/large HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    });
+    expect(bytes).toBeGreaterThan(64 * 1024 * 1024);
+    expect(largeSentAt).toBeGreaterThan(resumedAt);
   });
 
   it('a compressed body passes through as the backend sent it, with its Content-Encoding', async () => {
