@@ -56,6 +56,13 @@ const definition = {
     '/buffered': op({ uri: buffered('streaming') }),
     '/backend/{proxy+}': backendOp(400),
     '/backend-patient/{proxy+}': backendOp(29_000),
+    '/nowhere': {
+      get: {
+        responses: { '200': { description: 'ok' } },
+        // Port 9 (discard) on loopback: nothing listens there, the connection is refused.
+        'x-amazon-apigateway-integration': { type: 'http_proxy', httpMethod: 'GET', uri: 'http://127.0.0.1:9/x', responseTransferMode: 'STREAM' },
+      },
+    },
   },
 };
 
@@ -327,6 +334,11 @@ describe('HTTP_PROXY with responseTransferMode STREAM', () => {
     const body = dechunk(raw.rest);
     expect(body?.complete).toBe(true);
     expect(gunzipSync(Buffer.from(body!.body, 'latin1')).toString('utf8')).toBe('compressed by the backend');
+  });
+
+  it('a backend that refuses the connection: the buffered integration\'s 500 (§7.3), nothing streamed', async () => {
+    const raw = await rawGet(server.port, '/v1/nowhere');
+    expect([raw.head.split('\r\n')[0], raw.rest]).toEqual(['HTTP/1.1 500 Internal Server Error', '{"message": "Internal server error"}']);
   });
 
   it('the integration timeout covers the whole exchange: after the head it cuts the body', async () => {
