@@ -383,6 +383,12 @@ async function runBinary(o, results) {
         throw err;
       }
     });
+    // 3. A streaming function behind AWS_PROXY with responseTransferMode STREAM (bench/api.json
+    // /stream/{key}, bench/functions/stream.mjs): GET only; a PUT of this size is over Lambda's limit.
+    await binaryRuns(o, results, 'Lambda STREAM', size, async () => {
+      const gw = await startRestgate(benchDefinition(9), { functionsDir: join(benchDir, 'functions') });
+      return { ...gw, urlFor: (key) => `${gw.base}/stream/${key}` };
+    });
   }
 }
 
