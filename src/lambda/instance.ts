@@ -8,15 +8,17 @@
 //   wake-up costs tens of microseconds on a small machine; one per batch
 //   instead of one per call is most of the runtime's throughput). A worker
 //   gets them on a shared-memory ring (./ring.ts), a process on its call pipe.
-// - A worker shares a 16-byte claim block with the gateway: before it starts
-//   call `seq` it moves the claim word from seq-1 to seq with a compare-and-swap,
-//   and writes the start time beside it. The gateway takes back calls the
-//   worker has not started by moving the same word itself, so a call is
+// - A worker shares a claim block with the gateway (protocol.ts CLAIM_BYTES):
+//   before it starts call `seq` it moves the claim word from seq-1 to seq with a
+//   compare-and-swap, and writes the start time beside it. The gateway takes back
+//   calls the worker has not started by moving the same word itself, so a call is
 //   started by the worker or taken back by the gateway, never both, even while
-//   the worker is stuck in a loop.
-// - Answers, console lines and direct stdout/stderr writes come back in order
-//   (a worker: the other ring; a process: frames on stdout); lines belong to
-//   the oldest unfinished call.
+//   the worker is stuck in a loop. The block also holds the worker's heartbeat
+//   and how many streamed bytes the gateway has taken (the stream window).
+// - Answers, console lines, streamed chunks and direct stdout/stderr writes come
+//   back in order (a worker: the other ring; a process: frames on stdout); a
+//   worker's console line names the call whose turn it was printed in, other
+//   lines belong to the oldest unfinished call.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
