@@ -18,6 +18,7 @@ import { REQUEST_TOO_LARGE_BODY, REQUEST_TOO_LARGE_CONTENT_TYPE, gatewayResponse
 import { createGateway, type Gateway } from '../pipeline/run.js';
 import { GatewayError, type IncomingRequest } from '../pipeline/types.js';
 import { compressResponse, decompressRequestBody } from './compression.js';
+import { batchedLog } from './log-sink.js';
 import {
   MAX_HEADER_BYTES,
   MAX_URL_LENGTH,
@@ -65,26 +66,6 @@ export interface RunningServer {
 const INVOKE_API_PREFIX = '/2015-03-31/functions/';
 const INVOKE_STREAM_API_PREFIX = '/2021-11-15/functions/';
 
-/**
- * Function logs (START/END/REPORT and console lines) arrive several per request;
- * gather a tick's worth and write them at once instead of one write per line.
- */
-function batchedStderr(): (line: string) => void {
-  let pending = '';
-  const flush = () => {
-    const out = pending;
-    pending = '';
-    process.stderr.write(out);
-  };
-  process.once('exit', () => {
-    if (pending) flush();
-  });
-  return (line) => {
-    if (pending === '') setImmediate(flush);
-    pending += `${line}\n`;
-  };
-}
-
 function plainJsonError(res: ServerResponse, status: number, message: string): void {
   const body = Buffer.from(JSON.stringify({ message }));
   // The reason phrase is given: a writeHead that failed before this one may have set another.
@@ -131,7 +112,7 @@ function payloadTooLarge(res: ServerResponse): void {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const log = options.log ?? batchedStderr();
+  const log = options.log ?? batchedLog((text) => process.stderr.write(text));
   const definitionPath = resolve(options.definition);
   const baseDir = dirname(definitionPath);
   const functionsDir = resolve(options.functionsDir ?? join(baseDir, 'functions'));
