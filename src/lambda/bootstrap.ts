@@ -54,7 +54,8 @@ let streamSent = 0;
 /** A worker's response streams keep at most STREAM_WINDOW_BYTES untaken; a process's stdout pipe paces itself. */
 const streamWindowOpen = streamTaken ? (): boolean => streamSent - streamTaken[0]! <= STREAM_WINDOW_BYTES : undefined;
 /** Worker: calls in, everything else out. */
-const fromGateway = channels ? new Ring(channels.calls, channels.callsPort) : undefined;
+// A compact event (EVENT_CALL) is JSON the gateway wrote: read as text. A CALL's event is the caller's bytes.
+const fromGateway = channels ? new Ring(channels.calls, channels.callsPort, 1 << RECORD.EVENT_CALL) : undefined;
 const toGateway = channels ? new Ring(channels.results, channels.resultsPort) : undefined;
 
 /** Appends a record for the gateway, waiting for room if its ring is full (the gateway reads it soon). */
@@ -674,7 +675,7 @@ function pump(): void {
 function queueCall(r: RingRecord): void {
   if (r.kind !== RECORD.CALL && r.kind !== RECORD.EVENT_CALL) return;
   const [id = '', arn = '', traceId = '', clientContext] = r.meta.split('\u0000');
-  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, clientContext, timeoutMs: r.x, deadlineAt: r.y, payload: r.data, compact: r.kind === RECORD.EVENT_CALL });
+  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, clientContext, timeoutMs: r.x, deadlineAt: r.y, payload: r.text ?? r.data, compact: r.kind === RECORD.EVENT_CALL });
 }
 
 /**

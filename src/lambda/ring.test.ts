@@ -15,11 +15,11 @@ afterEach(() => {
   }
 });
 
-function pair(capacity: number): { writer: Ring; reader: Ring } {
+function pair(capacity: number, textKinds = 0): { writer: Ring; reader: Ring } {
   const sab = Ring.allocate(capacity);
   const ch = new MessageChannel();
   channels.push(ch);
-  return { writer: new Ring(sab, ch.port1), reader: new Ring(sab, ch.port2) };
+  return { writer: new Ring(sab, ch.port1), reader: new Ring(sab, ch.port2, textKinds) };
 }
 
 const fields = (r: RingRecord | undefined) => r && { kind: r.kind, seq: r.seq, x: r.x, y: r.y, meta: r.meta, data: r.data.toString('utf8') };
@@ -73,6 +73,25 @@ describe('one thread', () => {
       [4, 'd', 4],
     ]);
     expect(out[1]!.data.equals(big)).toBe(true);
+  });
+
+  it("a reader's text kinds come as text, the other kinds and a text kind's bulk data as bytes", () => {
+    const { writer, reader } = pair(4096, 1 << 6);
+    const bigText = '€'.repeat(BULK_MIN); // 3 bytes each in UTF-8: on the bulk port
+    writer.tryWrite(6, 1, 0, 0, 'm', '{"a":"héllo \u2028"}');
+    writer.tryWrite(1, 2, 0, 0, 'm', new Uint8Array([0xef, 0xbb, 0xbf, 0x7b]));
+    writer.tryWrite(6, 3, 0, 0, 'm', bigText);
+    writer.tryWrite(6, 4, 0, 0, '', undefined);
+    const out = [reader.read()!, reader.read()!, reader.read()!, reader.read()!];
+    expect(out.map((r) => [r.kind, r.text, r.data.length])).toEqual([
+      [6, '{"a":"héllo \u2028"}', 0],
+      [1, undefined, 4],
+      [6, undefined, BULK_MIN * 3],
+      [6, '', 0],
+    ]);
+    // Bytes stay bytes: a leading byte-order mark is the caller's, not decoded away.
+    expect([...out[1]!.data]).toEqual([0xef, 0xbb, 0xbf, 0x7b]);
+    expect(out[2]!.data.toString('utf8')).toBe(bigText);
   });
 });
 

@@ -36,6 +36,7 @@ const WRAP = -1;
 export const BULK_MIN = 32 * 1024;
 /** Set in the kind byte of a record whose data travels on the bulk port. */
 const BULK_FLAG = 0x80;
+const EMPTY = Buffer.alloc(0);
 
 export interface RingRecord {
   readonly kind: number;
@@ -43,8 +44,10 @@ export interface RingRecord {
   readonly x: number;
   readonly y: number;
   readonly meta: string;
-  /** The data bytes (a copy: the ring's memory is reused). */
+  /** The data bytes (a copy: the ring's memory is reused); empty when `text` holds them. */
   readonly data: Buffer;
+  /** A record of one of the reader's text kinds under BULK_MIN: its data decoded as UTF-8 straight from the ring; else undefined. */
+  readonly text: string | undefined;
 }
 
 export class Ring {
@@ -58,6 +61,12 @@ export class Ring {
     sab: SharedArrayBuffer,
     /** Carries data of BULK_MIN bytes or more, in the same order as the records. */
     private readonly bulk: MessagePort,
+    /**
+     * Reader: the kinds (a bit mask, 1 << kind) whose data the reader wants as text: a record of such a
+     * kind under BULK_MIN comes decoded in one step rather than copied out to be decoded after (the
+     * writer must have written UTF-8); a larger one comes as bytes all the same.
+     */
+    private readonly textKinds = 0,
   ) {
     this.sab = sab;
     this.ctl = new Int32Array(sab, 0, CONTROL_INTS);
@@ -165,21 +174,29 @@ export class Ring {
     const metaLength = v.getUint32(tail + 12, true);
     const metaStart = tail + RECORD_HEADER;
     const meta = metaLength === 0 ? '' : this.bytes.toString('utf8', metaStart, metaStart + metaLength);
-    let data: Buffer;
+    const kind = kindByte & ~BULK_FLAG;
+    const asText = (this.textKinds & (1 << kind)) !== 0;
+    let data: Buffer = EMPTY;
+    let text: string | undefined;
     if (kindByte & BULK_FLAG) {
       const m = receiveMessageOnPort(this.bulk)?.message as Uint8Array | undefined;
-      data = m === undefined ? Buffer.alloc(0) : Buffer.from(m.buffer, m.byteOffset, m.byteLength);
+      // Bytes even for a text kind: decoding megabytes takes milliseconds, which the reader may
+      // want to spend later (a worker decodes an event only once it has claimed the call).
+      if (m !== undefined) data = Buffer.from(m.buffer, m.byteOffset, m.byteLength);
     } else {
       const dataStart = metaStart + metaLength;
-      data = Buffer.from(this.bytes.subarray(dataStart, dataStart + v.getUint32(tail + 16, true)));
+      const dataEnd = dataStart + v.getUint32(tail + 16, true);
+      if (asText) text = this.bytes.toString('utf8', dataStart, dataEnd);
+      else data = Buffer.from(this.bytes.subarray(dataStart, dataEnd));
     }
     const record: RingRecord = {
-      kind: kindByte & ~BULK_FLAG,
+      kind,
       seq: v.getUint32(tail + 8, true),
       x: v.getFloat64(tail + 24, true),
       y: v.getFloat64(tail + 32, true),
       meta,
       data,
+      text,
     };
     let next = tail + size;
     if (next === this.capacity) next = 0;
