@@ -23,8 +23,9 @@
 // process reads with blocking reads when it has nothing to run (frozen between
 // calls, see freeze()); the IPC channel carries nothing but tells it when the
 // gateway is gone. It answers with frames on stdout (`FRAME_MARK + JSON [+ GS + result JSON] + \n`), written
-// synchronously so they stay ordered with console output and survive
-// process.exit. Other stdout/stderr bytes are the function's own output.
+// synchronously so they stay ordered and survive process.exit; console lines
+// are frames too (naming their call). Other stdout/stderr bytes are the
+// function's own output.
 
 import { readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -132,16 +133,16 @@ function writeChunk(seq: number, chunk: Uint8Array, contentType: string): void {
 }
 
 /**
- * Worker: the call whose turn it is (seq; 0 before the first): the running one, or the last one
- * until the next starts. A line printed after a call answered, before the instance moved on, is
- * that call's, not the next one's.
+ * The call whose turn it is (seq; 0 before the first): the running one, or the last one until the
+ * next starts. A line printed after a call answered, before the instance moved on, is that call's,
+ * not the next one's (the gateway may have handed the next call over by the time the line arrives).
  */
 let lineOwner = 0;
 
-/** One console line (already in the runtime's format, without the newline). */
+/** One console line (already in the runtime's format, without the newline): a log record or frame naming its call. */
 function writeLine(line: string): void {
   if (toGateway) send(RECORD.LOG, lineOwner, 0, 0, line);
-  else process.stdout.write(line + '\n');
+  else process.stdout.write(`${FRAME_MARK}${JSON.stringify({ t: 'log', line, seq: lineOwner })}\n`);
 }
 
 // ---- errors, as the Node.js runtime reports them ---------------------------

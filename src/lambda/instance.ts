@@ -17,8 +17,8 @@
 //   and how many streamed bytes the gateway has taken (the stream window).
 // - Answers, console lines, streamed chunks and direct stdout/stderr writes come
 //   back in order (a worker: the other ring; a process: frames on stdout); a
-//   worker's console line names the call whose turn it was printed in, other
-//   lines belong to the oldest unfinished call.
+//   console line names the call whose turn it was printed in, other output
+//   belongs to the oldest unfinished call.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ export interface ErrorPayload {
 export type Frame =
   | { t: 'ready'; initMs: number; mem: number }
   | { t: 'init-error'; error: ErrorPayload }
-  /** seq (worker): the call whose turn the line was printed in; absent or 0: the first call here. */
+  /** seq: the call whose turn the line was printed in; absent or 0 (init): the first call here. */
   | { t: 'log'; line: string; seq?: number }
   /** The instance found itself over its memory size and exits next (Runtime.OutOfMemory). */
   | { t: 'oom'; mem: number }

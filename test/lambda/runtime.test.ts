@@ -514,24 +514,22 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
         expect(tail(next)).toMatch(new RegExp(`^START RequestId: ${id} Version: \\$LATEST\n${TS}\t${id}\tINFO\tleft over\nEND RequestId: ${id}\n`));
       });
 
-      if (isolation === 'worker') {
-        it("a line printed just after the answer, in the same turn, is that call's: not in the next call's log, nor after its START", async () => {
-          // One instance (reservedConcurrency 1), the second call waiting for the first: it is handed over as
-          // the first answers, while the line is still on its way. On Lambda the line comes before the
-          // first call's END (the invocation ends with the runtime's next request); here it follows it,
-          // as a line no call owns (docs/fidelity.md).
-          const [first, second] = await Promise.all([
-            invoker.invoke({ functionName: 'leftover-turn', payload: json({ sayNow: 'said in the same turn' }), logType: 'Tail', requestId: 'turn-1' }),
-            invoker.invoke({ functionName: 'leftover-turn', payload: json({}), logType: 'Tail', requestId: 'turn-2' }),
-          ]);
-          expect(tail(first)).not.toContain('said in the same turn');
-          expect(tail(second)).not.toContain('said in the same turn');
-          expect(tail(second)).toMatch(/^START RequestId: turn-2 Version: \$LATEST\nEND RequestId: turn-2\nREPORT RequestId: turn-2\t/);
-          const logged = gatewayLog.findIndex((l) => l.includes('said in the same turn'));
-          expect(gatewayLog[logged]).toMatch(new RegExp(`^${TS}\tturn-1\tINFO\tsaid in the same turn$`));
-          expect(logged).toBeGreaterThan(gatewayLog.findIndex((l) => l.startsWith('END RequestId: turn-1')));
-        });
-      }
+      it("a line printed just after the answer, in the same turn, is that call's: not in the next call's log, nor after its START", async () => {
+        // One instance (reservedConcurrency 1), the second call waiting for the first: it is handed over as
+        // the first answers, while the line is still on its way (a worker's ring, a process's stdout).
+        // On Lambda the line comes before the first call's END (the invocation ends with the runtime's
+        // next request); here it follows it, as a line no call owns (docs/fidelity.md).
+        const [first, second] = await Promise.all([
+          invoker.invoke({ functionName: 'leftover-turn', payload: json({ sayNow: 'said in the same turn' }), logType: 'Tail', requestId: 'turn-1' }),
+          invoker.invoke({ functionName: 'leftover-turn', payload: json({}), logType: 'Tail', requestId: 'turn-2' }),
+        ]);
+        expect(tail(first)).not.toContain('said in the same turn');
+        expect(tail(second)).not.toContain('said in the same turn');
+        expect(tail(second)).toMatch(/^START RequestId: turn-2 Version: \$LATEST\nEND RequestId: turn-2\nREPORT RequestId: turn-2\t/);
+        const logged = gatewayLog.findIndex((l) => l.includes('said in the same turn'));
+        expect(gatewayLog[logged]).toMatch(new RegExp(`^${TS}\tturn-1\tINFO\tsaid in the same turn$`));
+        expect(logged).toBeGreaterThan(gatewayLog.findIndex((l) => l.startsWith('END RequestId: turn-1')));
+      });
 
       it('a rejection left unhandled after the answer fails the next call, not the instance in between', async () => {
         const first = await invoker.invoke({ functionName: 'leftover-reject', payload: json({ reject: 'too late' }) });
