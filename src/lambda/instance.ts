@@ -207,6 +207,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   initWithinTimeout = false;
   /** The Init phase limit (INIT_LIMIT_MS; shorter in tests). */
   initLimitMs = INIT_LIMIT_MS;
+  /** How long calls wait here behind the running call before they are taken back (MAX_WAIT_MS; longer in tests). */
+  maxWaitMs = MAX_WAIT_MS;
   mem = 0;
   /** clock() when the instance reported ready (0 before). */
   private readyAt = 0;
@@ -383,7 +385,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     const started = this.headStart();
     const base = started ?? head.since;
     let at = this.inLimitedInit() ? this.spawnedAt + this.initLimitMs : this.deadline(head, started);
-    if (this.canQueue && (this.calls.length > 1 || (started === undefined && this.state === 'ready'))) at = Math.min(at, this.waitBase(base) + MAX_WAIT_MS);
+    if (this.canQueue && (this.calls.length > 1 || (started === undefined && this.state === 'ready'))) at = Math.min(at, this.waitBase(base) + this.maxWaitMs);
     if (this.timer && this.timerAt <= at) return; // fires early enough; check() re-arms
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
@@ -418,8 +420,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     }
     // Calls waiting behind one that runs long, or behind one a ready instance does not start
     // (its thread busy with something else), move on.
-    if (this.canQueue && now >= this.waitBase(base) + MAX_WAIT_MS && (this.calls.length > 1 || started === undefined)) {
-      if (started === undefined) this.avoidUntil = now + 10 * MAX_WAIT_MS;
+    if (this.canQueue && now >= this.waitBase(base) + this.maxWaitMs && (this.calls.length > 1 || started === undefined)) {
+      if (started === undefined) this.avoidUntil = now + 10 * this.maxWaitMs;
       const back = this.takeBack();
       if (back.length > 0) this.events.orphaned(this, back);
     }

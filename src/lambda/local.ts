@@ -47,6 +47,11 @@ export interface LocalRuntimeOptions {
   idleTimeoutMs?: number;
   /** Lambda's Init phase limit (default 10 s, INIT_LIMIT_MS); shorter in tests. */
   initLimitMs?: number;
+  /**
+   * How long calls wait on a warm instance behind its running call before they are placed again
+   * (default MAX_WAIT_MS); longer in tests whose point is the placement, not a loaded machine's hiccups.
+   */
+  maxWaitMs?: number;
   /** The Node major whose Lambda runtime functions play when nothing chooses one (default: the one running). */
   nodeMajor?: number;
   /** Concurrent instances per function when the config sets no reservedConcurrency (default 10). */
@@ -221,6 +226,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
   readonly functionsDir: string;
   readonly idleTimeoutMs: number;
   readonly initLimitMs: number | undefined;
+  readonly maxWaitMs: number | undefined;
   closed = false;
   private readonly config: RestgateConfig;
   readonly region: string;
@@ -255,6 +261,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     this.accountId = options.accountId ?? '123456789012';
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
     this.initLimitMs = options.initLimitMs;
+    this.maxWaitMs = options.maxWaitMs;
     this.maxConcurrency = options.maxConcurrency ?? 10;
     this.isolation = options.isolation ?? this.config.isolation ?? 'worker';
     this.asyncRetryDelaysMs = options.asyncRetryDelaysMs ?? ASYNC_RETRY_DELAYS_MS;

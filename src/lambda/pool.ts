@@ -14,7 +14,7 @@
 // or a new instance). At the concurrency limit calls wait in the pool, first
 // come first served (Lambda would throttle; see docs/fidelity.md, "Instances").
 
-import { MAX_WAIT_MS, clock, type Instance, type InstanceCall, type InstanceEvents, type Outcome } from './instance.js';
+import { clock, type Instance, type InstanceCall, type InstanceEvents, type Outcome } from './instance.js';
 import type { FunctionSpec } from './spec.js';
 
 /** A call as the pool handles it: what the instance needs, plus where its lines and outcome go. */
@@ -34,7 +34,9 @@ export interface PoolHost {
   readonly closed: boolean;
   readonly idleTimeoutMs: number;
   /** Lambda's Init phase limit (default INIT_LIMIT_MS). */
-  readonly initLimitMs?: number;
+  readonly initLimitMs?: number | undefined;
+  /** How long calls may wait behind a running one on an instance (default MAX_WAIT_MS). */
+  readonly maxWaitMs?: number | undefined;
   startInstance(spec: FunctionSpec, events: InstanceEvents<Call>): Promise<Instance<Call>>;
   /** Lines no call owns (output between calls). */
   log(line: string): void;
@@ -51,11 +53,12 @@ export interface FunctionStats {
 /** How long a call may be expected to wait for a warm, busy instance rather than wake or start another. */
 export const QUEUE_BUDGET_MS = 1;
 /**
- * A call that has run (or waited to start) this long is not a typical one: no call
- * is queued behind it. Well above the budget: on a busy machine a thread is often
- * descheduled for a few milliseconds, which says nothing about the call.
+ * A call that has run (or waited to start) this part of the instance's wait limit
+ * (MAX_WAIT_MS) is not a typical one: no call is queued behind it. Well above the
+ * budget: on a busy machine a thread is often descheduled for a few milliseconds,
+ * which says nothing about the call.
  */
-const STUCK_MS = MAX_WAIT_MS / 2;
+const STUCK_FRACTION = 0.5;
 /** At most this many calls on one instance (running + waiting). */
 const MAX_DEPTH = 64;
 /** Weight of the newest duration in the running average, when it is lower / higher. */
@@ -147,7 +150,7 @@ export class Pool implements InstanceEvents<Call> {
       let wait = depth * t;
       if (inst.state === 'ready') {
         // A call running (or not started) this long is not typical: do not wait behind it.
-        if (now - inst.headSince()! > STUCK_MS) continue;
+        if (now - inst.headSince()! > inst.maxWaitMs * STUCK_FRACTION) continue;
         if (depth <= ahead && depth > hotDepth) {
           hot = inst;
           hotDepth = depth;
@@ -185,6 +188,7 @@ export class Pool implements InstanceEvents<Call> {
         inst.coldCall = call;
         inst.initWithinTimeout = call.initRetry === true;
         if (this.host.initLimitMs !== undefined) inst.initLimitMs = this.host.initLimitMs;
+        if (this.host.maxWaitMs !== undefined) inst.maxWaitMs = this.host.maxWaitMs;
         inst.assign(call);
       },
       (err: unknown) => {
