@@ -175,7 +175,6 @@ export class Ring {
     const metaStart = tail + RECORD_HEADER;
     const meta = metaLength === 0 ? '' : this.bytes.toString('utf8', metaStart, metaStart + metaLength);
     const kind = kindByte & ~BULK_FLAG;
-    const asText = (this.textKinds & (1 << kind)) !== 0;
     let data: Buffer = EMPTY;
     let text: string | undefined;
     if (kindByte & BULK_FLAG) {
@@ -186,7 +185,7 @@ export class Ring {
     } else {
       const dataStart = metaStart + metaLength;
       const dataEnd = dataStart + v.getUint32(tail + 16, true);
-      if (asText) text = this.bytes.toString('utf8', dataStart, dataEnd);
+      if ((this.textKinds & (1 << kind)) !== 0) text = this.bytes.toString('utf8', dataStart, dataEnd);
       else data = Buffer.from(this.bytes.subarray(dataStart, dataEnd));
     }
     const record: RingRecord = {

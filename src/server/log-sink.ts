@@ -4,8 +4,8 @@
 // the function's own). process.stderr writes to a pipe or a terminal
 // synchronously, one system call per write, and whoever reads the other end
 // wakes up for each. Writing what gathered every LOG_FLUSH_MS instead of every
-// turn of the event loop cut the proxy route's cost per request by ~5 % under
-// load (bench, 2026-12-02), and a reader sees the lines at most that late.
+// turn of the event loop cut the proxy route's CPU per request by ~5 % under
+// load (bench/ab.mjs, 2026-12-02), and a reader sees the lines at most that late.
 
 /** How long a line may wait for the next write. */
 export const LOG_FLUSH_MS = 10;
