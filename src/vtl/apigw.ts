@@ -3,7 +3,7 @@
 
 import { parseJson, toJson } from './json.js';
 import { readJsonPath } from './jsonpath.js';
-import { isJsonArray, markJsonArray, markJsonArrays, type JavaValue } from './values.js';
+import { isJsonArray, markJsonArray, type JavaValue } from './values.js';
 import { HostObject, JavaException, NO_METHOD, fromPlain, toJavaString, type CallResult } from './runtime.js';
 import { RenderFailure } from './compile.js';
 
@@ -30,7 +30,7 @@ export class InputObject extends HostObject {
       // Empty body: treated as an empty JSON object (as LocalStack does; AWS UNCONFIRMED, §4.1)
       const text = this.body.trim() === '' ? '{}' : this.body;
       try {
-        this.doc = markJsonArrays(parseJson(text));
+        this.doc = parseJson(text, true);
       } catch (e) {
         wrapJsonError(e, 'Invalid JSON in body');
       }
@@ -208,7 +208,7 @@ export class UtilObject extends HostObject {
       case 'parseJson':
         if (s === null) return null;
         try {
-          return markJsonArrays(parseJson(s));
+          return parseJson(s, true);
         } catch (e) {
           wrapJsonError(e, 'Invalid JSON');
         }

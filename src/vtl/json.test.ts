@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bigDecimalToString, javaDoubleToString, JsonSyntaxError, parseJson, toJson } from './json.js';
 import { normaliseTag, tagOf, type Tagged } from '../../test/vtl-corpus/tags.js';
-import { JavaBigDecimal, JavaDouble } from './values.js';
+import { JavaBigDecimal, JavaDouble, isJsonArray } from './values.js';
 
 interface Fixture {
   name: string;
@@ -31,6 +31,20 @@ describe('parseJson / toJson vs json-smart (oracle fixtures)', () => {
       expect(toJson(v)).toBe(f.expected.json);
     });
   }
+});
+
+describe('JSONArray marking', () => {
+  // A list read from a template's JSON document is json-smart's JSONArray, whose toString() is JSON
+  // (values.ts): parseJson(text, true) marks every list, at any depth; plain parseJson none.
+  const text = '[[1,[2]],{"a":[{"b":[]}],"c":{"d":[3]}},"x"]';
+  const lists = (v: unknown): unknown[][] =>
+    Array.isArray(v) ? [v, ...v.flatMap(lists)] : v instanceof Map ? [...v.values()].flatMap(lists) : [];
+  it('marks every list when asked, none otherwise', () => {
+    const marked = lists(parseJson(text, true));
+    expect(marked).toHaveLength(6);
+    expect(marked.every(isJsonArray)).toBe(true);
+    expect(lists(parseJson(text)).some(isJsonArray)).toBe(false);
+  });
 });
 
 describe('number representation', () => {

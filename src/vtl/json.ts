@@ -4,7 +4,7 @@
 // Every rule below was measured against json-smart 2.2 / 2.6 (tools/vtl-oracle, fixtures in
 // test/vtl-corpus/json-fixtures.json); see docs/fidelity.md "JSONPath and JSON values".
 
-import { JavaBigDecimal, JavaDouble, type JavaValue } from './values.js';
+import { JavaBigDecimal, JavaDouble, markJsonArray, type JavaValue } from './values.js';
 
 export class JsonSyntaxError extends Error {
   constructor(message: string) {
@@ -77,7 +77,11 @@ function extractTrim(t: string, start: number, stop: number): string {
 
 class Parser {
   pos = 0;
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    /** Mark each list as a json-smart JSONArray as it is made (values.ts markJsonArray). */
+    private readonly markArrays = false,
+  ) {}
 
   fail(message: string): never {
     throw new JsonSyntaxError(`${message} at position ${this.pos}`);
@@ -299,7 +303,7 @@ class Parser {
       const c = t.charCodeAt(this.pos);
       if (c === 93) {
         this.pos++;
-        return list;
+        return this.markArrays ? markJsonArray(list) : list;
       }
       if (c === 44) {
         this.pos++;
@@ -399,9 +403,13 @@ export function bigDecimalToString(literal: string): string {
   return neg + mantissa + 'E' + (adjusted >= 0 ? '+' : '') + adjusted;
 }
 
-/** Parses text the way Jayway's JsonSmartJsonProvider does (json-smart MODE_PERMISSIVE). */
-export function parseJson(text: string): JavaValue {
-  const parser = new Parser(text);
+/**
+ * Parses text the way Jayway's JsonSmartJsonProvider does (json-smart MODE_PERMISSIVE). `markArrays`:
+ * every list in the result is a JSONArray (values.ts), as in a document a template reads; marked as
+ * each is made, so the value is not walked again.
+ */
+export function parseJson(text: string, markArrays = false): JavaValue {
+  const parser = new Parser(text, markArrays);
   try {
     // Trailing data after the first value is ignored (ACCEPT_TAILLING_DATA).
     return parser.readValue(Stop.Top);

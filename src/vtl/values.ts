@@ -45,15 +45,3 @@ export function markJsonArray(v: JavaValue[]): JavaValue[] {
   jsonArrays.add(v);
   return v;
 }
-
-/** Mark every list inside a parsed JSON value as a JSONArray. */
-export function markJsonArrays(v: JavaValue): JavaValue {
-  if (Array.isArray(v)) {
-    if (jsonArrays.has(v)) return v;
-    jsonArrays.add(v);
-    for (const x of v) markJsonArrays(x);
-  } else if (v instanceof Map) {
-    for (const x of v.values()) markJsonArrays(x);
-  }
-  return v;
-}
