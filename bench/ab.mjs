@@ -8,7 +8,8 @@
 // the load generator to core 1, and the two are measured in alternating
 // slices. Each server then runs alone on its core: its req/s is 1 / (its CPU
 // time per request, all threads together), and A against itself stayed within
-// ±4 % in 10-slice runs (2026-12-02). Linux only (taskset from util-linux).
+// ±4 % in 10-slice runs of the proxy route (the custom route is noisier: use 16
+// slices or more; 2026-12-02). Linux only (taskset from util-linux).
 //
 // Usage: node bench/ab.mjs [--route proxy|custom|mock|http] [--slices 10] [--slice 1]
 //          [--connections 50] A B
