@@ -74,26 +74,38 @@ async function start(spec, tag) {
 const servers = [await start(positionals[0], 'a'), await start(positionals[1], 'b')];
 for (const s of servers) pin(s.pid, 0);
 pin(process.pid, 1);
+/** CPU seconds the server's main thread (the gateway's event loop) has used so far; 0 where /proc is missing. */
+const mainThreadCpu = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+};
 const run = (s, duration, warmup) =>
   measure({ url: s.base + s.path, pid: s.pid, method: route.method, headers: route.headers, body: route.body, connections: Number(opts.connections), duration, warmup });
 for (const s of servers) await run(s, 1, 1); // warm-up: JIT, instances
 const totals = [
-  { n: 0, s: 0, cpu: 0 },
-  { n: 0, s: 0, cpu: 0 },
+  { n: 0, s: 0, cpu: 0, main: 0 },
+  { n: 0, s: 0, cpu: 0, main: 0 },
 ];
 const slices = Number(opts.slices);
 for (let i = 0; i < slices; i++) {
   for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) {
+    const before = mainThreadCpu(servers[k].pid);
     const r = await run(servers[k], Number(opts.slice), 0);
+    totals[k].main += mainThreadCpu(servers[k].pid) - before;
     totals[k].n += r.requests;
     totals[k].s += r.durationS;
     totals[k].cpu += (r.rss?.cpuCores ?? 0) * r.durationS;
   }
 }
 for (const s of servers) await s.stop();
-const [a, b] = totals.map((t) => ({ rps: t.n / t.s, us: (t.cpu * 1e6) / t.n }));
+const [a, b] = totals.map((t) => ({ rps: t.n / t.s, us: (t.cpu * 1e6) / t.n, mainUs: (t.main * 1e6) / t.n }));
 console.log(`route ${opts.route}, ${slices} slices of ${opts.slice} s each, ${opts.connections} connections`);
-console.log(`A ${positionals[0]}: ${Math.round(a.rps)} req/s, ${a.us.toFixed(1)} µs CPU per request`);
-console.log(`B ${positionals[1]}: ${Math.round(b.rps)} req/s, ${b.us.toFixed(1)} µs CPU per request`);
-console.log(`B/A req/s ${(b.rps / a.rps).toFixed(3)}`);
+console.log(`A ${positionals[0]}: ${Math.round(a.rps)} req/s, ${a.us.toFixed(1)} µs CPU per request (main thread ${a.mainUs.toFixed(1)})`);
+console.log(`B ${positionals[1]}: ${Math.round(b.rps)} req/s, ${b.us.toFixed(1)} µs CPU per request (main thread ${b.mainUs.toFixed(1)})`);
+console.log(`B/A req/s ${(b.rps / a.rps).toFixed(3)}, main thread CPU per request ${(b.mainUs / a.mainUs).toFixed(3)}`);
 process.exit(0);

@@ -42,9 +42,12 @@ const HELP = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [optio
                           node --cpu-prof); top files and functions by self time go in the report
   --warm-duration S       seconds per warm-invocation run (1 connection, sequential) (default 3)
   --only LIST             run only these parts: ceiling,routes,warm,binary,startup,render,peer,soak
+  --routes LIST           run only these routes of the routes part: proxy,custom,mock,http,invoke
   --out DIR               results directory (default bench/results; --quick: bench/results/tmp)
   --render-only [FILE]    re-render table, Markdown and chart from a results JSON
   --help`;
+
+const ROUTE_NAMES = ['proxy', 'custom', 'mock', 'http', 'invoke'];
 
 function parseOptions(argv) {
   const flags = {};
@@ -67,9 +70,11 @@ function parseOptions(argv) {
     return v;
   };
   const quick = !!get('quick', false) && get('quick', false) !== 'false';
-  const known = new Set(['quick', 'connections', 'duration', 'warmup', 'sizes', 'binary-connections', 'binary-duration', 'startup-runs', 'render-ms', 'warm-duration', 'soak', 'no-soak', 'soak-requests', 'budget', 'no-peer', 'no-pair', 'profile', 'only', 'out', 'render-only', 'help']);
+  const known = new Set(['quick', 'connections', 'duration', 'warmup', 'sizes', 'binary-connections', 'binary-duration', 'startup-runs', 'render-ms', 'warm-duration', 'soak', 'no-soak', 'soak-requests', 'budget', 'no-peer', 'no-pair', 'profile', 'only', 'routes', 'out', 'render-only', 'help']);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new Error(`unknown option --${k}\n${HELP}`);
   const only = flags.only ? new Set(String(flags.only).split(',')) : undefined;
+  const routes = flags.routes ? new Set(String(flags.routes).split(',')) : undefined;
+  for (const r of routes ?? []) if (!ROUTE_NAMES.includes(r)) throw new Error(`--routes: ${r} is not one of ${ROUTE_NAMES.join(', ')}`);
   return {
     help: !!flags.help,
     renderOnly: flags['render-only'],
@@ -90,6 +95,7 @@ function parseOptions(argv) {
     pair: !flags['no-pair'],
     profile: !!flags.profile,
     only,
+    routes,
     out: flags.out ? String(flags.out) : join(benchDir, 'results', quick ? 'tmp' : ''),
   };
 }
@@ -210,8 +216,12 @@ async function pairedCeiling(o) {
 async function measureRoute(o, paired, target) {
   const run = { connections: o.connections, duration: o.duration, warmup: o.warmup };
   if (!paired) return stripSamples(await measure({ ...target, ...run }));
-  const { a: ceiling, b: route } = await measurePaired({ a: paired.target, b: target, ...run, rounds: Math.max(1, Math.round(o.duration)) });
-  return { ...stripSamples(route), ceiling: { reqPerSecTotal: ceiling.reqPerSecTotal, requests: ceiling.requests, latencyMs: ceiling.latencyMs, okRatio: ceiling.okRatio } };
+  const { a: ceiling, b: route, ratios } = await measurePaired({ a: paired.target, b: target, ...run, rounds: Math.max(1, Math.round(o.duration)) });
+  return {
+    ...stripSamples(route),
+    ceiling: { reqPerSecTotal: ceiling.reqPerSecTotal, requests: ceiling.requests, latencyMs: ceiling.latencyMs, okRatio: ceiling.okRatio },
+    pairedRatios: ratios,
+  };
 }
 
 async function runRoutes(o, results) {
@@ -253,6 +263,7 @@ async function runRoutes(o, results) {
     };
     results.routes = {};
     for (const [name, r] of Object.entries(routes)) {
+      if (o.routes && !o.routes.has(name)) continue;
       if (!gw) gw = await start(name);
       const url = `${r.origin ? gw.origin : gw.base}${r.path}`;
       const bad = await probe(url, { method: r.method, headers: r.headers, body: r.body });

@@ -1,7 +1,7 @@
 // The benchmark's goals (tracked, never failing anything), evaluated from a
 // results object. met: true / false, or undefined when not measured.
 
-import { ceilingFor } from './report.mjs';
+import { ceilingFor, shareOfCeiling } from './report.mjs';
 
 export function evaluateGoals(results) {
   const goals = [];
@@ -15,7 +15,11 @@ export function evaluateGoals(results) {
     const r = route(k);
     const c = ceilingFor(results, r);
     if (!c || !r) add(label, undefined, 'not measured');
-    else add(label, r.reqPerSecTotal / c.reqPerSecTotal >= min, `${pct(r.reqPerSecTotal / c.reqPerSecTotal)} (${Math.round(r.reqPerSecTotal)} vs ${Math.round(c.reqPerSecTotal)} req/s)`);
+    else {
+      const share = shareOfCeiling(results, r);
+      const how = Array.isArray(r.pairedRatios) && r.pairedRatios.length > 0 ? `median of ${r.pairedRatios.length} paired rounds; totals ` : '';
+      add(label, share >= min, `${pct(share)} (${how}${Math.round(r.reqPerSecTotal)} vs ${Math.round(c.reqPerSecTotal)} req/s)`);
+    }
   }
   for (const k of ['proxy', 'custom', 'mock', 'http']) {
     const r = route(k);

@@ -83,10 +83,12 @@ export async function measure({ url, pid, method = 'GET', headers = {}, body, co
 
 /**
  * Two targets measured in alternation — `rounds` slices of duration/rounds
- * seconds each, a then b, after one warm-up of each — so both see the same
- * machine even when its speed drifts within seconds (the bench compares each
- * route with the ceiling this way). Targets: { url, pid, method, headers, body }.
- * Returns { a, b } in measure()'s shape, over all slices.
+ * seconds each, after one warm-up of each, a then b in even rounds and b then
+ * a in odd ones (a drift within a round then favours neither) — so both see
+ * the same machine even when its speed drifts within seconds (the bench
+ * compares each route with the ceiling this way). Targets: { url, pid,
+ * method, headers, body }. Returns { a, b } in measure()'s shape, over all
+ * slices, and `ratios`: b's req/s over a's, round by round.
  */
 export async function measurePaired({ a, b, connections, duration, warmup = 1, rounds = 7, sampleMs = 100 }) {
   const targets = [a, b].map((t) => ({ ...t, method: t.method ?? 'GET', headers: t.headers ?? {}, connections, pipelining: 1 }));
@@ -96,9 +98,11 @@ export async function measurePaired({ a, b, connections, duration, warmup = 1, r
   }
   const runs = [[], []];
   for (let i = 0; i < rounds; i++) {
-    for (let k = 0; k < 2; k++) runs[k].push(await measuredRun(targets[k], { duration: duration / rounds }, sampleMs));
+    for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) runs[k].push(await measuredRun(targets[k], { duration: duration / rounds }, sampleMs));
   }
-  return { a: summarize(targets[0], runs[0]), b: summarize(targets[1], runs[1]) };
+  const rps = (r) => r.res.requests.total / (r.res.duration || r.elapsedMs / 1000);
+  const ratios = runs[1].map((r, i) => rps(r) / rps(runs[0][i]));
+  return { a: summarize(targets[0], runs[0]), b: summarize(targets[1], runs[1]), ratios };
 }
 
 /** One request with node:http; resolves { status, headers, body: Buffer, ms }. */

@@ -2,6 +2,8 @@
 // the SVG chart. Pure functions of the results object (no I/O), so a results
 // file can be re-rendered: `node bench/run.mjs --render-only [file]`.
 
+import { median } from './stats.mjs';
+
 const MB = 1024 * 1024;
 
 export const fmt = {
@@ -26,6 +28,24 @@ export function ceilingFor(results, r) {
   return results.ceiling && !results.ceiling.skipped ? results.ceiling : undefined;
 }
 
+/**
+ * A route's req/s as a share of its ceiling's. Paired (r.pairedRatios): the median of the
+ * round-by-round ratios, so a round in which the machine stalled for one of the two does not
+ * move the figure; otherwise (and for results written before rounds were kept) totals over totals.
+ */
+export function shareOfCeiling(results, r) {
+  if (!r || r.skipped) return undefined;
+  if (Array.isArray(r.pairedRatios) && r.pairedRatios.length > 0 && r.ceiling && !r.ceiling.skipped) return median(r.pairedRatios);
+  const c = ceilingFor(results, r);
+  return c ? r.reqPerSecTotal / c.reqPerSecTotal : undefined;
+}
+
+/** The lowest and highest round-by-round ratio of a paired route, or undefined. */
+export function roundSpread(r) {
+  const v = r?.pairedRatios;
+  return Array.isArray(v) && v.length > 1 ? [Math.min(...v), Math.max(...v)] : undefined;
+}
+
 /** The rows of the main comparison: ceiling, restgate routes, peer routes. */
 export function routeRows(results) {
   const rows = [];
@@ -41,7 +61,8 @@ export function routeRows(results) {
       group,
       name,
       rps: r.reqPerSecTotal,
-      ofCeiling: group === 'ceiling' ? 1 : c ? r.reqPerSecTotal / c.reqPerSecTotal : undefined,
+      ofCeiling: group === 'ceiling' ? 1 : shareOfCeiling(results, r),
+      spread: group === 'ceiling' ? undefined : roundSpread(r),
       pairedCeilingRps: group === 'ceiling' ? undefined : c?.reqPerSecTotal,
       p50: r.latencyMs.p50,
       p99: r.latencyMs.p99,
@@ -100,7 +121,7 @@ function sections(results) {
     const rows = routeRows(results).map((r) =>
       r.skipped
         ? [r.name, '–', '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${r.skipped}`]
-        : [r.name, fmt.int(r.rps), r.group === 'ceiling' ? '' : fmt.int(r.pairedCeilingRps), fmt.pct(r.ofCeiling), fmt.ms(r.p50), fmt.ms(r.p99), fmt.x(r.p99xCeiling), fmt.mb(r.peakRss), fmt.cores(r.cpuCores), fmt.int(r.non2xx + r.errors), ''],
+        : [r.name, fmt.int(r.rps), r.group === 'ceiling' ? '' : fmt.int(r.pairedCeilingRps), fmt.pct(r.ofCeiling), fmt.ms(r.p50), fmt.ms(r.p99), fmt.x(r.p99xCeiling), fmt.mb(r.peakRss), fmt.cores(r.cpuCores), fmt.int(r.non2xx + r.errors), r.spread ? `rounds ${fmt.pct(r.spread[0])}–${fmt.pct(r.spread[1])}` : ''],
     );
     out.push({
       title: `Routes (${results.options.connections} connections, ${results.options.duration} s each; ${results.options.profile ? 'a fresh restgate server per route (--profile)' : 'restgate routes share one server, so peak RSS includes function instances started by earlier rows'})`,
@@ -255,7 +276,7 @@ export function headline(results) {
     const r = results.routes?.[k];
     const c = ceilingFor(results, r);
     if (!c || !r || r.skipped) continue;
-    let text = `${label} ${fmt.pct(r.reqPerSecTotal / c.reqPerSecTotal)} of ceiling req/s, p99 ${fmt.x(r.latencyMs.p99 / c.latencyMs.p99)}`;
+    let text = `${label} ${fmt.pct(shareOfCeiling(results, r))} of ceiling req/s, p99 ${fmt.x(r.latencyMs.p99 / c.latencyMs.p99)}`;
     const p = results.peer?.[k];
     if (p && !p.skipped) text += `, ${fmt.x(r.reqPerSecTotal / p.reqPerSecTotal)} serverless-offline`;
     parts.push(text);

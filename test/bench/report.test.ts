@@ -144,6 +144,23 @@ describe('bench report', () => {
     expect(md).toContain('| ceiling (bare node:http, same handler) | 10,000 |  | 100 % |');
   });
 
+  it('takes a paired route share as the median of its round-by-round ratios, so one stalled round does not move it', () => {
+    // Seven rounds near 55 % and one where the ceiling's slice stalled (the route then looks like
+    // 95 %): totals would say 62 %, the rounds' median says 55 %.
+    const r = results();
+    r.routes.proxy = { ...run(6_200, 6), ceiling: run(10_000, 5), pairedRatios: [0.55, 0.54, 0.95, 0.56, 0.55, 0.53, 0.56] } as typeof r.routes.proxy;
+    const goals = Object.fromEntries(evaluateGoals(r).map((g) => [g.goal, g]));
+    expect(goals['proxy route ≥ 60 % of ceiling req/s']).toMatchObject({ met: false, detail: '55 % (median of 7 paired rounds; totals 6200 vs 10000 req/s)' });
+    expect(headline(r)).toMatch(/^Headline: Lambda proxy 55 % of ceiling req\/s, p99 1\.20x,/);
+    const md = markdownReport({ ...r, goals: evaluateGoals(r) });
+    expect(md).toContain('| restgate Lambda proxy (AWS_PROXY) | 6,200 | 10,000 | 55 % | 1.50 | 6.00 | 1.20x | 100.0 | 0.90 cores | 0 | rounds 53 %–95 % |');
+    // An even count: the mean of the middle two; a single round has no spread to show.
+    r.routes.proxy = { ...run(6_200, 6), ceiling: run(10_000, 5), pairedRatios: [0.5, 0.6, 0.7, 0.8] } as typeof r.routes.proxy;
+    expect(headline(r)).toMatch(/^Headline: Lambda proxy 65 % /);
+    r.routes.proxy = { ...run(6_200, 6), ceiling: run(10_000, 5), pairedRatios: [0.58] } as typeof r.routes.proxy;
+    expect(markdownReport({ ...r, goals: [] })).toContain('| 58 % | 1.50 | 6.00 | 1.20x | 100.0 | 0.90 cores | 0 |  |');
+  });
+
   it('shows the warm-invocation overhead: sequential calls on one connection, p50 over the ceiling', () => {
     const seq = (reqPerSec: number, p50: number) => ({ reqPerSec, p50, mean: p50 * 1.2, p99: p50 * 4, non2xx: 0 });
     const r = { ...results(), warm: { ceiling: seq(14_000, 0.05), proxy: seq(4_000, 0.2), invoke: seq(6_000, 0.125), overheadMs: { proxy: 0.15, invoke: 0.075 } } };
