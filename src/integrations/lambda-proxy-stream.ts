@@ -17,7 +17,7 @@ import { gatewayErrorFor, startInvocation } from '../lambda/gateway.js';
 import type { InvokeResult } from '../lambda/types.js';
 import { GatewayError, type IntegrationResult, type OutgoingResponse } from '../pipeline/types.js';
 import { remapResponseHeaders } from './http.js';
-import { buildProxyEvent, customerFunctionError, METADATA_DELIMITER, responseHead } from './lambda-proxy.js';
+import { customerFunctionError, proxyEventSource, METADATA_DELIMITER, responseHead } from './lambda-proxy.js';
 import type { IntegrationHandler } from './types.js';
 
 /** "The delimiter must be within the first 16 KB of stream data." */
@@ -100,7 +100,7 @@ export const lambdaProxyStream: IntegrationHandler = (request, ctx, deps) => {
 
     let invocation: Promise<InvokeResult>;
     try {
-      invocation = startInvocation(request, deps, buildProxyEvent(request, ctx), 'RequestResponse', onChunk);
+      invocation = startInvocation(request, deps, proxyEventSource(request, ctx), 'RequestResponse', onChunk);
     } catch (err) {
       reject(gatewayErrorFor(err));
       return;

@@ -3,108 +3,21 @@
 // same validation API Gateway applies (anything malformed → 502).
 
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { contentType, firstAcceptType, headerValue, isBinaryMediaType } from '../pipeline/media-types.js';
+import { contentType, firstAcceptType, isBinaryMediaType } from '../pipeline/media-types.js';
 import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
-import { IDENTITY_KEYS } from '../lambda/event-codec.js';
+import { contextValues, flatEntries, identityValues, proxyEvent, type ProxyEventSource } from '../lambda/proxy-event.js';
 import { invokeForIntegration } from '../lambda/gateway.js';
 import type { InvokeResult } from '../lambda/types.js';
 import { remapResponseHeaders } from './http.js';
-import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
 import type { IntegrationHandler } from './types.js';
 
-/**
- * Adds `value` under `name` to a single-value map (last wins, §5.1) and a
- * multi-value one. A client's key may be any name, constructor or __proto__
- * too: each becomes an own key, as in the JSON API Gateway sends.
- */
-function addPair(single: Record<string, string>, multi: Record<string, string[]>, name: string, value: string): void {
-  const list = Object.hasOwn(multi, name) ? multi[name] : undefined;
-  if (name === '__proto__') {
-    defineOwn(single, name, value);
-    if (list === undefined) defineOwn(multi, name, [value]);
-    else list.push(value);
-    return;
-  }
-  single[name] = value;
-  if (list === undefined) multi[name] = [value];
-  else list.push(value);
-}
-
-function defineOwn(o: object, key: string, value: unknown): void {
-  Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
-}
-
-function grouped(pairs: Pairs): { single: Record<string, string>; multi: Record<string, string[]> } | null {
-  if (pairs.length === 0) return null;
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of pairs) addPair(single, multi, name, value);
-  return { single, multi };
-}
-
-const IDENTITY_KEY_SET: ReadonlySet<string> = new Set(IDENTITY_KEYS);
-
-function identityFrom(ctx: RequestContext): Record<string, unknown> {
-  const source = ctx.context['identity'];
-  const g = (source !== null && typeof source === 'object' ? source : {}) as Record<string, unknown>;
-  // A literal in IDENTITY_KEYS order: one object shape for every request (fast to build and serialise).
-  const identity: Record<string, unknown> = {
-    cognitoIdentityPoolId: g['cognitoIdentityPoolId'] ?? null,
-    accountId: g['accountId'] ?? null,
-    cognitoIdentityId: g['cognitoIdentityId'] ?? null,
-    caller: g['caller'] ?? null,
-    apiKey: g['apiKey'] ?? null,
-    sourceIp: g['sourceIp'] ?? ctx.request.sourceIp,
-    principalOrgId: g['principalOrgId'] ?? null,
-    accessKey: g['accessKey'] ?? null,
-    cognitoAuthenticationType: g['cognitoAuthenticationType'] ?? null,
-    cognitoAuthenticationProvider: g['cognitoAuthenticationProvider'] ?? null,
-    userArn: g['userArn'] ?? null,
-    userAgent: g['userAgent'] ?? headerValue(ctx.request.headers, 'user-agent') ?? null,
-    user: g['user'] ?? null,
-  };
-  for (const k in g) {
-    if (IDENTITY_KEY_SET.has(k) || !Object.hasOwn(g, k)) continue;
-    const v = g[k];
-    if (v !== null && v !== undefined) identity[k] = v;
-  }
-  return identity;
-}
-
-interface ProxyHeaders {
-  readonly single: Record<string, string>;
-  readonly multi: Record<string, string[]>;
-}
-
-/**
- * The event's headers: the client's (minus those API Gateway drops) plus the
- * X-Forwarded-* ones API Gateway adds, single-value (last wins, §5.1) and
- * multi-value, names as sent. Never empty: the X-Forwarded-* ones are always there.
- */
-function proxyHeaders(ctx: RequestContext): ProxyHeaders {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  let hasFor = false;
-  let hasPort = false;
-  let hasProto = false;
-  let host: string | undefined;
-  const add = (name: string, value: string): void => addPair(single, multi, name, value);
-  const pairs = ctx.request.headers;
+function flatPairs(pairs: Pairs): string[] {
+  const out: string[] = [];
   for (let i = 0; i < pairs.length; i++) {
     const [name, value] = pairs[i]!;
-    const lower = name.toLowerCase();
-    if (DROPPED_REQUEST_HEADERS.has(lower)) continue;
-    if (lower === 'x-forwarded-for') hasFor = true;
-    else if (lower === 'x-forwarded-port') hasPort = true;
-    else if (lower === 'x-forwarded-proto') hasProto = true;
-    else if (lower === 'host' && host === undefined) host = value;
-    add(name, value);
+    out.push(name, value);
   }
-  // API Gateway adds the X-Forwarded-* headers; values a client already sent are kept as sent.
-  if (!hasFor) add('X-Forwarded-For', ctx.request.sourceIp);
-  if (!hasPort) add('X-Forwarded-Port', /:(\d+)$/.exec(host ?? '')?.[1] ?? '80');
-  if (!hasProto) add('X-Forwarded-Proto', 'http');
-  return { single, multi };
+  return out;
 }
 
 /** The event's body: base64 when the request is binary or the integration converts to text (§1.5). */
@@ -115,58 +28,32 @@ function proxyBody(request: IntegrationRequest, ctx: RequestContext): { body: st
   return { body: raw.length === 0 ? null : binary ? raw.toString('base64') : raw.toString('utf8'), binary };
 }
 
-function proxyHttpMethod(ctx: RequestContext): string {
-  const m = ctx.context['httpMethod'];
-  return typeof m === 'string' ? m : ctx.request.httpMethod;
-}
-
-function hasKeys(o: Readonly<Record<string, unknown>>): boolean {
-  for (const k in o) if (Object.hasOwn(o, k)) return true;
-  return false;
-}
-
-/** The REST API (payload format 1.0) proxy event for this request (§5.1). */
-export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext): Record<string, unknown> {
-  const headers = proxyHeaders(ctx);
-  const query = grouped(ctx.request.query);
-  // The $context keys the event carries (§4.3, §5.1; $context.error, overrides, waf... are not
-  // in it), in AWS's order, as a literal: one object shape for every request. Keys whose
-  // $context value is undefined are left out of the JSON, as they are absent from AWS's event.
+/** What this request's proxy event is made of (§5.1): gathered here, built where it is needed (../lambda/proxy-event.ts). */
+export function proxyEventSource(request: IntegrationRequest, ctx: RequestContext): ProxyEventSource {
   const c = ctx.context;
-  const requestContext = {
-    resourceId: c['resourceId'],
-    authorizer: c['authorizer'],
-    resourcePath: c['resourcePath'],
-    httpMethod: c['httpMethod'],
-    extendedRequestId: c['extendedRequestId'],
-    requestTime: c['requestTime'],
-    path: c['path'],
-    accountId: c['accountId'],
-    protocol: c['protocol'],
-    stage: c['stage'],
-    domainPrefix: c['domainPrefix'],
-    requestTimeEpoch: c['requestTimeEpoch'],
-    requestId: c['requestId'],
-    identity: identityFrom(ctx),
-    deploymentId: c['deploymentId'],
-    domainName: c['domainName'],
-    apiId: c['apiId'],
-  };
+  const method = c['httpMethod'];
   const { body, binary } = proxyBody(request, ctx);
   return {
     resource: ctx.route.resource.path,
     path: ctx.route.path,
-    httpMethod: proxyHttpMethod(ctx),
-    headers: headers.single,
-    multiValueHeaders: headers.multi,
-    queryStringParameters: query?.single ?? null,
-    multiValueQueryStringParameters: query?.multi ?? null,
-    pathParameters: hasKeys(ctx.route.pathParameters) ? { ...ctx.route.pathParameters } : null,
-    stageVariables: hasKeys(ctx.stageVariables) ? { ...ctx.stageVariables } : null,
-    requestContext,
+    httpMethod: typeof method === 'string' ? method : ctx.request.httpMethod,
+    headers: flatPairs(ctx.request.headers),
+    sourceIp: ctx.request.sourceIp,
+    query: flatPairs(ctx.request.query),
+    pathParameters: flatEntries(ctx.route.pathParameters),
+    stageVariables: flatEntries(ctx.stageVariables),
+    // The $context keys the event carries (§4.3, §5.1; $context.error, overrides, waf... are not in it).
+    context: contextValues(c),
+    authorizer: c['authorizer'],
+    identity: identityValues(c['identity']),
     body,
     isBase64Encoded: binary,
   };
+}
+
+/** The REST API (payload format 1.0) proxy event for this request (§5.1). */
+export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext): Record<string, unknown> {
+  return proxyEvent(proxyEventSource(request, ctx));
 }
 
 const RESPONSE_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
@@ -314,7 +201,7 @@ export function customerFunctionError(result: InvokeResult): GatewayError {
 }
 
 export const lambdaProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {
-  const result = await invokeForIntegration(request, deps, buildProxyEvent(request, ctx));
+  const result = await invokeForIntegration(request, deps, proxyEventSource(request, ctx));
   if (result.functionError) throw customerFunctionError(result);
   return { kind: 'proxy', response: proxyResponse(result.payload, ctx) };
 };

@@ -5,7 +5,7 @@
 // console format and error shapes.
 //
 // Self-contained on purpose (node built-ins and its siblings ./ring,
-// ./protocol and ./event-codec only): it runs from dist/ as a plain .js file,
+// ./protocol and ./proxy-event only): it runs from dist/ as a plain .js file,
 // or bundled once into a temp .mjs when restgate runs from source.
 //
 // Calls arrive in order, possibly several at once, and run one at a time in
@@ -33,7 +33,7 @@ import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { decodeProxyEvent } from './event-codec.js';
+import { proxyEventFromCompact } from './proxy-event.js';
 import { CALL_CHANNEL_FD, RECORD, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
 import { createInvocationStream, defineAwsLambdaGlobal, highWaterMarkOf, isStreamingHandler } from './response-stream.js';
 import { Ring, type RingRecord } from './ring.js';
@@ -826,7 +826,7 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   let event: unknown;
   try {
     const text = typeof msg.payload === 'string' ? msg.payload : decoder.decode(msg.payload);
-    event = msg.compact === true ? decodeProxyEvent(text) : text === '' ? {} : JSON.parse(text);
+    event = msg.compact === true ? proxyEventFromCompact(text) : text === '' ? {} : JSON.parse(text);
   } catch {
     writeFrame({ t: 'result', seq: msg.seq, ok: false, invalid: true, error: { errorType: 'InvalidRequestContentException', errorMessage: '' }, mem: memoryMb() });
     return;

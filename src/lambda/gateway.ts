@@ -6,7 +6,7 @@
 import type { IntegrationRequest } from '../pipeline/types.js';
 import { GatewayError } from '../pipeline/types.js';
 import type { IntegrationDeps } from '../integrations/types.js';
-import { encodeProxyEvent } from './event-codec.js';
+import { compactSource, proxyEvent, type ProxyEventSource } from './proxy-event.js';
 import { LambdaServiceError, type InvocationType, type InvokeRequest, type InvokeResult } from './types.js';
 
 export interface LambdaRef {
@@ -77,9 +77,9 @@ export function gatewayErrorFor(err: unknown): GatewayError {
 }
 
 /**
- * A proxy event the gateway built: its JSON and its compact form are each made
- * the first time the invoker asks (a worker instance asks only for the compact
- * form, a remote endpoint only for the JSON).
+ * A proxy event by its source (./proxy-event.ts): its JSON and its compact form are each made the
+ * first time the invoker asks (a worker instance asks only for the compact form and builds the event
+ * itself; a process instance or a remote endpoint only for the JSON).
  */
 export class ProxyEventRequest implements InvokeRequest {
   private json: Buffer | undefined;
@@ -89,31 +89,31 @@ export class ProxyEventRequest implements InvokeRequest {
     readonly functionName: string,
     readonly qualifier: string | undefined,
     readonly invocationType: InvocationType,
-    private readonly event: Readonly<Record<string, unknown>>,
+    private readonly source: ProxyEventSource,
     /** InvokeWithResponseStream: where a streaming function's bytes go as they come. */
     readonly onChunk?: (bytes: Buffer, contentType: string) => void | Promise<void>,
   ) {}
 
   get payload(): Buffer {
-    return (this.json ??= Buffer.from(JSON.stringify(this.event), 'utf8'));
+    return (this.json ??= Buffer.from(JSON.stringify(proxyEvent(this.source)), 'utf8'));
   }
 
   get compactEvent(): string | undefined {
-    if (this.compact === undefined) this.compact = encodeProxyEvent(this.event) ?? null;
+    if (this.compact === undefined) this.compact = compactSource(this.source) ?? null;
     return this.compact ?? undefined;
   }
 }
 
 /**
- * Invokes the integration's function with `payload`: the JSON bytes, or the
- * proxy event object (see ProxyEventRequest). Slower than `timeoutInMillis` →
+ * Invokes the integration's function with `payload`: the JSON bytes, or a
+ * proxy event's source (see ProxyEventRequest). Slower than `timeoutInMillis` →
  * INTEGRATION_TIMEOUT 504 "Endpoint request timed out" (the function itself
  * keeps running, as on AWS). Service errors → gatewayErrorFor().
  */
 export function invokeForIntegration(
   request: IntegrationRequest,
   deps: IntegrationDeps,
-  payload: Buffer | Readonly<Record<string, unknown>>,
+  payload: Buffer | ProxyEventSource,
   invocationType: InvocationType = 'RequestResponse',
 ): Promise<InvokeResult> {
   let invocation: Promise<InvokeResult>;
@@ -146,7 +146,7 @@ export function invokeForIntegration(
 export function startInvocation(
   request: IntegrationRequest,
   deps: IntegrationDeps,
-  payload: Buffer | Readonly<Record<string, unknown>>,
+  payload: Buffer | ProxyEventSource,
   invocationType: InvocationType = 'RequestResponse',
   onChunk?: (bytes: Buffer, contentType: string) => void | Promise<void>,
 ): Promise<InvokeResult> {

@@ -64,7 +64,7 @@ export interface InvokeMessage {
   /** Position of the call on its instance (1, 2, ...): what the claim word counts. */
   seq: number;
   id: string;
-  /** The event: its JSON bytes, or (worker instances) its compact form (./event-codec.ts). */
+  /** The event: its JSON bytes, or (worker instances) its source in compact form (./proxy-event.ts). */
   payload: Uint8Array | undefined;
   event: string | undefined;
   /** The function's timeout; the instance starts the clock when it starts the call. */
@@ -82,7 +82,7 @@ export interface InstanceCall {
   readonly id: string;
   /** The event's JSON bytes. */
   readonly payload: Buffer;
-  /** The event in compact form, when it has one (./event-codec.ts). */
+  /** The event as its source in compact form, when it has one (./proxy-event.ts). */
   readonly compactEvent?: string | undefined;
   readonly arn: string;
   readonly traceId: string;

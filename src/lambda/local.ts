@@ -169,7 +169,7 @@ function bootstrapFile(): Promise<string> {
 }
 
 /** The files the instance bootstrap is made of (its bundle is rebuilt when one changes). */
-const BOOTSTRAP_SOURCES = ['bootstrap.ts', 'ring.ts', 'protocol.ts', 'event-codec.ts', 'response-stream.ts'];
+const BOOTSTRAP_SOURCES = ['bootstrap.ts', 'ring.ts', 'protocol.ts', 'proxy-event.ts', 'response-stream.ts'];
 
 /**
  * tsx's ESM and CommonJS APIs, both registered for a TypeScript handler as the tsx command does: a `.ts`
@@ -656,14 +656,17 @@ class LocalRuntime implements LocalInvoker, PoolHost {
 
 /**
  * Is the event larger than `limit` bytes? A worker instance takes the compact
- * event, so its JSON is made only when the compact form is near the limit: the
- * JSON is the compact form plus the event's keys (under 4 KB), and UTF-8 needs
- * at most 3 bytes per UTF-16 unit.
+ * event, so its JSON is made only when the compact form is near the limit. The
+ * JSON writes each of the compact form's strings at most three times (a header
+ * in headers and multiValueHeaders, the user agent in identity too; escaped the
+ * same way each time) plus the event's keys, the X-Forwarded-* headers and
+ * their punctuation (under 8 KB with the 10 KB of request headers API Gateway
+ * accepts), and UTF-8 needs at most 3 bytes per UTF-16 unit.
  */
 function overLimit(request: InvokeRequest, limit: number, spec: FunctionSpec): boolean {
   if (spec.isolation === 'worker') {
     const compact = request.compactEvent;
-    if (compact !== undefined && compact.length * 3 + 4096 <= limit) return false;
+    if (compact !== undefined && (compact.length * 3 + 8192) * 3 <= limit) return false;
   }
   return request.payload.length > limit;
 }

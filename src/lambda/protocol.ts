@@ -16,7 +16,7 @@ export const RECORD = {
   OUT: 4,
   /** Instance → gateway: any other frame, as JSON in meta (ready, init-error, a failed call). */
   FRAME: 5,
-  /** Gateway → instance: a call whose data is the event in compact form (./event-codec.ts); otherwise as CALL. */
+  /** Gateway → instance: a call whose data is the event as its source in compact form (./proxy-event.ts), which the instance builds the event from; otherwise as CALL. */
   EVENT_CALL: 6,
   /** Instance → gateway: bytes a streaming handler wrote for call seq (data), before its RESULT; meta = the stream's content type. */
   CHUNK: 7,

@@ -1,63 +1,13 @@
-// The compact proxy event must give the handler exactly what JSON would:
-// decode(encode(e)) equals JSON.parse(JSON.stringify(e)) — same keys, same
-// order, same values, plain prototypes — or encode declines (undefined).
+// A worker instance builds the proxy event from its source's compact form; the
+// handler must get exactly what JSON would give it: the event built from the
+// compact form equals JSON.parse(JSON.stringify(proxyEvent(source))) — same
+// keys, same order, same values, plain prototypes — or the compact form is
+// declined (undefined) and the event goes as JSON. What the event holds (§5.1)
+// is pinned where the gateway gathers the source (test/lambda/integrations.test.ts).
 import { deepStrictEqual } from 'node:assert/strict';
 import { describe, expect, it } from 'vitest';
-import { decodeProxyEvent, encodeProxyEvent } from './event-codec.js';
-
-const identity = () => ({
-  cognitoIdentityPoolId: null,
-  accountId: null,
-  cognitoIdentityId: null,
-  caller: null,
-  apiKey: null,
-  sourceIp: '127.0.0.1',
-  principalOrgId: null,
-  accessKey: null,
-  cognitoAuthenticationType: null,
-  cognitoAuthenticationProvider: null,
-  userArn: null,
-  userAgent: 'curl/8.5.0',
-  user: null,
-});
-
-/** An event shaped as src/integrations/lambda-proxy.ts builds it (authorizer undefined unless given). */
-function event(over: Record<string, unknown> = {}, context: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    resource: '/items/{id}',
-    path: '/items/42',
-    httpMethod: 'GET',
-    headers: { Host: 'localhost:3000', 'X-Tag': 'b', 'X-Forwarded-For': '127.0.0.1' },
-    multiValueHeaders: { Host: ['localhost:3000'], 'X-Tag': ['a', 'b'], 'X-Forwarded-For': ['127.0.0.1'] },
-    queryStringParameters: { q: '2', '10': 'ten' },
-    multiValueQueryStringParameters: { q: ['1', '2'], '10': ['ten'] },
-    pathParameters: { id: '42' },
-    stageVariables: null,
-    requestContext: {
-      resourceId: 'abc123',
-      authorizer: undefined,
-      resourcePath: '/items/{id}',
-      httpMethod: 'GET',
-      extendedRequestId: 'ca2IdHHqoAMFo6w=',
-      requestTime: '01/Dec/2026:21:00:00 +0000',
-      path: '/v1/items/42',
-      accountId: '123456789012',
-      protocol: 'HTTP/1.1',
-      stage: 'v1',
-      domainPrefix: 'localhost',
-      requestTimeEpoch: 1796158800000,
-      requestId: 'deef4878-7910-11e6-8f14-25afc3e9ae33',
-      identity: identity(),
-      deploymentId: 'dep123',
-      domainName: 'localhost',
-      apiId: 'restgate01',
-      ...context,
-    },
-    body: null,
-    isBase64Encoded: false,
-    ...over,
-  };
-}
+import { defaultIdentity, proxySource as source, sampleContext as context } from '../../test/support/proxy-source.js';
+import { compactSource, identityValues, proxyEvent, proxyEventFromCompact, type ProxyEventSource } from './proxy-event.js';
 
 /** Every object and list in `v` has the prototype JSON.parse gives it. */
 function plainPrototypes(v: unknown): boolean {
@@ -67,144 +17,105 @@ function plainPrototypes(v: unknown): boolean {
   return Object.values(v).every(plainPrototypes);
 }
 
-function expectRoundTrip(e: Record<string, unknown>): void {
-  const compact = encodeProxyEvent(e);
+function expectSameAsJson(src: ProxyEventSource): void {
+  const compact = compactSource(src);
   expect(compact).toBeTypeOf('string');
-  const decoded = decodeProxyEvent(compact!);
-  const json = JSON.stringify(e);
-  expect(JSON.stringify(decoded)).toBe(json); // same keys, order and values
+  const built = proxyEventFromCompact(compact!);
+  const json = JSON.stringify(proxyEvent(src));
+  expect(JSON.stringify(built)).toBe(json); // same keys, order and values
   // node's check (vitest's toStrictEqual misreads an own key named constructor)
-  deepStrictEqual(decoded, JSON.parse(json));
-  expect(plainPrototypes(decoded)).toBe(true);
+  deepStrictEqual(built, JSON.parse(json));
+  expect(plainPrototypes(built)).toBe(true);
 }
 
-describe('compact proxy event', () => {
-  it('round-trips the common event: repeated headers and query keys, numeric keys, null maps', () => {
-    expectRoundTrip(event());
-    expectRoundTrip(event({ headers: null, multiValueHeaders: null, queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: null }));
+describe('a proxy event built from its compact source', () => {
+  it('is the JSON event for the common request: repeated headers and query keys, dropped headers, numeric keys', () => {
+    expectSameAsJson(source());
+    const e = proxyEventFromCompact(compactSource(source())!);
+    // What the builder did with the raw lists: Connection dropped, X-Forwarded-* added, last value wins.
+    expect(e['headers']).toEqual({ Host: 'localhost:3000', 'X-Tag': 'a', 'x-tag': 'b', 'User-Agent': 'curl/8.5.0', 'X-Forwarded-For': '127.0.0.1', 'X-Forwarded-Port': '3000', 'X-Forwarded-Proto': 'http' });
+    expect(e['multiValueQueryStringParameters']).toEqual({ '10': ['ten'], q: ['1', '2'] });
+    expectSameAsJson(source({ headers: [], query: [], pathParameters: [] }));
   });
 
-  it('round-trips bodies: text with escapes and non-ASCII, base64, empty string', () => {
-    expectRoundTrip(event({ body: '{"a":"\u2028 é 💡 \\" \n\t\u0000"}', httpMethod: 'POST' }));
-    expectRoundTrip(event({ body: Buffer.from([0, 255, 1, 2]).toString('base64'), isBase64Encoded: true }));
-    expectRoundTrip(event({ body: '' }));
+  it('is the JSON event for bodies: text with escapes and non-ASCII, base64, empty string', () => {
+    expectSameAsJson(source({ body: '{"a":"\u2028 é 💡 \\" \n\t\u0000"}', httpMethod: 'POST' }));
+    expectSameAsJson(source({ body: Buffer.from([0, 255, 1, 2]).toString('base64'), isBase64Encoded: true }));
+    expectSameAsJson(source({ body: '' }));
   });
 
-  it('round-trips header names and values JSON must escape, and keys like constructor', () => {
-    expectRoundTrip(
-      event({
-        headers: { 'x-"quoted"': 'a\\b', constructor: 'c', toString: 't', 'x-ünï': 'ü' },
-        multiValueHeaders: { 'x-"quoted"': ['a\\b'], constructor: ['c'], toString: ['t'], 'x-ünï': ['ü'] },
-      }),
-    );
-  });
-
-  it('sends a multi-value map that only repeats its single-value map as 0, and rebuilds it', () => {
-    const once = event({
-      headers: { Host: 'h', '10': 'ten', constructor: 'c' },
-      multiValueHeaders: { Host: ['h'], '10': ['ten'], constructor: ['c'] },
-      queryStringParameters: { q: '1' },
-      multiValueQueryStringParameters: { q: ['1'] },
+  it('keeps names JSON must escape, and keys like constructor or __proto__ as own keys, as JSON.parse does', () => {
+    const src = source({
+      headers: ['x-"quoted"', 'a\\b', 'constructor', 'c', '__proto__', 'p', 'toString', 't', 'x-ünï', 'ü'],
+      query: ['__proto__', '1', '__proto__', '2', 'hasOwnProperty', 'h'],
+      pathParameters: ['__proto__', 'x'],
+      stageVariables: ['__proto__', 'y'],
+      identity: identityValues(JSON.parse('{"sourceIp":"10.0.0.1","__proto__":"own"}')),
     });
-    expectRoundTrip(once);
-    const row = JSON.parse(encodeProxyEvent(once)!) as unknown[];
-    expect(row[5]).toBe(0);
-    expect(row[7]).toBe(0);
-    // Near misses keep their own list: a second value, another value, another order, a missing or extra name.
-    const misses: Array<Record<string, string[]>> = [
-      { Host: ['h', 'h'], '10': ['ten'], constructor: ['c'] },
-      { Host: ['H'], '10': ['ten'], constructor: ['c'] },
-      { constructor: ['c'], '10': ['ten'], Host: ['h'] },
-      { Host: ['h'], '10': ['ten'] },
-      { Host: ['h'], '10': ['ten'], constructor: ['c'], x: ['y'] },
-      { Host: [], '10': ['ten'], constructor: ['c'] },
-    ];
-    for (const multiValueHeaders of misses) {
-      const e = event({ headers: once['headers'], multiValueHeaders });
-      expectRoundTrip(e);
-      expect((JSON.parse(encodeProxyEvent(e)!) as unknown[])[5]).toEqual(expect.any(Array));
-    }
-    // Empty maps and null maps are themselves.
-    expectRoundTrip(event({ queryStringParameters: {}, multiValueQueryStringParameters: {} }));
-    expectRoundTrip(event({ queryStringParameters: null, multiValueQueryStringParameters: {} }));
+    expectSameAsJson(src);
+    const e = proxyEventFromCompact(compactSource(src)!);
+    expect(Object.getOwnPropertyDescriptor(e['headers'], '__proto__')?.value).toBe('p');
+    expect(Object.getOwnPropertyDescriptor(e['multiValueQueryStringParameters'], '__proto__')?.value).toEqual(['1', '2']);
+    expect(Object.getPrototypeOf(e['pathParameters'])).toBe(Object.prototype);
+    const id = (e['requestContext'] as Record<string, unknown>)['identity'] as object;
+    expect([Object.getPrototypeOf(id), Object.getOwnPropertyDescriptor(id, '__proto__')?.value]).toEqual([Object.prototype, 'own']);
   });
 
-  it('round-trips a requestContext with an authorizer (second key), with stage variables', () => {
-    expectRoundTrip(event({ stageVariables: { color: 'blue' } }, { authorizer: { principalId: 'me', claims: { sub: 'x', n: 1.5, list: [1, null] } } }));
+  it('is the JSON event with an authorizer (requestContext\'s second key), stage variables and extra identity keys', () => {
+    const src = source({
+      stageVariables: ['color', 'blue'],
+      authorizer: { principalId: 'me', claims: { sub: 'x', n: 1.5, list: [1, null] } },
+      identity: identityValues(defaultIdentity({ vpcId: 'vpc-1', cognitoIdentityId: 'us-east-1:abc', sourceIp: '10.1.2.3', userAgent: null })),
+    });
+    expectSameAsJson(src);
+    const rc = proxyEventFromCompact(compactSource(src)!)['requestContext'] as Record<string, unknown>;
+    expect(Object.keys(rc).slice(0, 3)).toEqual(['resourceId', 'authorizer', 'resourcePath']);
+    // identity: AWS's 13 keys in order (sourceIp from $context, userAgent from the request when $context has none), then the rest
+    expect(rc['identity']).toMatchObject({ cognitoIdentityId: 'us-east-1:abc', sourceIp: '10.1.2.3', userAgent: 'curl/8.5.0', vpcId: 'vpc-1' });
+    expect(Object.keys(rc['identity'] as object).at(-1)).toBe('vpcId');
+    expectSameAsJson(source({ identity: identityValues(undefined) }));
+    expectSameAsJson(source({ context: context.map((v, i) => (i === 10 ? Number.NaN : v)) }));
   });
 
-  it('round-trips uncommon contexts as JSON inside the array: extra identity keys, a missing key, an object value', () => {
-    expectRoundTrip(event({}, { identity: { ...identity(), vpcId: 'vpc-1' } }));
-    const missing = event();
-    delete (missing['requestContext'] as Record<string, unknown>)['domainPrefix'];
-    expectRoundTrip(missing);
-    expectRoundTrip(event({}, { domainPrefix: undefined }));
-    expectRoundTrip(event({}, { requestTimeEpoch: Number.NaN }));
+  it('is declined when a value would be written differently inside a list than as a member', () => {
+    expect(compactSource(source({ context: context.map((v, i) => (i === 9 ? undefined : v)) }))).toBeUndefined();
+    expect(compactSource(source({ authorizer: { toJSON: (key: string) => key } }))).toBeUndefined();
+    expect(compactSource(source({ identity: identityValues(defaultIdentity({ extra: () => 1 })) }))).toBeUndefined();
+    expect(compactSource(source({ stageVariables: ['a', undefined] }))).toBeUndefined();
+    // A plain object or list is fine, wherever it is.
+    expect(compactSource(source({ context: context.map((v, i) => (i === 9 ? { a: [1] } : v)) }))).toMatch(/^\[2,/);
   });
 
-  it('declines what an assignment could not rebuild or an array would write differently', () => {
-    // JSON.parse makes an own "__proto__" key; an assignment would set the prototype.
-    expect(encodeProxyEvent(event({ headers: JSON.parse('{"__proto__":"x"}') as unknown }))).toBeUndefined();
-    expect(encodeProxyEvent(event({ headers: { a: 1 } }))).toBeUndefined();
-    expect(encodeProxyEvent(event({ multiValueHeaders: { a: 'not a list' } }))).toBeUndefined();
-    expect(encodeProxyEvent(event({ body: undefined }))).toBeUndefined();
-    expect(encodeProxyEvent(event({ extra: 1 }))).toBeUndefined();
-    expect(encodeProxyEvent(event({ headers: Object.assign(Object.create(null) as object, { a: 'b' }) }))).toBeUndefined();
-    // A requestContext with toJSON: JSON gives toJSON the key, which differs inside the array.
-    const withToJson = event();
-    (withToJson['requestContext'] as Record<string, unknown>)['toJSON'] = (key: string) => key;
-    expect(encodeProxyEvent(withToJson)).toBeUndefined();
-  });
-
-  it('round-trips random events', () => {
+  it('is the JSON event for random sources', () => {
     let seed = 7;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const alphabet = ['a', 'Z', '-', '1', '0', '"', '\\', '\n', 'é', '💡', '\u2028', ' ', '_', '__proto_'];
-    const word = () => Array.from({ length: 1 + rand(6) }, () => alphabet[rand(alphabet.length)]).join('');
-    const map = (lists: boolean) => {
-      if (rand(4) === 0) return null;
-      const m: Record<string, unknown> = {};
-      for (let i = rand(6); i > 0; i--) m[word()] = lists ? Array.from({ length: 1 + rand(3) }, word) : word();
-      return m;
-    };
-    // Half the time the multi-value map repeats the single-value one (the derived form), sometimes with one value changed.
-    const pair = (): [Record<string, unknown> | null, Record<string, unknown> | null] => {
-      const single = map(false);
-      if (single === null || rand(2) === 0) return [single, map(true)];
-      const multi: Record<string, unknown> = {};
-      for (const k of Object.keys(single)) multi[k] = [single[k]];
-      const keys = Object.keys(multi);
-      if (keys.length > 0 && rand(3) === 0) multi[keys[rand(keys.length)]!] = [word()];
-      return [single, multi];
-    };
+    const alphabet = ['a', 'Z', '-', '1', '0', '"', '\\', '\n', 'é', '💡', '\u2028', ' ', '_', '__proto_', 'host', 'Connection', 'X-Forwarded-For', 'user-agent'];
+    const word = () => Array.from({ length: 1 + rand(3) }, () => alphabet[rand(alphabet.length)]).join('');
+    const flat = () => Array.from({ length: 2 * rand(6) }, word);
     for (let i = 0; i < 300; i++) {
-      const authorizer = rand(3) === 0 ? { principalId: word(), n: rand(100) } : undefined;
-      const [headers, multiValueHeaders] = pair();
-      const [queryStringParameters, multiValueQueryStringParameters] = pair();
-      expectRoundTrip(
-        event(
-          {
-            path: `/${word()}`,
-            headers,
-            multiValueHeaders,
-            queryStringParameters,
-            multiValueQueryStringParameters,
-            pathParameters: map(false),
-            stageVariables: map(false),
-            body: rand(3) === 0 ? null : word(),
-            isBase64Encoded: rand(2) === 0,
-          },
-          { authorizer, userAgent: rand(2) === 0 ? null : word() },
-        ),
+      const extras = rand(3) === 0 ? { [word()]: word(), sourceIp: rand(2) ? null : word() } : {};
+      expectSameAsJson(
+        source({
+          path: `/${word()}`,
+          headers: flat(),
+          query: flat(),
+          pathParameters: flat(),
+          stageVariables: flat(),
+          authorizer: rand(3) === 0 ? { principalId: word(), n: rand(100) } : undefined,
+          identity: identityValues(defaultIdentity({ userAgent: rand(2) === 0 ? null : word(), ...extras })),
+          body: rand(3) === 0 ? null : word(),
+          isBase64Encoded: rand(2) === 0,
+        }),
       );
     }
   });
 
   it('refuses text that is not its form', () => {
-    expect(() => decodeProxyEvent('{"resource":"/"}')).toThrow('not a compact proxy event');
-    expect(() => decodeProxyEvent('[2]')).toThrow('not a compact proxy event');
+    expect(() => proxyEventFromCompact('{"resource":"/"}')).toThrow('not a compact proxy event');
+    expect(() => proxyEventFromCompact('[1]')).toThrow('not a compact proxy event');
+    expect(() => proxyEventFromCompact('[2]')).toThrow('not a compact proxy event');
   });
 });

@@ -11,9 +11,9 @@ export interface InvokeRequest {
   /** JSON payload bytes (the event). */
   readonly payload: Buffer;
   /**
-   * The same event in the compact form of ./event-codec.ts, when the gateway built
-   * it (Lambda proxy) and it has one: a worker instance rebuilds the object from
-   * it instead of parsing the JSON. Whoever does not use it reads `payload`.
+   * The same event as its source in the compact form of ./proxy-event.ts, when the
+   * gateway gathered it (Lambda proxy) and it has one: a worker instance builds the
+   * event from it instead of parsing the JSON. Whoever does not use it reads `payload`.
    */
   readonly compactEvent?: string | undefined;
   readonly invocationType?: InvocationType;

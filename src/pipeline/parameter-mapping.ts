@@ -12,6 +12,7 @@
 // - objects/arrays picked by a JSONPath are mapped as JSON text.
 
 import type { IntegrationType } from '../definition/model.js';
+import { DROPPED_REQUEST_HEADERS } from '../lambda/proxy-event.js';
 import { GatewayError } from './types.js';
 import type { EndpointResult, Pairs, RequestContext } from './types.js';
 
@@ -21,24 +22,8 @@ export interface MappedRequestParameters {
   readonly path: Record<string, string>;
 }
 
-/**
- * Request headers API Gateway drops while parsing the method request; they are
- * never visible to mappings or forwarded by proxies (§5.1 header list, [LS-hdr]).
- */
-export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
-  'connection',
-  'content-length',
-  'content-md5',
-  'expect',
-  'max-forwards',
-  'proxy-authenticate',
-  'server',
-  'te',
-  'transfer-encoding',
-  'trailer',
-  'upgrade',
-  'www-authenticate',
-]);
+// Request headers API Gateway drops (one list, kept where the instance bootstrap can import it too).
+export { DROPPED_REQUEST_HEADERS };
 
 /** Integration request headers a mapping may not set (§7.1 OBS [LS-iq]). */
 const RESERVED_TARGET_HEADERS = ['content-length', 'transfer-encoding', 'x-amzn-trace-id', 'x-amzn-apigateway-api-id'];

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proxyEvent } from '../../src/lambda/proxy-event.js';
+import { proxySource } from '../support/proxy-source.js';
 import { invokeForIntegration } from '../../src/lambda/gateway.js';
 import { handleInvokeApi, parseFunctionName } from '../../src/lambda/invoke-api.js';
 import type { IntegrationRequest } from '../../src/pipeline/types.js';
@@ -381,14 +383,14 @@ describe('createRemoteInvoker → restgate Invoke API', () => {
   it('a proxy event the gateway built reaches a remote endpoint as its JSON (the compact form is for local workers only)', async () => {
     const remote = createRemoteInvoker({ endpoint: url });
     try {
-      const event = { resource: '/{proxy+}', path: '/a', httpMethod: 'GET', headers: { constructor: 'x' }, multiValueHeaders: { constructor: ['x'] }, body: null, isBase64Encoded: false };
+      const source = proxySource({ resource: '/{proxy+}', path: '/a', headers: ['constructor', 'x'] });
       const request = {
         uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:echo-proxy/invocations',
         integration: { httpMethod: 'POST', timeoutInMillis: 29_000 },
       } as unknown as IntegrationRequest;
-      const result = await invokeForIntegration(request, { lambda: remote }, event);
+      const result = await invokeForIntegration(request, { lambda: remote }, source);
       expect(result.statusCode).toBe(200);
-      expect((JSON.parse(result.payload.toString()) as { body: string }).body).toBe(JSON.stringify(event));
+      expect((JSON.parse(result.payload.toString()) as { body: string }).body).toBe(JSON.stringify(proxyEvent(source)));
     } finally {
       await remote.close();
     }

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyEventRequest } from '../../src/lambda/gateway.js';
+import { proxySource } from '../support/proxy-source.js';
 import { createLocalInvoker, resolveFunctionFile, type LocalInvoker } from '../../src/lambda/local.js';
 import { LambdaServiceError, type InvokeResult } from '../../src/lambda/types.js';
 import { validateConfig, type Isolation, type RestgateConfig } from '../../src/config.js';
@@ -1435,7 +1436,7 @@ describe('service errors and invocation types', () => {
       expect(log).toContain('restgate: async invocation retried of throws failed; retry 1 of 2 in 0.03 s');
       expect(log).toContain('restgate: async invocation retried of throws failed; retry 2 of 2 in 0.06 s');
       // An event the gateway built (its payload made on demand) is the same event on every attempt.
-      const built = new ProxyEventRequest('throws', undefined, 'Event', { message: 'from the built event' });
+      const built = new ProxyEventRequest('throws', undefined, 'Event', proxySource({ body: 'from the built event' }));
       expect((await quick.invoke(built)).statusCode).toBe(202);
       const failures = () => log.filter((l) => l.includes('\tERROR\tInvoke Error \t{"errorType":"BudgetExhausted","errorMessage":"from the built event"'));
       for (let i = 0; i < 1000 && failures().length < 3; i++) await new Promise((r) => setTimeout(r, 10));
