@@ -6,6 +6,7 @@
 import type { IntegrationRequest } from '../pipeline/types.js';
 import { GatewayError } from '../pipeline/types.js';
 import type { IntegrationDeps } from '../integrations/types.js';
+import { parseFunctionName } from './function-name.js';
 import { compactSource, proxyEvent, type ProxyEventSource } from './proxy-event.js';
 import { LambdaServiceError, type InvocationType, type InvokeRequest, type InvokeResult } from './types.js';
 
@@ -44,14 +45,11 @@ function fallbackRef(request: IntegrationRequest): LambdaRef | undefined {
 
 function parseRef(uri: string): LambdaRef | undefined {
   const m = URI_RE.exec(uri);
-  if (m) {
-    const target = decodeURIComponent(m[1]!);
-    const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::([^:]+))?$/.exec(target);
-    if (arn) return { functionName: arn[1]!, qualifier: arn[2] };
-    const partial = /^(?:\d{12}:function:)?([^:]+)(?::([^:]+))?$/.exec(target);
-    if (partial) return { functionName: partial[1]!, qualifier: partial[2] };
-  }
-  return undefined;
+  if (!m) return undefined;
+  const { functionName, qualifier } = parseFunctionName(decodeURIComponent(m[1]!));
+  // A name and at most one qualifier, neither empty: `a:b:c`, `:a` or `a:` name no function.
+  const valid = (part: string) => part !== '' && !part.includes(':');
+  return valid(functionName) && (qualifier === undefined || valid(qualifier)) ? { functionName, qualifier } : undefined;
 }
 
 /** Lambda service failures as API Gateway reports them to the client. */

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { payloadTooLarge, utf8Problem } from './errors.js';
+import { parseFunctionName } from './function-name.js';
 import { startResponseStream } from './invoke-stream.js';
 import { LambdaServiceError, type InvocationType, type InvokeRequest, type LambdaInvoker } from './types.js';
 
@@ -43,17 +44,6 @@ const QUALIFIER_MAX = 128;
  * "Function not found: …"}`).
  */
 const CAPITAL_MESSAGE: ReadonlySet<string> = new Set(['ResourceNotFoundException', 'ServiceException']);
-
-/** `name`, `name:qualifier`, `123456789012:function:name[:q]` or a full function ARN (which also names a region). */
-export function parseFunctionName(value: string): { functionName: string; qualifier: string | undefined; region?: string } {
-  const arn = /^arn:[^:]+:lambda:([^:]*):[^:]*:function:([^:]+)(?::([^:]+))?$/.exec(value);
-  if (arn) return { functionName: arn[2]!, qualifier: arn[3], region: arn[1] || undefined };
-  const partial = /^\d{12}:function:([^:]+)(?::([^:]+))?$/.exec(value);
-  if (partial) return { functionName: partial[1]!, qualifier: partial[2] };
-  const colon = value.indexOf(':');
-  if (colon > 0) return { functionName: value.slice(0, colon), qualifier: value.slice(colon + 1) };
-  return { functionName: value, qualifier: undefined };
-}
 
 function errorResponse(requestId: string, statusCode: number, errorType: string, message: string, type = 'User'): InvokeApiResponse {
   const body: Record<string, string> = { Type: type, [CAPITAL_MESSAGE.has(errorType) ? 'Message' : 'message']: message };
