@@ -273,47 +273,24 @@ export function proxyEvent(src: ProxyEventSource): Record<string, unknown> {
   const query = grouped(src.query);
   const c = src.context;
   const identity = identityOf(src);
-  // The $context keys the event carries (§4.3, §5.1), in AWS's order, as a literal: one object shape
-  // per case. authorizer, the second key, is absent when no authorizer ran.
-  const requestContext =
-    src.authorizer === undefined
-      ? {
-          resourceId: c[0],
-          resourcePath: c[1],
-          httpMethod: c[2],
-          extendedRequestId: c[3],
-          requestTime: c[4],
-          path: c[5],
-          accountId: c[6],
-          protocol: c[7],
-          stage: c[8],
-          domainPrefix: c[9],
-          requestTimeEpoch: c[10],
-          requestId: c[11],
-          identity,
-          deploymentId: c[12],
-          domainName: c[13],
-          apiId: c[14],
-        }
-      : {
-          resourceId: c[0],
-          authorizer: src.authorizer,
-          resourcePath: c[1],
-          httpMethod: c[2],
-          extendedRequestId: c[3],
-          requestTime: c[4],
-          path: c[5],
-          accountId: c[6],
-          protocol: c[7],
-          stage: c[8],
-          domainPrefix: c[9],
-          requestTimeEpoch: c[10],
-          requestId: c[11],
-          identity,
-          deploymentId: c[12],
-          domainName: c[13],
-          apiId: c[14],
-        };
+  // The $context keys the event carries (§4.3, §5.1), in AWS's order; authorizer, the second key, is
+  // absent when no authorizer ran. Added in the same order every time: one object shape per case.
+  const requestContext: Record<string, unknown> = src.authorizer === undefined ? { resourceId: c[0] } : { resourceId: c[0], authorizer: src.authorizer };
+  requestContext['resourcePath'] = c[1];
+  requestContext['httpMethod'] = c[2];
+  requestContext['extendedRequestId'] = c[3];
+  requestContext['requestTime'] = c[4];
+  requestContext['path'] = c[5];
+  requestContext['accountId'] = c[6];
+  requestContext['protocol'] = c[7];
+  requestContext['stage'] = c[8];
+  requestContext['domainPrefix'] = c[9];
+  requestContext['requestTimeEpoch'] = c[10];
+  requestContext['requestId'] = c[11];
+  requestContext['identity'] = identity;
+  requestContext['deploymentId'] = c[12];
+  requestContext['domainName'] = c[13];
+  requestContext['apiId'] = c[14];
   return {
     resource: src.resource,
     path: src.path,

@@ -1,6 +1,7 @@
 // A proxy event's source, as the gateway gathers it (src/integrations/lambda-proxy.ts), for tests
 // that need one without a request.
 import { identityValues, type ProxyEventSource } from '../../src/lambda/proxy-event.js';
+import { buildContext } from '../../src/pipeline/context.js';
 
 export const sampleContext = [
   'abc123',
@@ -20,27 +21,25 @@ export const sampleContext = [
   'restgate01',
 ];
 
-/** $context.identity as src/pipeline/context.ts builds it. */
-export const defaultIdentity = (over: Record<string, unknown> = {}) => ({
-  accountId: null,
-  apiKey: null,
-  apiKeyId: null,
-  accessKey: null,
-  caller: null,
-  cognitoAuthenticationProvider: null,
-  cognitoAuthenticationType: null,
-  cognitoIdentityId: null,
-  cognitoIdentityPoolId: null,
-  principalOrgId: null,
-  sourceIp: '127.0.0.1',
-  clientCert: null,
-  user: null,
-  userAgent: 'curl/8.5.0',
-  userArn: null,
-  vpcId: null,
-  vpceId: null,
-  ...over,
-});
+/** $context.identity as src/pipeline/context.ts builds it for a curl request from 127.0.0.1, with `over` on top. */
+export function defaultIdentity(over: Record<string, unknown> = {}): Record<string, unknown> {
+  const deployment = { apiId: 'restgate01', accountId: '123456789012', region: 'us-east-1', deploymentId: 'dep123', stage: 'v1', resourceIds: new Map<string, string>() };
+  const request = {
+    requestId: 'deef4878-7910-11e6-8f14-25afc3e9ae33',
+    extendedRequestId: 'ca2IdHHqoAMFo6w=',
+    startTime: 1796158800000,
+    httpMethod: 'GET',
+    rawPath: '/v1/items/42',
+    rawQuery: '',
+    query: [],
+    headers: [['User-Agent', 'curl/8.5.0']] as const,
+    body: Buffer.alloc(0),
+    sourceIp: '127.0.0.1',
+    protocol: 'HTTP/1.1',
+  };
+  const $context = buildContext({ deployment, request, httpMethod: 'GET', resourcePath: '/items/{id}', path: '/items/42' });
+  return { ...($context['identity'] as Record<string, unknown>), ...over };
+}
 
 export function proxySource(over: Partial<ProxyEventSource> = {}): ProxyEventSource {
   return {
