@@ -3,22 +3,11 @@
 
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/index.js';
-import { rawRequest } from '../support/http.js';
+import { describe, expect, it } from 'vitest';
+import { serveForTests } from '../support/http.js';
 
 const definition = fileURLToPath(new URL('../../examples/cors-api/openapi.yaml', import.meta.url));
-let server: RunningServer;
-
-beforeAll(async () => {
-  server = await startServer({ definition, port: 0, host: '127.0.0.1', log: () => {} });
-});
-afterAll(async () => {
-  await server?.close();
-});
-
-const call = (method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer) =>
-  rawRequest(`${server.url}${path}`, method, headers, body);
+const { call } = serveForTests(definition);
 
 describe('examples/cors-api', () => {
   it('OPTIONS preflight: 200, empty body, the three Allow headers from static mappings', async () => {

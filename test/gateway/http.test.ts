@@ -3,22 +3,11 @@
 
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/index.js';
-import { rawRequest } from '../support/http.js';
+import { describe, expect, it } from 'vitest';
+import { serveForTests } from '../support/http.js';
 
 const definition = fileURLToPath(new URL('./fixtures/gateway.yaml', import.meta.url));
-let server: RunningServer;
-
-beforeAll(async () => {
-  server = await startServer({ definition, port: 0, host: '127.0.0.1', log: () => {} });
-});
-afterAll(async () => {
-  await server?.close();
-});
-
-const call = (method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer) =>
-  rawRequest(`${server.url}${path}`, method, headers, body);
+const { call } = serveForTests(definition);
 
 describe('gateway responses over HTTP', () => {
   it('customised MISSING_AUTHENTICATION_TOKEN: 404, template by Accept, mapped headers (MS-1756)', async () => {

@@ -5,23 +5,16 @@
 
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/index.js';
+import { describe, expect, it } from 'vitest';
+import { serveForTests } from '../support/http.js';
 
 const definition = fileURLToPath(new URL('../../examples/streaming-api/openapi.yaml', import.meta.url));
-let server: RunningServer;
-
-beforeAll(async () => {
-  server = await startServer({ definition, port: 0, host: '127.0.0.1', log: () => {} });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = serveForTests(definition);
 
 /** GET, with the body's pieces as they arrive. */
 function pieces(path: string): Promise<{ status: number; headers: Record<string, unknown>; pieces: string[] }> {
   return new Promise((done, fail) => {
-    get(`${server.url}${path}`, (res) => {
+    get(`${server.url()}${path}`, (res) => {
       const seen: string[] = [];
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => seen.push(chunk));

@@ -2,7 +2,9 @@
 // hidden) and catching the GatewayError a step throws.
 
 import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import { GatewayError } from '../../src/pipeline/types.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
 
 export interface RawAnswer {
   status: number;
@@ -21,6 +23,28 @@ export function rawRequest(url: string, method: string, headers: Record<string, 
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * Serves `definition` on a free port for the test file (started before its tests, closed after,
+ * logs dropped). `url()` is the server's base URL; `call` sends a raw request to a path below it.
+ */
+export function serveForTests(definition: string): {
+  url(): string;
+  call(method: string, path: string, headers?: Record<string, string>, body?: string | Buffer): Promise<RawAnswer>;
+} {
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    server = await startServer({ definition, port: 0, host: '127.0.0.1', log: () => {} });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  const url = (): string => {
+    if (!server) throw new Error('the server is not started yet (use it inside a test)');
+    return server.url;
+  };
+  return { url, call: (method, path, headers = {}, body) => rawRequest(`${url()}${path}`, method, headers, body) };
 }
 
 /** The GatewayError `fn` throws; fails the test when it throws nothing or something else. */
