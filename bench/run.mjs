@@ -42,12 +42,14 @@ const HELP = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [optio
                           node --cpu-prof); top files and functions by self time go in the report
   --warm-duration S       seconds per warm-invocation run (1 connection, sequential) (default 3)
   --only LIST             run only these parts: ceiling,routes,warm,binary,startup,render,peer,soak
-  --routes LIST           run only these routes of the routes part: proxy,custom,mock,http,invoke
+  --routes LIST           run only these routes of the routes part: calibration (the ceiling
+                          against itself, paired as a route is: the run's noise floor),
+                          proxy,custom,mock,http,invoke
   --out DIR               results directory (default bench/results; --quick: bench/results/tmp)
   --render-only [FILE]    re-render table, Markdown and chart from a results JSON
   --help`;
 
-const ROUTE_NAMES = ['proxy', 'custom', 'mock', 'http', 'invoke'];
+const ROUTE_NAMES = ['calibration', 'proxy', 'custom', 'mock', 'http', 'invoke'];
 
 function parseOptions(argv) {
   const flags = {};
@@ -224,6 +226,26 @@ async function measureRoute(o, paired, target) {
   };
 }
 
+/**
+ * The noise floor: a second ceiling server measured against the paired one exactly as a route is.
+ * Both run the same code, so its share would be 100 % on a quiet machine; how far it lands from
+ * that in this run says how far any route's share may be off.
+ */
+async function runCalibration(o, paired, results) {
+  const srv = await startProcess(node, [join(benchDir, 'ceiling-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'ceiling server (calibration)' });
+  try {
+    const url = `http://127.0.0.1:${srv.value}/bench/proxy/42`;
+    const bad = await probe(url);
+    if (bad) results.calibration = { skipped: bad };
+    else {
+      log('routes: calibration (the ceiling against itself)');
+      results.calibration = await measureRoute(o, paired, { url, pid: srv.pid });
+    }
+  } finally {
+    await srv.stop();
+  }
+}
+
 async function runRoutes(o, results) {
   const why = restgatePrereq();
   if (why) {
@@ -233,6 +255,7 @@ async function runRoutes(o, results) {
   }
   const backend = await startProcess(node, [join(benchDir, 'backend-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'HTTP backend' });
   const paired = await pairedCeiling(o);
+  if (paired && (!o.routes || o.routes.has('calibration'))) await runCalibration(o, paired, results);
   let gw;
   const profileRoot = join(benchDir, 'results', 'tmp', 'profiles');
   try {

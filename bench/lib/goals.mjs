@@ -18,7 +18,9 @@ export function evaluateGoals(results) {
     else {
       const share = shareOfCeiling(results, r);
       const how = Array.isArray(r.pairedRatios) && r.pairedRatios.length > 0 ? `median of ${r.pairedRatios.length} paired rounds; totals ` : '';
-      add(label, share >= min, `${pct(share)} (${how}${Math.round(r.reqPerSecTotal)} vs ${Math.round(c.reqPerSecTotal)} req/s)`);
+      const cal = results.calibration && !results.calibration.skipped ? shareOfCeiling(results, results.calibration) : undefined;
+      const floor = cal === undefined ? '' : `; the ceiling against itself, paired the same way: ${pct(cal)}`;
+      add(label, share >= min, `${pct(share)} (${how}${Math.round(r.reqPerSecTotal)} vs ${Math.round(c.reqPerSecTotal)} req/s${floor})`);
     }
   }
   for (const k of ['proxy', 'custom', 'mock', 'http']) {

@@ -75,6 +75,7 @@ export function routeRows(results) {
     });
   };
   push('ceiling', 'ceiling (bare node:http, same handler)', ceiling);
+  if (results.calibration) push('calibration', 'ceiling again, paired (noise floor)', results.calibration);
   for (const [key, label] of [
     ['proxy', 'restgate Lambda proxy (AWS_PROXY)'],
     ['custom', 'restgate custom integration (AWS + templates)'],
@@ -281,6 +282,8 @@ export function headline(results) {
     if (p && !p.skipped) text += `, ${fmt.x(r.reqPerSecTotal / p.reqPerSecTotal)} serverless-offline`;
     parts.push(text);
   }
+  const cal = results.calibration;
+  if (cal && !cal.skipped) parts.push(`the ceiling against itself ${fmt.pct(shareOfCeiling(results, cal))} (this run's noise floor)`);
   const w = results.warm;
   if (w && !w.skipped) parts.push(`warm call +${fmt.ms3(w.overheadMs.proxy)} ms over the ceiling (proxy, p50)`);
   const st = results.startup;
@@ -331,7 +334,7 @@ function niceMax(v) {
 
 /** Two panels of horizontal bars (req/s and p99 per route), hand-written SVG. */
 export function svgChart(results) {
-  const rows = routeRows(results);
+  const rows = routeRows(results).filter((r) => r.group !== 'calibration');
   const labelW = 330;
   const panelW = 330;
   const gap = 40;

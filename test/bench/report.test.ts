@@ -161,6 +161,27 @@ describe('bench report', () => {
     expect(markdownReport({ ...r, goals: [] })).toContain('| 58 % | 1.50 | 6.00 | 1.20x | 100.0 | 0.90 cores | 0 |  |');
   });
 
+  it('shows the noise floor: the ceiling against itself, paired as a route is, in the table, the goals and the headline, not in the chart', () => {
+    const r = results();
+    r.routes.proxy = { ...run(6_200, 6), ceiling: run(10_000, 5), pairedRatios: [0.6, 0.62, 0.58] } as typeof r.routes.proxy;
+    const calibration = { ...run(9_000, 5), ceiling: run(10_000, 5), pairedRatios: [0.85, 0.92, 1.1] };
+    const withFloor = { ...r, calibration };
+    const goals = Object.fromEntries(evaluateGoals(withFloor).map((g) => [g.goal, g]));
+    expect(goals['proxy route ≥ 60 % of ceiling req/s']).toMatchObject({
+      met: true,
+      detail: '60 % (median of 3 paired rounds; totals 6200 vs 10000 req/s; the ceiling against itself, paired the same way: 92 %)',
+    });
+    const md = markdownReport({ ...withFloor, goals: [] });
+    expect(md).toContain('| ceiling again, paired (noise floor) | 9,000 | 10,000 | 92 % | 1.25 | 5.00 | 1.00x | 100.0 | 0.90 cores | 0 | rounds 85 %–110 % |');
+    expect(headline(withFloor)).toContain('; the ceiling against itself 92 % (this run\'s noise floor);');
+    expect(svgChart(withFloor).match(/<rect x="\d[^>]*><title>/g)).toHaveLength(12); // as without it
+    expect(svgChart(withFloor)).not.toContain('noise floor');
+    // Skipped: a row saying so, nothing in the goals.
+    const skipped = { ...r, calibration: { skipped: 'probe GET /bench/proxy/42 failed: ECONNREFUSED' } };
+    expect(markdownReport({ ...skipped, goals: [] })).toContain('| ceiling again, paired (noise floor) | – |');
+    expect(evaluateGoals(skipped).find((g) => g.goal.startsWith('proxy route ≥'))?.detail).toBe('60 % (median of 3 paired rounds; totals 6200 vs 10000 req/s)');
+  });
+
   it('shows the warm-invocation overhead: sequential calls on one connection, p50 over the ceiling', () => {
     const seq = (reqPerSec: number, p50: number) => ({ reqPerSec, p50, mean: p50 * 1.2, p99: p50 * 4, non2xx: 0 });
     const r = { ...results(), warm: { ceiling: seq(14_000, 0.05), proxy: seq(4_000, 0.2), invoke: seq(6_000, 0.125), overheadMs: { proxy: 0.15, invoke: 0.075 } } };
