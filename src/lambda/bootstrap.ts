@@ -52,7 +52,10 @@ const heartbeat = channels ? new Float64Array(channels.claim, 16, 1) : undefined
 /** Worker: streamed bytes the gateway has taken (it adds to it), against those sent (streamSent). */
 const streamTaken = channels ? new Float64Array(channels.claim, 24, 1) : undefined;
 let streamSent = 0;
-/** A worker's response streams keep at most STREAM_WINDOW_BYTES untaken; a process's stdout pipe paces itself. */
+/**
+ * A worker's response streams keep at most STREAM_WINDOW_BYTES untaken; a process's stdout pipe paces it
+ * (the gateway stops reading it past that window, and a write to a full pipe blocks).
+ */
 const streamWindowOpen = streamTaken ? (): boolean => streamSent - streamTaken[0]! <= STREAM_WINDOW_BYTES : undefined;
 /** Worker: calls in, everything else out. */
 // A compact event (EVENT_CALL) is JSON the gateway wrote: read as text. A CALL's event is the caller's bytes.

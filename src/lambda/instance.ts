@@ -24,7 +24,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { CALL_CHANNEL_FD, CLAIM_BYTES, RECORD, RING_BYTES, type WorkerChannels } from './protocol.js';
+import { CALL_CHANNEL_FD, CLAIM_BYTES, RECORD, RING_BYTES, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
 import { Ring, type RingRecord } from './ring.js';
 import type { FunctionSpec } from './spec.js';
 
@@ -252,12 +252,15 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
 
   /**
    * Streamed bytes the call's reader is done with (written on, collected or dropped): a worker's
-   * response stream acknowledges writes while what it sent minus this stays within STREAM_WINDOW_BYTES.
-   * A process instance has no such window (its stdout pipe is read as it comes).
+   * response stream acknowledges writes while what it sent minus this stays within STREAM_WINDOW_BYTES;
+   * a process instance's stdout is read again once what arrived minus this is back within it.
    */
   streamConsumed(bytes: number): void {
     if (this.streamTaken) this.streamTaken[0]! += bytes;
   }
+
+  /** Streamed bytes arrived from the instance, on their way to the call's reader (streamConsumed follows). */
+  protected streamArrived(_bytes: number): void {}
 
   /** Sends a batch of calls (in order). */
   protected abstract post(messages: InvokeMessage[]): void;
@@ -496,6 +499,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
         const d = frame.data;
         const bytes = Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength);
         const taken = (): void => this.streamConsumed(bytes.length);
+        this.streamArrived(bytes.length);
         if (call?.chunk) call.chunk(bytes, frame.contentType, taken);
         else taken();
         return;
@@ -635,6 +639,7 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
       this.stderr.push(chunk);
     });
     this.child.on('error', (e) => this.events.line(this, this.calls[0], `restgate: could not start ${spec.name}: ${e.message}`));
+    this.child.on('exit', () => this.readStdout());
     this.child.on('close', (code, signal) => {
       this.stdout.flush();
       this.stderr.flush();
@@ -676,7 +681,37 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
   }
 
   protected terminate(): void {
+    this.readStdout();
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  /**
+   * Streamed bytes read from the child's stdout and not yet taken by the call's reader. Past
+   * STREAM_WINDOW_BYTES the gateway stops reading the pipe: it fills, and the child's next
+   * synchronous write blocks until the reader catches up, as a worker's stream stops
+   * acknowledging writes (the child's write() cannot say so: it blocks instead of returning false).
+   */
+  private streamHeld = 0;
+  private stdoutPaused = false;
+
+  protected override streamArrived(bytes: number): void {
+    this.streamHeld += bytes;
+    if (this.streamHeld > STREAM_WINDOW_BYTES && !this.stdoutPaused && this.state !== 'dead') {
+      this.stdoutPaused = true;
+      this.child.stdout!.pause();
+    }
+  }
+
+  override streamConsumed(bytes: number): void {
+    this.streamHeld -= bytes;
+    if (this.streamHeld <= STREAM_WINDOW_BYTES) this.readStdout();
+  }
+
+  /** Reads the child's stdout again (also before it is stopped or once it exits: its pipe must drain to close). */
+  private readStdout(): void {
+    if (!this.stdoutPaused) return;
+    this.stdoutPaused = false;
+    this.child.stdout!.resume();
   }
 }
 

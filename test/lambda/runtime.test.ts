@@ -1538,14 +1538,16 @@ describe.each(['worker', 'process'] as const)('response streaming (awslambda.str
     expect([bytes, streamed.functionError, streamed.payload.length]).toEqual([7 * 1024 * 1024, undefined, 0]);
   });
 
-  it('a reader that has not taken 1 MB yet holds a worker\'s writes back (write() returns false until it does)', async () => {
+  it('a reader that has not taken 1 MB yet holds the function\'s writes back (a worker\'s write() returns false, a process\'s blocks)', async () => {
     // On Lambda the stream is a socket to the Runtime API that backs up as the client reads slower
-    // ([RIC] ResponseStream.js; streamifyResponse's highWaterMark sizes it). A process instance's
-    // stdout pipe is read as it comes: nothing holds it back.
+    // ([RIC] ResponseStream.js; streamifyResponse's highWaterMark sizes it). A worker's stream stops
+    // acknowledging writes; the gateway stops reading a process's stdout pipe, whose writes then block.
     const held: Array<() => void> = [];
     let holding = true;
+    let bytesWhileHolding = 0;
     setTimeout(() => {
       holding = false;
+      bytesWhileHolding = bytes;
       for (const release of held.splice(0)) release();
     }, 300);
     let bytes = 0;
@@ -1558,6 +1560,11 @@ describe.each(['worker', 'process'] as const)('response streaming (awslambda.str
       },
     });
     expect([r.functionError, bytes, last.slice(-11)]).toEqual([undefined, '{"statusCode":200,"headers":{"Content-Type":"text/plain"}}'.length + 8 + 4 * 1024 * 1024 + '\nwaits=some'.length, isolation === 'worker' ? '\nwaits=some' : '\nwaits=none']);
+    if (holding) bytesWhileHolding = bytes; // everything came before the reader let go
+    // What reached the reader while it held: the window (1 MB), one more 64 KB write, and for a
+    // process what the gateway had read from the pipe before it stopped reading — not the 4 MB.
+    expect(bytesWhileHolding).toBeGreaterThan(1024 * 1024);
+    expect(bytesWhileHolding).toBeLessThanOrEqual(1024 * 1024 + 256 * 1024);
   });
 
   it('HttpResponseStream.from: the prelude JSON and 8 NUL bytes before the first write, under its content type', async () => {
@@ -1605,6 +1612,16 @@ describe.each(['worker', 'process'] as const)('response streaming (awslambda.str
         { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: unfinished-${fn}-${isolation} Error: Task timed out after 1.00 seconds` },
       ]);
     }
+  });
+
+  it('a reader that never takes its bytes leaves the held-back call to its timeout, and the function serves the next call', async () => {
+    const r = await call('stream', 'paced', { requestId: `never-read-${isolation}`, onChunk: () => new Promise<void>(() => {}) });
+    expect([r.functionError, body(r)]).toEqual([
+      'Unhandled',
+      { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: never-read-${isolation} Error: Task timed out after 1.00 seconds` },
+    ]);
+    const next = await call('stream', 'chunks');
+    expect([next.functionError, next.payload]).toEqual([undefined, Buffer.concat([Buffer.from('a'), Buffer.from([0xff, 0x00]), Buffer.from('{"n":1}z')])]);
   });
 
   it('a handler that does not return a promise fails: a string error from the JavaScript client, an Error from the rewritten one', async () => {
