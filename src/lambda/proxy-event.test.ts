@@ -82,6 +82,10 @@ describe('a proxy event built from its compact source', () => {
     expect(compactSource(source({ authorizer: { toJSON: (key: string) => key } }))).toBeUndefined();
     expect(compactSource(source({ identity: identityValues(defaultIdentity({ extra: () => 1 })) }))).toBeUndefined();
     expect(compactSource(source({ stageVariables: ['a', undefined] }))).toBeUndefined();
+    // A bigint nested anywhere: no JSON at all, compact or not (the same TypeError either way).
+    expect(() => compactSource(source({ authorizer: { n: 1n } }))).toThrow(TypeError);
+    expect(() => JSON.stringify(proxyEvent(source({ authorizer: { n: 1n } })))).toThrow(TypeError);
+    expect(compactSource(source({ context: context.map((v, i) => (i === 10 ? 1n : v)) }))).toBeUndefined();
     // A plain object or list is fine, wherever it is.
     expect(compactSource(source({ context: context.map((v, i) => (i === 9 ? { a: [1] } : v)) }))).toMatch(/^\[2,/);
   });

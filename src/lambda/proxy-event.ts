@@ -320,7 +320,7 @@ function sameInList(v: unknown): boolean {
   if (v === null) return true;
   const t = typeof v;
   if (t === 'string' || t === 'number' || t === 'boolean') return true;
-  if (t === 'undefined' || t === 'function' || t === 'symbol') return false;
+  if (t !== 'object') return false; // undefined, a function, a symbol; a bigint JSON cannot write at all
   return !('toJSON' in (v as object));
 }
 
