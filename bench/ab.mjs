@@ -9,7 +9,10 @@
 // slices. Each server then runs alone on its core: its req/s is 1 / (its CPU
 // time per request, all threads together), and A against itself stayed within
 // ±4 % in 10-slice runs of the proxy route (the custom route is noisier: use 16
-// slices or more; 2026-12-02). Linux only (taskset from util-linux).
+// slices or more; 2026-12-02). Besides the totals it prints the gateway main
+// thread's CPU per request (the thread that bounds the proxy route) and the
+// median and range of the round-by-round ratios: when the range is wide, run
+// it again before believing a few per cent. Linux only (taskset from util-linux).
 //
 // Usage: node bench/ab.mjs [--route proxy|custom|mock|http] [--slices 10] [--slice 1]
 //          [--connections 50] A B
@@ -21,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measure } from './lib/load.mjs';
 import { startProcess } from './lib/proc.mjs';
+import { median } from './lib/stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: opts, positionals } = parseArgs({
@@ -92,15 +96,22 @@ const totals = [
   { n: 0, s: 0, cpu: 0, main: 0 },
 ];
 const slices = Number(opts.slices);
+/** Per round (one slice of each): B's req/s and main-thread CPU per request over A's. */
+const rounds = { rps: [], main: [] };
 for (let i = 0; i < slices; i++) {
+  const slice = [];
   for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) {
     const before = mainThreadCpu(servers[k].pid);
     const r = await run(servers[k], Number(opts.slice), 0);
-    totals[k].main += mainThreadCpu(servers[k].pid) - before;
+    const main = mainThreadCpu(servers[k].pid) - before;
+    totals[k].main += main;
     totals[k].n += r.requests;
     totals[k].s += r.durationS;
     totals[k].cpu += (r.rss?.cpuCores ?? 0) * r.durationS;
+    slice[k] = { rps: r.requests / r.durationS, main: main / r.requests };
   }
+  rounds.rps.push(slice[1].rps / slice[0].rps);
+  rounds.main.push(slice[1].main / slice[0].main);
 }
 for (const s of servers) await s.stop();
 const [a, b] = totals.map((t) => ({ rps: t.n / t.s, us: (t.cpu * 1e6) / t.n, mainUs: (t.main * 1e6) / t.n }));
@@ -108,4 +119,6 @@ console.log(`route ${opts.route}, ${slices} slices of ${opts.slice} s each, ${op
 console.log(`A ${positionals[0]}: ${Math.round(a.rps)} req/s, ${a.us.toFixed(1)} µs CPU per request (main thread ${a.mainUs.toFixed(1)})`);
 console.log(`B ${positionals[1]}: ${Math.round(b.rps)} req/s, ${b.us.toFixed(1)} µs CPU per request (main thread ${b.mainUs.toFixed(1)})`);
 console.log(`B/A req/s ${(b.rps / a.rps).toFixed(3)}, main thread CPU per request ${(b.mainUs / a.mainUs).toFixed(3)}`);
+const spread = (v) => `median ${median(v).toFixed(3)}, rounds ${Math.min(...v).toFixed(3)}–${Math.max(...v).toFixed(3)}`;
+console.log(`B/A round by round: req/s ${spread(rounds.rps)}; main thread CPU per request ${spread(rounds.main)}`);
 process.exit(0);
