@@ -181,12 +181,17 @@ const customBody = JSON.stringify({
 });
 const jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' };
 
+/** Starts a ceiling server; `url` is its proxy route (the path the restgate routes use). */
+async function startCeiling(label) {
+  const srv = await startProcess(node, [join(benchDir, 'ceiling-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label });
+  return { srv, url: `http://127.0.0.1:${srv.value}/bench/proxy/42` };
+}
+
 // ---- scenarios ------------------------------------------------------------------
 async function runCeiling(o) {
   log('ceiling: bare node:http server calling the proxy handler in-process');
-  const srv = await startProcess(node, [join(benchDir, 'ceiling-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'ceiling server' });
+  const { srv, url } = await startCeiling('ceiling server');
   try {
-    const url = `http://127.0.0.1:${srv.value}/bench/proxy/42`;
     const bad = await probe(url);
     if (bad) return { skipped: bad };
     return stripSamples(await measure({ url, pid: srv.pid, connections: o.connections, duration: o.duration, warmup: o.warmup }));
@@ -205,8 +210,7 @@ async function runCeiling(o) {
  */
 async function pairedCeiling(o) {
   if (!o.pair) return undefined;
-  const srv = await startProcess(node, [join(benchDir, 'ceiling-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'ceiling server (paired)' });
-  const url = `http://127.0.0.1:${srv.value}/bench/proxy/42`;
+  const { srv, url } = await startCeiling('ceiling server (paired)');
   if (await probe(url)) {
     await srv.stop();
     return undefined;
@@ -232,9 +236,8 @@ async function measureRoute(o, paired, target) {
  * that in this run says how far any route's share may be off.
  */
 async function runCalibration(o, paired, results) {
-  const srv = await startProcess(node, [join(benchDir, 'ceiling-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'ceiling server (calibration)' });
+  const { srv, url } = await startCeiling('ceiling server (calibration)');
   try {
-    const url = `http://127.0.0.1:${srv.value}/bench/proxy/42`;
     const bad = await probe(url);
     if (bad) results.calibration = { skipped: bad };
     else {
@@ -651,9 +654,9 @@ async function runWarm(o, results) {
   const sequential = (url, init = {}) => measure({ url, ...init, connections: 1, duration: o.warmDuration, warmup: Math.min(1, o.warmup || 1) });
   const summary = (r) => ({ reqPerSec: r.reqPerSecTotal, p50: r.latencyMs.p50, mean: r.latencyMs.mean, p99: r.latencyMs.p99, non2xx: r.requests - r.status['2xx'] });
   const warm = {};
-  const srv = await startProcess(node, [join(benchDir, 'ceiling-server.mjs')], { ready: (l) => /^LISTENING (\d+)/.exec(l)?.[1], label: 'ceiling server' });
+  const { srv, url: ceilingUrl } = await startCeiling('ceiling server');
   try {
-    warm.ceiling = summary(await sequential(`http://127.0.0.1:${srv.value}/bench/proxy/42`));
+    warm.ceiling = summary(await sequential(ceilingUrl));
   } finally {
     await srv.stop();
   }

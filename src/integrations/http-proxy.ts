@@ -11,7 +11,7 @@
 // `.uri` the rendered uri; the client's own headers and query are taken from
 // `ctx.request` here.
 
-import { DROPPED_REQUEST_HEADERS } from '../pipeline/parameter-mapping.js';
+import { DROPPED_REQUEST_HEADERS } from '../lambda/proxy-event.js';
 import { headerValue } from '../pipeline/media-types.js';
 import { PassThrough } from 'node:stream';
 import type { IntegrationRequest, Pairs, ProxyResult, RequestContext } from '../pipeline/types.js';

@@ -601,6 +601,15 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
   protected readonly compactEvents = false;
   private readonly child: ChildProcess;
   private readonly callChannel: Writable;
+  /**
+   * Streamed bytes read from the child's stdout and not yet taken by the call's reader. Past
+   * STREAM_WINDOW_BYTES the gateway stops reading the pipe: it fills, and the child's next
+   * synchronous write blocks until the reader catches up, as a worker's stream stops
+   * acknowledging writes (the child's write() cannot say so: it blocks instead of returning false).
+   */
+  private streamHeld = 0;
+  private stdoutPaused = false;
+
   private readonly stdout = new LineSplitter((l) => this.onStdoutLine(l));
   private readonly stderr = new LineSplitter((l) => this.events.line(this, this.calls[0], l.toString('utf8')));
 
@@ -684,15 +693,6 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
     this.readStdout();
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
-
-  /**
-   * Streamed bytes read from the child's stdout and not yet taken by the call's reader. Past
-   * STREAM_WINDOW_BYTES the gateway stops reading the pipe: it fills, and the child's next
-   * synchronous write blocks until the reader catches up, as a worker's stream stops
-   * acknowledging writes (the child's write() cannot say so: it blocks instead of returning false).
-   */
-  private streamHeld = 0;
-  private stdoutPaused = false;
 
   protected override streamArrived(bytes: number): void {
     this.streamHeld += bytes;

@@ -157,25 +157,20 @@ export function identityValues(source: unknown): unknown[] {
 
 // ---- the event -------------------------------------------------------------------
 
-function defineOwn(o: object, key: string, value: unknown): void {
-  Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+/**
+ * o[key] = value, as an own key even for `__proto__` (an assignment would set the prototype): a client's
+ * key may be any name, and JSON.parse makes each one an own key.
+ */
+function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  else o[key] = value;
 }
 
-/**
- * Adds `value` under `name` to a single-value map (last wins, §5.1) and a
- * multi-value one. A client's key may be any name, constructor or __proto__
- * too: each becomes an own key, as in the JSON API Gateway sends.
- */
+/** Adds `value` under `name` to a single-value map (last wins, §5.1) and a multi-value one. */
 function addPair(single: Record<string, unknown>, multi: Record<string, unknown[]>, name: string, value: unknown): void {
+  setOwn(single, name, value);
   const list = Object.hasOwn(multi, name) ? multi[name] : undefined;
-  if (name === '__proto__') {
-    defineOwn(single, name, value);
-    if (list === undefined) defineOwn(multi, name, [value]);
-    else list.push(value);
-    return;
-  }
-  single[name] = value;
-  if (list === undefined) multi[name] = [value];
+  if (list === undefined) setOwn(multi, name, [value]);
   else list.push(value);
 }
 
@@ -183,11 +178,7 @@ function addPair(single: Record<string, unknown>, multi: Record<string, unknown[
 function mapOf(flat: readonly unknown[]): Record<string, unknown> | null {
   if (flat.length === 0) return null;
   const m: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const k = flat[i] as string;
-    if (k === '__proto__') defineOwn(m, k, flat[i + 1]);
-    else m[k] = flat[i + 1];
-  }
+  for (let i = 0; i + 1 < flat.length; i += 2) setOwn(m, flat[i] as string, flat[i + 1]);
   return m;
 }
 
@@ -261,11 +252,7 @@ function identityOf(src: ProxyEventSource): Record<string, unknown> {
     userAgent: v[USER_AGENT] ?? headerValue(src.headers, 'user-agent') ?? null,
     user: v[12],
   };
-  for (let i = IDENTITY_KEYS.length; i + 1 < v.length; i += 2) {
-    const k = v[i] as string;
-    if (k === '__proto__') defineOwn(identity, k, v[i + 1]);
-    else identity[k] = v[i + 1];
-  }
+  for (let i = IDENTITY_KEYS.length; i + 1 < v.length; i += 2) setOwn(identity, v[i] as string, v[i + 1]);
   return identity;
 }
 

@@ -22,9 +22,6 @@ export interface MappedRequestParameters {
   readonly path: Record<string, string>;
 }
 
-// Request headers API Gateway drops (one list, kept where the instance bootstrap can import it too).
-export { DROPPED_REQUEST_HEADERS };
-
 /** Integration request headers a mapping may not set (§7.1 OBS [LS-iq]). */
 const RESERVED_TARGET_HEADERS = ['content-length', 'transfer-encoding', 'x-amzn-trace-id', 'x-amzn-apigateway-api-id'];
 const RESERVED_TARGET_HEADERS_AWS = [...RESERVED_TARGET_HEADERS, 'authorization', 'connection', 'expect', 'proxy-authenticate', 'te'];
