@@ -8,10 +8,12 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const driver = resolve(root, 'bench/lib/calls.mjs');
+// A driver that hangs is killed rather than left behind.
+const CHILD_TIMEOUT_MS = 20_000;
 
-describe('bench/lib/calls.mjs', () => {
+describe('bench/lib/calls.mjs', { timeout: CHILD_TIMEOUT_MS + 5_000 }, () => {
   it('sends N proxy requests through the pipeline and the function, every one answered 200, and logs Lambda lines', async () => {
-    const { stdout } = await run(process.execPath, [driver, root, 'proxy', '30']);
+    const { stdout } = await run(process.execPath, [driver, root, 'proxy', '30'], { timeout: CHILD_TIMEOUT_MS });
     const m = /^calls 30, log bytes (\d+)\n$/.exec(stdout);
     expect(m).not.toBeNull();
     // START, END and REPORT for the warm-up calls and the 30: well over 100 bytes each.
@@ -19,12 +21,12 @@ describe('bench/lib/calls.mjs', () => {
   });
 
   it('sends MOCK requests, which log nothing', async () => {
-    const { stdout } = await run(process.execPath, [driver, root, 'mock', '30']);
+    const { stdout } = await run(process.execPath, [driver, root, 'mock', '30'], { timeout: CHILD_TIMEOUT_MS });
     expect(stdout).toBe('calls 30, log bytes 0\n');
   });
 
   it('refuses an unknown route with its usage and exit code 2', async () => {
-    const err = await run(process.execPath, [driver, root, 'custom', '30']).then(
+    const err = await run(process.execPath, [driver, root, 'custom', '30'], { timeout: CHILD_TIMEOUT_MS }).then(
       () => undefined,
       (e: { code?: number; stderr?: string }) => e,
     );
