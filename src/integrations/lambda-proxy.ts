@@ -5,7 +5,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { contentType, firstAcceptType, isBinaryMediaType } from '../pipeline/media-types.js';
 import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
-import { contextValues, flatEntries, identityValues, proxyEvent, type ProxyEventSource } from '../lambda/proxy-event.js';
+import { contextValues, flatEntries, identityValues, type ProxyEventSource } from '../lambda/proxy-event.js';
 import { invokeForIntegration } from '../lambda/gateway.js';
 import type { InvokeResult } from '../lambda/types.js';
 import { remapResponseHeaders } from './http.js';
@@ -49,11 +49,6 @@ export function proxyEventSource(request: IntegrationRequest, ctx: RequestContex
     body,
     isBase64Encoded: binary,
   };
-}
-
-/** The REST API (payload format 1.0) proxy event for this request (§5.1). */
-export function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext): Record<string, unknown> {
-  return proxyEvent(proxyEventSource(request, ctx));
 }
 
 const RESPONSE_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);

@@ -5,13 +5,18 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiDefinition, Integration, Resource } from '../../src/definition/model.js';
 import { lambdaIntegration } from '../../src/integrations/lambda.js';
-import { buildProxyEvent, lambdaProxyIntegration, proxyEventSource } from '../../src/integrations/lambda-proxy.js';
+import { lambdaProxyIntegration, proxyEventSource } from '../../src/integrations/lambda-proxy.js';
 import type { IntegrationDeps } from '../../src/integrations/types.js';
 import { MAX_SYNC_PAYLOAD } from '../../src/lambda/errors.js';
-import { compactSource } from '../../src/lambda/proxy-event.js';
+import { compactSource, proxyEvent } from '../../src/lambda/proxy-event.js';
 import { createLocalInvoker } from '../../src/lambda/local.js';
 import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaInvoker } from '../../src/lambda/types.js';
 import { GatewayError, type IntegrationRequest, type Pairs, type RequestContext } from '../../src/pipeline/types.js';
+
+/** The REST API (payload format 1.0) proxy event the gateway makes for this request (§5.1). */
+function buildProxyEvent(request: IntegrationRequest, ctx: RequestContext): Record<string, unknown> {
+  return proxyEvent(proxyEventSource(request, ctx));
+}
 
 // ---- builders -----------------------------------------------------------------
 
