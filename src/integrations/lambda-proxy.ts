@@ -5,6 +5,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { contentType, firstAcceptType, isBinaryMediaType } from '../pipeline/media-types.js';
 import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
+import { readProxyAnswer, readProxyHead, type HeaderCheck } from '../lambda/proxy-answer.js';
 import { contextValues, flatEntries, identityValues, type ProxyEventSource } from '../lambda/proxy-event.js';
 import { invokeForIntegration } from '../lambda/gateway.js';
 import type { InvokeResult } from '../lambda/types.js';
@@ -51,8 +52,6 @@ export function proxyEventSource(request: IntegrationRequest, ctx: RequestContex
   };
 }
 
-const RESPONSE_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
-
 function malformed(reason: string): GatewayError {
   return new GatewayError(
     'INTEGRATION_FAILURE',
@@ -62,79 +61,32 @@ function malformed(reason: string): GatewayError {
   );
 }
 
-function headerText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
 /**
  * A header that cannot be sent as HTTP (a name that is not a token; a value with CR,
  * LF, NUL, another control but tab, or beyond Latin-1) is a malformed answer, like any
- * other, rather than a failure of the response: node:http's own checks decide.
+ * other, rather than a failure of the response: node:http's own checks decide, in its words.
  */
-function checkHeader(name: string, text: string, malformed: (reason: string) => GatewayError): void {
+const nodeHeaderProblem: HeaderCheck = (name, text) => {
   try {
     validateHeaderName(name);
     validateHeaderValue(name, text);
+    return undefined;
   } catch (err) {
-    throw malformed(`header ${JSON.stringify(name)}: ${(err as Error).message}`);
+    return `header ${JSON.stringify(name)}: ${(err as Error).message}`;
   }
-}
+};
 
 /**
- * The status code and headers of a proxy answer (§5.2): statusCode an integer (or digits) in 100-599,
- * default 200; `headers` and `multiValueHeaders` merged, a multi-value name winning over the same
- * name in `headers`. Shared by the buffered answer and a stream's metadata; `malformed` says how each
- * reports a malformed one.
+ * The status code and headers of a proxy answer (§5.2, ../lambda/proxy-answer.ts). Shared by the
+ * buffered answer and a stream's metadata; `malformed` says how each reports a malformed one.
  */
 export function responseHead(
   out: Record<string, unknown>,
   malformed: (reason: string) => GatewayError,
 ): { statusCode: number; headers: Array<[string, string]> } {
-  let statusCode = 200;
-  const sc = out['statusCode'];
-  if (sc !== undefined && sc !== null) {
-    if (typeof sc === 'number' && Number.isInteger(sc)) statusCode = sc;
-    else if (typeof sc === 'string' && /^\d+$/.test(sc)) statusCode = Number(sc);
-    else throw malformed('statusCode is not an integer');
-  }
-  if (statusCode < 100 || statusCode > 599) throw malformed('statusCode out of range');
-
-  const headers: Array<[string, string]> = [];
-  const single = out['headers'];
-  const multi = out['multiValueHeaders'];
-  if (single !== undefined && single !== null && (typeof single !== 'object' || Array.isArray(single))) throw malformed('headers is not an object');
-  if (multi !== undefined && multi !== null && (typeof multi !== 'object' || Array.isArray(multi))) throw malformed('multiValueHeaders is not an object');
-  const multiMap = (multi ?? null) as Record<string, unknown> | null;
-  // multiValueHeaders win over headers of the same name, in any case (§5.2).
-  let multiNames: Set<string> | undefined;
-  if (multiMap !== null) {
-    multiNames = new Set();
-    for (const k in multiMap) multiNames.add(k.toLowerCase());
-  }
-  const singleMap = (single ?? null) as Record<string, unknown> | null;
-  if (singleMap !== null) {
-    for (const name in singleMap) {
-      const value = singleMap[name];
-      if (value === null) continue;
-      const text = headerText(value);
-      if (text === undefined) throw malformed(`header ${name} is not a string`);
-      checkHeader(name, text, malformed);
-      if (multiNames === undefined || !multiNames.has(name.toLowerCase())) headers.push([name, text]);
-    }
-  }
-  for (const [name, values] of Object.entries(multiMap ?? {})) {
-    if (values === null) continue;
-    if (!Array.isArray(values)) throw malformed(`multiValueHeaders.${name} is not a list`);
-    for (const v of values) {
-      const text = headerText(v);
-      if (text === undefined) throw malformed(`multiValueHeaders.${name} has a non-string value`);
-      checkHeader(name, text, malformed);
-      headers.push([name, text]);
-    }
-  }
-  return { statusCode, headers };
+  const head = readProxyHead(out, nodeHeaderProblem);
+  if (typeof head === 'string') throw malformed(head);
+  return head;
 }
 
 /** The 8 NUL bytes that end a streamed answer's metadata (awslambda.HttpResponseStream). */
@@ -159,7 +111,7 @@ function streamedMetadata(payload: Buffer): Record<string, unknown> | undefined 
   }
 }
 
-/** Validates and converts the function's answer (§5.2, §1.5). */
+/** Validates and converts the function's answer, as JSON bytes (§5.2, §1.5). */
 export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingResponse {
   let parsed: unknown;
   try {
@@ -168,20 +120,22 @@ export function proxyResponse(payload: Buffer, ctx: RequestContext): OutgoingRes
     parsed = streamedMetadata(payload);
     if (parsed === undefined) throw malformed('not JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw malformed('not a JSON object');
-  const out = parsed as Record<string, unknown>;
-  for (const key in out) if (!RESPONSE_KEYS.has(key)) throw malformed(`unexpected key ${key}`);
-  const { statusCode, headers } = responseHead(out, malformed);
-  if (!headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
+  const answer = readProxyAnswer(parsed, nodeHeaderProblem);
+  if (typeof answer === 'string') throw malformed(answer);
+  return methodResponseOf(answer.statusCode, answer.headers, answer.body, answer.isBase64Encoded, ctx);
+}
 
-  const rawBody = out['body'];
-  if (rawBody !== undefined && rawBody !== null && typeof rawBody !== 'string') throw malformed('body is not a string');
-  const b64 = out['isBase64Encoded'];
-  if (b64 !== undefined && b64 !== null && typeof b64 !== 'boolean') throw malformed('isBase64Encoded is not a boolean');
-  const text = (rawBody as string | null | undefined) ?? '';
-  // Decoded only when the client's first Accept type is binary; the response Content-Type does not count (§1.5).
-  const decode = b64 === true && isBinaryMediaType(firstAcceptType(ctx.request.headers), ctx.api.binaryMediaTypes);
-  const body = decode ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+/**
+ * A valid answer as the method response: Content-Type application/json unless the function set one;
+ * the body text (or its UTF-8 bytes) base64-decoded only when isBase64Encoded is true and the
+ * client's first Accept type is binary; the response Content-Type does not count (§1.5).
+ */
+function methodResponseOf(statusCode: number, headers: Array<[string, string]>, text: string | Buffer, base64: boolean, ctx: RequestContext): OutgoingResponse {
+  if (!headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
+  const decode = base64 && isBinaryMediaType(firstAcceptType(ctx.request.headers), ctx.api.binaryMediaTypes);
+  let body: Buffer;
+  if (typeof text === 'string') body = Buffer.from(text, decode ? 'base64' : 'utf8');
+  else body = decode ? Buffer.from(text.toString('utf8'), 'base64') : text;
   return { statusCode, headers: remapResponseHeaders(headers, 'AWS_PROXY'), body };
 }
 
