@@ -5,10 +5,10 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { contentType, firstAcceptType, isBinaryMediaType } from '../pipeline/media-types.js';
 import { GatewayError, type IntegrationRequest, type OutgoingResponse, type Pairs, type RequestContext } from '../pipeline/types.js';
-import { readProxyAnswer, readProxyHead, type HeaderCheck } from '../lambda/proxy-answer.js';
+import { httpHeaderProblem, readProxyAnswer, readProxyHead, type HeaderCheck } from '../lambda/proxy-answer.js';
 import { contextValues, flatEntries, identityValues, type ProxyEventSource } from '../lambda/proxy-event.js';
 import { invokeForIntegration } from '../lambda/gateway.js';
-import type { InvokeResult } from '../lambda/types.js';
+import type { CheckedProxyAnswer, InvokeResult } from '../lambda/types.js';
 import { remapResponseHeaders } from './http.js';
 import type { IntegrationHandler } from './types.js';
 
@@ -152,5 +152,24 @@ export function customerFunctionError(result: InvokeResult): GatewayError {
 export const lambdaProxyIntegration: IntegrationHandler = async (request, ctx, deps) => {
   const result = await invokeForIntegration(request, deps, proxyEventSource(request, ctx));
   if (result.functionError) throw customerFunctionError(result);
-  return { kind: 'proxy', response: proxyResponse(result.payload, ctx) };
+  // An answer the instance already read (a worker instance, ../lambda/proxy-answer.ts) comes as its parts.
+  const checked = result.proxyAnswer;
+  const response = checked ? checkedResponse(checked, ctx) : proxyResponse(result.payload, ctx);
+  return { kind: 'proxy', response };
 };
+
+/**
+ * An answer read where the function ran, as the method response. The check ran in the function's
+ * realm, whose built-ins the function can replace: what node:http would refuse to send (a status out
+ * of range, a header it rejects) is checked again here, cheaply, so that no function can make the
+ * response fail; such an answer is malformed like any other.
+ */
+function checkedResponse(answer: CheckedProxyAnswer, ctx: RequestContext): OutgoingResponse {
+  const { statusCode, headers } = answer;
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) throw malformed('statusCode out of range');
+  for (const [name, value] of headers) {
+    const problem = httpHeaderProblem(name, value);
+    if (problem !== undefined) throw malformed(problem);
+  }
+  return methodResponseOf(statusCode, headers, answer.body, answer.isBase64Encoded, ctx);
+}

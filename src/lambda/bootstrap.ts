@@ -4,8 +4,8 @@
 // invocations one at a time, with Lambda's context object, callback semantics,
 // console format and error shapes.
 //
-// Self-contained on purpose (node built-ins and its siblings ./ring,
-// ./protocol and ./proxy-event only): it runs from dist/ as a plain .js file,
+// Self-contained on purpose (node built-ins, ../ids and its siblings ./ring, ./response-stream,
+// ./protocol, ./proxy-event and ./proxy-answer only): it runs from dist/ as a plain .js file,
 // or bundled once into a temp .mjs when restgate runs from source.
 //
 // Calls arrive in order, possibly several at once, and run one at a time in
@@ -33,6 +33,8 @@ import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { randomHex, traceRoot } from '../ids.js';
+import { httpHeaderProblem, readProxyAnswer, type ProxyAnswer } from './proxy-answer.js';
 import { proxyEventFromCompact } from './proxy-event.js';
 import { CALL_CHANNEL_FD, RECORD, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
 import { createInvocationStream, defineAwsLambdaGlobal, highWaterMarkOf, isStreamingHandler } from './response-stream.js';
@@ -58,8 +60,8 @@ let streamSent = 0;
  */
 const streamWindowOpen = streamTaken ? (): boolean => streamSent - streamTaken[0]! <= STREAM_WINDOW_BYTES : undefined;
 /** Worker: calls in, everything else out. */
-// A compact event (EVENT_CALL) is JSON the gateway wrote: read as text. A CALL's event is the caller's bytes.
-const fromGateway = channels ? new Ring(channels.calls, channels.callsPort, 1 << RECORD.EVENT_CALL) : undefined;
+// A compact event (EVENT_CALL, PROXY_EVENT_CALL) is JSON the gateway wrote: read as text. A CALL's event is the caller's bytes.
+const fromGateway = channels ? new Ring(channels.calls, channels.callsPort, (1 << RECORD.EVENT_CALL) | (1 << RECORD.PROXY_EVENT_CALL)) : undefined;
 const toGateway = channels ? new Ring(channels.results, channels.resultsPort) : undefined;
 
 /** Appends a record for the gateway, waiting for room if its ring is full (the gateway reads it soon). */
@@ -91,9 +93,21 @@ interface InvokeMessage {
   /** ...unless the gateway fixed it already (epoch ms; a retried init runs within the call's timeout). */
   deadlineAt?: number;
   arn: string;
+  /** The call's X-Ray trace header (_X_AMZN_TRACE_ID), made here as the call starts (invoke()). */
   traceId: string;
   /** The caller's client context, JSON text (Invoke API X-Amz-Client-Context, already checked). */
   clientContext?: string | undefined;
+  /** A successful answer may go as a proxy answer (RECORD.PROXY_EVENT_CALL). */
+  proxyAnswer?: boolean;
+}
+
+/**
+ * An X-Ray trace header as Lambda sets _X_AMZN_TRACE_ID for an unsampled call:
+ * `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0;Lineage=1:<8 hex>:0`.
+ */
+function traceId(): string {
+  const hex = randomHex(12);
+  return `Root=${traceRoot()};Parent=${hex.slice(0, 16)};Sampled=0;Lineage=1:${hex.slice(16, 24)}:0`;
 }
 
 interface ErrorPayload {
@@ -120,6 +134,32 @@ function writeResult(header: { seq: number; mem: number; dur: number }, json: st
     const frame = { t: 'result', ok: true, seq: header.seq, mem: header.mem, dur: header.dur, contentType };
     process.stdout.write(`${FRAME_MARK}${JSON.stringify(frame)}${FRAME_SEP}${json}\n`);
   }
+}
+
+/** JSON.parse as it was before the function's code ran (which could replace it in its own realm). */
+const parseJson = JSON.parse;
+
+/**
+ * A proxy call's result that is a valid proxy answer (./proxy-answer.ts) goes in its parts, so that
+ * the gateway's thread neither parses nor checks it; false (nothing sent) for any other, whose JSON
+ * the gateway reads and reports as API Gateway does. Read from the JSON, not the result object: what
+ * the gateway sees is what JSON.stringify made of it (toJSON, getters, dropped undefined).
+ */
+function writeProxyResult(header: { seq: number; mem: number; dur: number }, json: string): boolean {
+  if (!toGateway) return false;
+  // Lambda's response limit applies to the JSON: the gateway checks this size against it.
+  const jsonBytes = Buffer.byteLength(json);
+  let answer: ProxyAnswer | string;
+  try {
+    answer = readProxyAnswer(parseJson(json), httpHeaderProblem);
+  } catch {
+    return false;
+  }
+  if (typeof answer === 'string') return false;
+  let meta = `${answer.statusCode}\u0000${answer.isBase64Encoded ? 1 : 0}\u0000${jsonBytes}`;
+  for (const [name, value] of answer.headers) meta += `\u0000${name}\u0000${value}`;
+  send(RECORD.PROXY_RESULT, header.seq, header.dur, header.mem, meta, answer.body);
+  return true;
 }
 
 /**
@@ -540,6 +580,8 @@ interface Current {
   finished: boolean;
   /** Runs when the event loop empties (callbackWaitsForEmptyEventLoop / no result). */
   onEmptyLoop: (() => void) | undefined;
+  /** A successful answer goes as a proxy answer when it is a valid one (PROXY_EVENT_CALL). */
+  proxyAnswer: boolean;
 }
 
 let current: Current | undefined;
@@ -628,8 +670,8 @@ function finish(frame: Record<string, unknown> | undefined, resultJson?: string,
   c.onEmptyLoop = undefined;
   const mem = memoryMb();
   const dur = performance.now() - c.start;
-  if (frame === undefined) writeResult({ seq: c.seq, mem, dur }, resultJson!, contentType);
-  else writeFrame(Object.assign(frame, { seq: c.seq, mem, dur }));
+  if (frame !== undefined) writeFrame(Object.assign(frame, { seq: c.seq, mem, dur }));
+  else if (!(c.proxyAnswer && contentType === undefined && writeProxyResult({ seq: c.seq, mem, dur }, resultJson!))) writeResult({ seq: c.seq, mem, dur }, resultJson!, contentType);
   current = undefined;
   channelRef(true);
   // The next call (or more from the gateway, or sleep) after this turn of the loop.
@@ -677,9 +719,22 @@ function pump(): void {
 
 /** Worker: a call record from the gateway joins the queue. */
 function queueCall(r: RingRecord): void {
-  if (r.kind !== RECORD.CALL && r.kind !== RECORD.EVENT_CALL) return;
-  const [id = '', arn = '', traceId = '', clientContext] = r.meta.split('\u0000');
-  queue.push({ t: 'invoke', seq: r.seq, id, arn, traceId, clientContext, timeoutMs: r.x, deadlineAt: r.y, payload: r.text ?? r.data, compact: r.kind === RECORD.EVENT_CALL });
+  const kind = r.kind;
+  if (kind !== RECORD.CALL && kind !== RECORD.EVENT_CALL && kind !== RECORD.PROXY_EVENT_CALL) return;
+  const [id = '', arn = '', clientContext] = r.meta.split('\u0000');
+  queue.push({
+    t: 'invoke',
+    seq: r.seq,
+    id,
+    arn,
+    traceId: '',
+    clientContext,
+    timeoutMs: r.x,
+    deadlineAt: r.y,
+    payload: r.text ?? r.data,
+    compact: kind !== RECORD.CALL,
+    proxyAnswer: kind === RECORD.PROXY_EVENT_CALL,
+  });
 }
 
 /**
@@ -838,9 +893,10 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   // (the rewritten client keeps it in its invoke store instead, see invokeRewritten).
   if (!invokeStore) runtimeGlobals[REQUEST_ID] = msg.id;
   lineOwner = msg.seq;
+  msg.traceId = traceId();
   process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
   const deadline = msg.deadlineAt || Date.now() + msg.timeoutMs;
-  const c: Current = { id: msg.id, seq: msg.seq, start: performance.now(), finished: false, onEmptyLoop: undefined };
+  const c: Current = { id: msg.id, seq: msg.seq, start: performance.now(), finished: false, onEmptyLoop: undefined, proxyAnswer: msg.proxyAnswer === true };
   current = c;
   watchMemory();
   // While a function runs, the IPC channel must not keep the event loop alive:

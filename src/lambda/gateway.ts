@@ -82,6 +82,8 @@ export function gatewayErrorFor(err: unknown): GatewayError {
 export class ProxyEventRequest implements InvokeRequest {
   private json: Buffer | undefined;
   private compact: string | null | undefined;
+  /** A buffered proxy integration's (no onChunk) takes the answer read where the function ran. */
+  readonly acceptsProxyAnswer: boolean;
 
   constructor(
     readonly functionName: string,
@@ -90,7 +92,9 @@ export class ProxyEventRequest implements InvokeRequest {
     private readonly source: ProxyEventSource,
     /** InvokeWithResponseStream: where a streaming function's bytes go as they come. */
     readonly onChunk?: (bytes: Buffer, contentType: string) => void | Promise<void>,
-  ) {}
+  ) {
+    this.acceptsProxyAnswer = onChunk === undefined;
+  }
 
   get payload(): Buffer {
     return (this.json ??= Buffer.from(JSON.stringify(proxyEvent(this.source)), 'utf8'));

@@ -27,6 +27,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CALL_CHANNEL_FD, CLAIM_BYTES, RECORD, RING_BYTES, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
 import { Ring, type RingRecord } from './ring.js';
 import type { FunctionSpec } from './spec.js';
+import type { CheckedProxyAnswer } from './types.js';
 
 export interface ErrorPayload {
   readonly errorType: string;
@@ -46,12 +47,32 @@ export type Frame =
   /** Bytes a streaming handler wrote for call seq, before its result. */
   | { t: 'chunk'; seq: number; data: Uint8Array; contentType: string }
   /** contentType: a streaming handler's result (its bytes came as chunks; payload is empty). */
-  | { t: 'result'; seq: number; ok: true; payload: Uint8Array; mem: number; dur: number; contentType?: string | undefined }
+  | {
+      t: 'result';
+      seq: number;
+      ok: true;
+      payload: Uint8Array;
+      mem: number;
+      dur: number;
+      contentType?: string | undefined;
+      /** A PROXY_RESULT: the answer in its parts (payload is empty), and the size of the result's JSON. */
+      proxy?: CheckedProxyAnswer | undefined;
+      jsonBytes?: number | undefined;
+    }
   | { t: 'result'; seq: number; ok: false; error: ErrorPayload; mem: number; dur?: number; exit?: number; invalid?: true };
 
 export type Outcome =
   /** contentType: a streaming handler's answer, whose bytes went to the call's chunk() and are not in payload. */
-  | { kind: 'ok'; payload: Buffer; mem: number; durationMs: number | undefined; contentType?: string | undefined }
+  | {
+      kind: 'ok';
+      payload: Buffer;
+      mem: number;
+      durationMs: number | undefined;
+      contentType?: string | undefined;
+      /** The answer as a checked proxy answer (a call that accepts one): payload is then empty, and jsonBytes the result JSON's size. */
+      proxy?: CheckedProxyAnswer | undefined;
+      jsonBytes?: number | undefined;
+    }
   /** The event was not JSON: nothing ran (InvalidRequestContentException). */
   | { kind: 'invalid' }
   | { kind: 'error'; error: ErrorPayload; mem: number | undefined; durationMs: number | undefined }
@@ -72,7 +93,8 @@ export interface InvokeMessage {
   /** Epoch ms when the call times out, when that is fixed already (a retried init runs within it); else 0. */
   deadlineAt: number;
   arn: string;
-  traceId: string;
+  /** The caller takes a successful answer as a checked proxy answer (InvokeRequest.acceptsProxyAnswer). */
+  proxyAnswer: boolean;
   /** The caller's client context (JSON text), for context.clientContext. */
   clientContext: string | undefined;
 }
@@ -85,7 +107,8 @@ export interface InstanceCall {
   /** The event as its source in compact form, when it has one (./proxy-event.ts). */
   readonly compactEvent?: string | undefined;
   readonly arn: string;
-  readonly traceId: string;
+  /** The caller takes a successful answer as a checked proxy answer (InvokeRequest.acceptsProxyAnswer). */
+  readonly acceptsProxyAnswer: boolean;
   /** JSON text for context.clientContext (Invoke API callers only). */
   readonly clientContext?: string | undefined;
   /** Set by the instance when the call is handed to it. */
@@ -128,6 +151,8 @@ export function clock(): number {
  * has not started its first call for this long) are taken back and placed again.
  */
 export const MAX_WAIT_MS = 10;
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Lambda's limit for the Init phase of an on-demand environment: an init still running after
@@ -284,7 +309,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       // The cold call of a retried init: its timeout counts from now, init included (deadline()).
       deadlineAt: this.initWithinTimeout && call === this.coldCall ? Date.now() + this.spec.timeoutS * 1000 : 0,
       arn: call.arn,
-      traceId: call.traceId,
+      proxyAnswer: event !== undefined && call.acceptsProxyAnswer,
       clientContext: call.clientContext,
     });
     if (!this.flushQueued) {
@@ -512,7 +537,15 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
         let outcome: Outcome;
         if (frame.ok) {
           const p = frame.payload;
-          outcome = { kind: 'ok', payload: Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength), mem: frame.mem, durationMs: frame.dur, contentType: frame.contentType };
+          outcome = {
+            kind: 'ok',
+            payload: Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength),
+            mem: frame.mem,
+            durationMs: frame.dur,
+            contentType: frame.contentType,
+            proxy: frame.proxy,
+            jsonBytes: frame.jsonBytes,
+          };
         } else if (frame.invalid) {
           outcome = { kind: 'invalid' };
         } else {
@@ -814,6 +847,14 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
       case RECORD.RESULT:
         this.onFrame({ t: 'result', seq: r.seq, ok: true, payload: r.data, mem: r.y, dur: r.x, contentType: r.meta === '' ? undefined : r.meta });
         return;
+      case RECORD.PROXY_RESULT: {
+        const parts = r.meta.split('\u0000');
+        const headers: Array<[string, string]> = [];
+        for (let i = 3; i + 1 < parts.length; i += 2) headers.push([parts[i]!, parts[i + 1]!]);
+        const proxy: CheckedProxyAnswer = { statusCode: Number(parts[0]), headers, body: r.data, isBase64Encoded: parts[1] === '1' };
+        this.onFrame({ t: 'result', seq: r.seq, ok: true, payload: EMPTY, mem: r.y, dur: r.x, proxy, jsonBytes: Number(parts[2]) });
+        return;
+      }
       case RECORD.CHUNK:
         this.onFrame({ t: 'chunk', seq: r.seq, data: r.data, contentType: r.meta });
         return;
@@ -848,9 +889,9 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
     let i = 0;
     for (; i < messages.length; i++) {
       const m = messages[i]!;
-      const kind = m.event === undefined ? RECORD.CALL : RECORD.EVENT_CALL;
-      // A client context is JSON text, which never holds a raw NUL: it can follow as a fourth field.
-      const meta = `${m.id}\u0000${m.arn}\u0000${m.traceId}${m.clientContext === undefined ? '' : `\u0000${m.clientContext}`}`;
+      const kind = m.event === undefined ? RECORD.CALL : m.proxyAnswer ? RECORD.PROXY_EVENT_CALL : RECORD.EVENT_CALL;
+      // A client context is JSON text, which never holds a raw NUL: it can follow as a third field.
+      const meta = m.clientContext === undefined ? `${m.id}\u0000${m.arn}` : `${m.id}\u0000${m.arn}\u0000${m.clientContext}`;
       if (!this.toInstance.tryWrite(kind, m.seq, m.timeoutMs, m.deadlineAt, meta, m.event ?? m.payload)) break;
     }
     if (i > 0) this.toInstance.ring();

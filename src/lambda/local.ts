@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAMBDA_RUNTIMES, type FunctionConfig, type Isolation, type RestgateConfig, type SystemLogLevel } from '../config.js';
-import { randomHex, traceRoot } from '../ids.js';
 import {
   MAX_RESPONSE_PAYLOAD,
   checkJsonPayload,
@@ -30,7 +29,7 @@ import {
 import { ProcessInstance, WorkerInstance, clock, type Instance, type InstanceEvents, type Outcome } from './instance.js';
 import { Pool, type Call, type FunctionStats, type PoolHost } from './pool.js';
 import type { FunctionSpec } from './spec.js';
-import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaInvoker } from './types.js';
+import { LambdaServiceError, type CheckedProxyAnswer, type InvokeRequest, type InvokeResult, type LambdaInvoker } from './types.js';
 
 export type { FunctionStats } from './pool.js';
 
@@ -213,11 +212,6 @@ function logStreamName(): string {
   const d = new Date();
   const day = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
   return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
-}
-
-function traceId(): string {
-  const hex = randomHex(12);
-  return `Root=${traceRoot()};Parent=${hex.slice(0, 16)};Sampled=0;Lineage=1:${hex.slice(16, 24)}:0`;
 }
 
 // ---- the runtime ---------------------------------------------------------------
@@ -549,6 +543,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     let errorType: string | undefined;
     let producedBytes = 0;
     let streamContentType: string | undefined;
+    let proxyAnswer: CheckedProxyAnswer | undefined;
     switch (outcome.kind) {
       case 'invalid':
         checkJsonPayload(call.payload); // throws Lambda's InvalidRequestContentException
@@ -557,11 +552,13 @@ class LocalRuntime implements LocalInvoker, PoolHost {
         duration = outcome.durationMs ?? clock() - call.since;
         streamContentType = outcome.contentType;
         payload = streamContentType === undefined ? outcome.payload : call.streamedBody();
-        producedBytes = streamContentType === undefined ? payload.length : call.streamedBytes;
+        producedBytes = outcome.jsonBytes ?? (streamContentType === undefined ? payload.length : call.streamedBytes);
+        proxyAnswer = outcome.proxy;
         // A streamed answer's bytes went to the caller as they came (up to Lambda's 200 MB, not checked).
         if (producedBytes > MAX_RESPONSE_PAYLOAD && !call.forwardsChunks) {
           payload = Buffer.from(JSON.stringify(responseTooLargePayload()));
           functionError = 'Unhandled';
+          proxyAnswer = undefined;
         }
         break;
       case 'error':
@@ -605,7 +602,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       const all = Buffer.from(call.lines.join('\n') + '\n', 'utf8');
       logResult = all.subarray(Math.max(0, all.length - TAIL_BYTES)).toString('base64');
     }
-    return { statusCode: 200, payload, functionError, logResult, executedVersion: '$LATEST', streamContentType };
+    return { statusCode: 200, payload, functionError, logResult, executedVersion: '$LATEST', streamContentType, proxyAnswer };
   }
 
   private startWatching(): void {
@@ -744,7 +741,6 @@ function doubleMs(ms: number): string {
 
 /** One call through the local runtime: what its instance needs, its log lines, and where its answer goes. */
 class LocalCall implements Call {
-  readonly traceId = traceId();
   seq = 0;
   since = 0;
   /** Kept for the caller only when it asked for the log tail. */
@@ -777,6 +773,10 @@ class LocalCall implements Call {
 
   get clientContext(): string | undefined {
     return this.request.clientContext;
+  }
+
+  get acceptsProxyAnswer(): boolean {
+    return this.request.acceptsProxyAnswer === true;
   }
 
   get forwardsChunks(): boolean {

@@ -6,7 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 
 /** Record kinds on the rings. */
 export const RECORD = {
-  /** Gateway → instance: a call. seq; x = timeout (ms); y = its deadline (epoch ms) when fixed already, else 0; meta = `id \0 arn \0 traceId [\0 clientContext]`; data = the event JSON. */
+  /** Gateway → instance: a call. seq; x = timeout (ms); y = its deadline (epoch ms) when fixed already, else 0; meta = `id \0 arn [\0 clientContext]`; data = the event JSON. */
   CALL: 1,
   /** Instance → gateway: a successful answer. seq; x = duration (ms); y = memory (MB); data = the result JSON; meta = a streaming handler's content type (its data is then empty), else ''. */
   RESULT: 2,
@@ -20,6 +20,18 @@ export const RECORD = {
   EVENT_CALL: 6,
   /** Instance → gateway: bytes a streaming handler wrote for call seq (data), before its RESULT; meta = the stream's content type. */
   CHUNK: 7,
+  /**
+   * Gateway → instance: an EVENT_CALL from a buffered Lambda proxy integration, whose successful answer
+   * may come back as PROXY_RESULT.
+   */
+  PROXY_EVENT_CALL: 8,
+  /**
+   * Instance → gateway: a successful answer of a PROXY_EVENT_CALL that is a valid proxy answer
+   * (./proxy-answer.ts), in its parts. seq; x = duration (ms); y = memory (MB);
+   * meta = `statusCode \0 isBase64Encoded (0 or 1) \0 bytes of the result's JSON [\0 header name \0 value]...`
+   * (a valid header holds no NUL); data = the body text as UTF-8.
+   */
+  PROXY_RESULT: 9,
 } as const;
 
 /** Ring size each way per worker instance. Large data goes through the bulk ports. */

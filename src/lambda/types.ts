@@ -34,6 +34,23 @@ export interface InvokeRequest {
    * streaming function answers.
    */
   readonly onChunk?: (bytes: Buffer, contentType: string) => void | Promise<void>;
+  /**
+   * The caller is a buffered Lambda proxy integration: an instance that can read the function's
+   * answer as a proxy answer (./proxy-answer.ts) may send that instead of the JSON, in the
+   * result's `proxyAnswer`. Whoever does not sends the JSON.
+   */
+  readonly acceptsProxyAnswer?: boolean;
+}
+
+/**
+ * A function's answer as a valid proxy answer (./proxy-answer.ts), read where the function ran: what
+ * reading the result's JSON would have given, the body as the text's UTF-8 bytes.
+ */
+export interface CheckedProxyAnswer {
+  readonly statusCode: number;
+  readonly headers: Array<[string, string]>;
+  readonly body: Buffer;
+  readonly isBase64Encoded: boolean;
 }
 
 export interface InvokeResult {
@@ -51,6 +68,8 @@ export interface InvokeResult {
    * went to the request's onChunk (the payload is then empty); a failed one has the error payload.
    */
   readonly streamContentType?: string | undefined;
+  /** Only for a request that accepts one (acceptsProxyAnswer): the answer read as a proxy answer; `payload` is then empty. */
+  readonly proxyAnswer?: CheckedProxyAnswer | undefined;
 }
 
 /** A Lambda service-level failure (not a function error): unknown function, bad payload, throttling. */

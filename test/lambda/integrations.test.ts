@@ -7,7 +7,7 @@ import type { ApiDefinition, Integration, Resource } from '../../src/definition/
 import { lambdaIntegration } from '../../src/integrations/lambda.js';
 import { lambdaProxyIntegration, proxyEventSource } from '../../src/integrations/lambda-proxy.js';
 import type { IntegrationDeps } from '../../src/integrations/types.js';
-import { MAX_SYNC_PAYLOAD } from '../../src/lambda/errors.js';
+import { MAX_RESPONSE_PAYLOAD, MAX_SYNC_PAYLOAD } from '../../src/lambda/errors.js';
 import { compactSource, proxyEvent } from '../../src/lambda/proxy-event.js';
 import { createLocalInvoker } from '../../src/lambda/local.js';
 import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaInvoker } from '../../src/lambda/types.js';
@@ -402,6 +402,20 @@ describe('Lambda proxy response (§5.2, §1.5)', () => {
     expect([err.type, err.message, err.statusCode]).toEqual(['INTEGRATION_FAILURE', 'Internal server error', 502]);
   });
 
+  it('an answer read where the function ran is checked again for what node:http would refuse to send', async () => {
+    // A worker's check runs in the function's realm (src/lambda/proxy-answer.ts), which the function can tamper with.
+    const checked = (statusCode: number, headers: Array<[string, string]>) =>
+      ({ payload: Buffer.alloc(0), proxyAnswer: { statusCode, headers, body: Buffer.from('b'), isBase64Encoded: false } });
+    for (const bad of [checked(200, [['X-A', 'a\r\nInjected: 1']]), checked(200, [['X A', 'b']]), checked(200.5, []), checked(600, []), checked(Number.NaN, [])]) {
+      const err = await gatewayError(run(bad));
+      expect([err.type, err.message, err.statusCode]).toEqual(['INTEGRATION_FAILURE', 'Internal server error', 502]);
+    }
+    expect(await run(checked(203, [['X-A', 'caf\u00e9']]))).toEqual({
+      kind: 'proxy',
+      response: { statusCode: 203, headers: [['X-A', 'café'], ['Content-Type', 'application/json']], body: Buffer.from('b') },
+    });
+  });
+
   it('isBase64Encoded bodies are decoded only when the first Accept type is binary', async () => {
     const answer = ok({ isBase64Encoded: true, headers: { 'Content-Type': 'image/png' }, body: Buffer.from([1, 2, 255]).toString('base64') });
     const binary = await run(answer, { headers: [['Accept', 'image/png,text/html']], binaryMediaTypes: ['image/png'] });
@@ -585,6 +599,111 @@ describe('with the local runtime', () => {
     const over = context({ headers: [['Content-Type', 'text/plain']], body: Buffer.from('é'.repeat(n) + 'a'.repeat(under + 1)), context: $context });
     const err = await gatewayError(lambdaProxyIntegration(request, over, deps));
     expect([err.type, err.message, err.statusCode]).toEqual(['BAD_REQUEST_BODY', 'Request Too Long', 413]);
+  });
+
+  // A worker instance reads a buffered proxy integration's answer where the function ran and sends
+  // its parts (src/lambda/proxy-answer.ts); a process instance sends the result's JSON, which the
+  // gateway reads. The response must be the same, byte for byte, and so must the 502 for a malformed
+  // answer (§5.2: only the allowed keys and types; §1.5: decoded only for a binary first Accept type).
+  describe('an answer read by a worker instance is the answer the gateway reads from JSON', () => {
+    const results: Array<[string, InvokeResult]> = [];
+    const runtime = createLocalInvoker({
+      functionsDir: resolve(import.meta.dirname, '../fixtures/functions'),
+      log: () => {},
+      config: {
+        functions: {
+          'proxy-answer-process': { handler: 'proxy-answer.handler', isolation: 'process' },
+          'proxy-answer-js-process': { handler: 'proxy-answer-js.handler', isolation: 'process' },
+          tampers: { handler: 'proxy-answer-js.handler' },
+        },
+        stageVariables: {},
+      },
+    });
+    afterAll(() => runtime.close());
+    const recording: LambdaInvoker = {
+      has: (name) => runtime.has(name),
+      close: async () => {},
+      async invoke(request) {
+        const result = await runtime.invoke(request);
+        results.push([request.functionName, result]);
+        return result;
+      },
+    };
+    /** The response, or the gateway error's type, message and status, for an answer the function gives. */
+    async function outcome(fn: string, source: string, accept: string): Promise<unknown> {
+      const ctx = context({ headers: [['Accept', accept]], body: Buffer.from(source), binaryMediaTypes: ['image/png'], context: $context });
+      try {
+        return await lambdaProxyIntegration(integrationRequest({ uri: uri(fn) }), ctx, { lambda: recording });
+      } catch (err) {
+        if (!(err instanceof GatewayError)) throw err;
+        return [err.type, err.message, err.statusCode];
+      }
+    }
+    const json = (v: unknown) => ['proxy-answer', JSON.stringify(v)] as const;
+    const js = (source: string) => ['proxy-answer-js', source] as const;
+    const valid: Array<[string, readonly [string, string], string?]> = [
+      ['status, headers, multi-value headers winning, numbers and booleans as values, a non-ASCII body', json({
+        statusCode: 201,
+        headers: { 'X-One': 1, 'X-Yes': true, 'Set-Cookie': 'dropped', 'Content-Type': 'text/plain; charset=utf-8', 'X-Latin': 'caf\u00e9\tau lait' },
+        multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'], 'X-Many': [1, false, 'three'], 'X-Null': null },
+        body: 'créé 💡 "quoted" \\ \u0000',
+      })],
+      ['a status as digits, nulls for absent', json({ statusCode: '204', headers: null, multiValueHeaders: null, body: null, isBase64Encoded: null })],
+      ['nothing at all', json({})],
+      ['headers named __proto__ and constructor (JSON own keys)', ['proxy-answer', '{"headers":{"__proto__":"p","constructor":"c","toString":"t"},"body":"b"}']],
+      ['base64 with a binary first Accept type: decoded', json({ isBase64Encoded: true, headers: { 'Content-Type': 'image/png' }, body: Buffer.from([0x89, 0x50, 0, 255]).toString('base64') }), 'image/png'],
+      ['base64 with a text first Accept type: sent as text', json({ isBase64Encoded: true, headers: { 'Content-Type': 'image/png' }, body: 'iVAA/w==' }), 'text/html,image/png'],
+      ['base64 with characters outside the alphabet, decoded', json({ isBase64Encoded: true, body: 'AQ L/é\n==x' }), 'image/png'],
+      ['what JSON.stringify makes of the result: undefined dropped, Dates and toJSON', js('{ statusCode: 200, headers: { a: undefined, "X-Date": new Date(0) }, multiValueHeaders: { "X-D": [new Date(1)] }, body: undefined, extra: undefined }')],
+      ['a toJSON answer', js('{ statusCode: 500, toJSON() { return { statusCode: 202, body: "from toJSON" }; } }')],
+      ['a lone surrogate in the body and one in base64', js('{ body: "a\\ud800b\\udc00" }')],
+      ['a lone surrogate in a base64 body', js('{ isBase64Encoded: true, body: "AQ\\ud800L/" }'), 'image/png'],
+    ];
+    it.each(valid)('%s', async (_label, [fn, source], accept = '*/*') => {
+      results.length = 0;
+      const worker = await outcome(fn, source, accept);
+      const processed = await outcome(`${fn}-process`, source, accept);
+      expect(worker).toEqual(processed);
+      expect((worker as { kind: string }).kind).toBe('proxy');
+      // The worker's came as a checked answer (an empty payload); the process's as JSON.
+      const [[, fromWorker], [, fromProcess]] = results;
+      expect([fromWorker!.proxyAnswer !== undefined, fromWorker!.payload.length]).toEqual([true, 0]);
+      expect([fromProcess!.proxyAnswer, fromProcess!.payload.length > 0]).toEqual([undefined, true]);
+    });
+
+    const malformedAnswers: Array<[string, readonly [string, string]]> = [
+      ['a string', json('hello')],
+      ['a list', json([1])],
+      ['null', json(null)],
+      ['an extra key', json({ statusCode: 200, statusDescription: 'OK' })],
+      ['a status out of range', json({ statusCode: 600 })],
+      ['a fractional status', json({ statusCode: 200.5 })],
+      ['a body object', json({ body: { a: 1 } })],
+      ['isBase64Encoded a string', json({ isBase64Encoded: 'yes' })],
+      ['a header name with a space', json({ headers: { 'X A': 'b' } })],
+      ['a header value with a newline', json({ headers: { 'X-A': 'a\nb' } })],
+      ['a multi-value header value beyond Latin-1', json({ multiValueHeaders: { 'X-A': ['ok', '💡'] } })],
+      ['multi-value headers not lists', json({ multiValueHeaders: { a: 'b' } })],
+      // Lambda's limit counts the result's JSON (MAX_RESPONSE_PAYLOAD): this body is under it, its JSON over.
+      ['an answer whose JSON is over the response limit', js(`{ body: "a".repeat(${MAX_RESPONSE_PAYLOAD - 5}) }`)],
+      ['an answer JSON cannot write', js('{ body: 1n }')],
+    ];
+    it.each(malformedAnswers)('%s: the same 502 from both', async (_label, [fn, source]) => {
+      const worker = await outcome(fn, source, '*/*');
+      expect(worker).toEqual(['INTEGRATION_FAILURE', 'Internal server error', 502]);
+      expect(await outcome(`${fn}-process`, source, '*/*')).toEqual(worker);
+    });
+
+    it('a function that replaces the built-ins its instance checks with cannot make the gateway send a bad status', async () => {
+      // The check runs in the function's realm: here Number.isInteger always passes there, and the
+      // gateway's own check refuses the answer as malformed.
+      const tamper = (answer: string) => `(() => { Number.isInteger = () => true; return ${answer}; })()`;
+      expect(await outcome('tampers', tamper('{ statusCode: 200.5 }'), '*/*')).toEqual(['INTEGRATION_FAILURE', 'Internal server error', 502]);
+      expect(await outcome('tampers', tamper('{ statusCode: 201, body: "fine" }'), '*/*')).toEqual({
+        kind: 'proxy',
+        response: { statusCode: 201, headers: [['Content-Type', 'application/json']], body: Buffer.from('fine') },
+      });
+    });
   });
 
   it('non-proxy: a function timeout is a function error whose errorMessage drives selection', async () => {
