@@ -729,6 +729,18 @@ function logEnd(call: LocalCall, spec: FunctionSpec, end: InvocationEnd): void {
 }
 
 /** One Telemetry API event as a JSON system log line: `{"time", "type", "record"}` (telemetry-schema-reference). */
+/**
+ * The runtime version INIT_START names: Lambda's `nodejs:<major>.v<n>` (here always v0: restgate runs
+ * the Node it runs on, not a Lambda runtime release) and an ARN of the documented shape whose 64 hex
+ * digits are a digest of that version and the Node version, so they stay the same between runs.
+ */
+function runtimeVersionOf(runtime: string, region: string): { version: string; arn: string } {
+  const major = /^nodejs(\d+)\.x$/.exec(runtime)?.[1] ?? process.versions.node.split('.')[0]!;
+  const version = `nodejs:${major}.v0`;
+  const digest = createHash('sha256').update(`${version} ${process.version}`).digest('hex');
+  return { version, arn: `arn:aws:lambda:${region}::runtime:${digest}` };
+}
+
 function platformRecord(type: string, record: string): string {
   return `{"time":"${new Date().toISOString()}","type":"${type}","record":${record}}`;
 }
@@ -820,6 +832,26 @@ class LocalCall implements Call {
     if (json === undefined) this.emit(`START RequestId: ${this.id} Version: $LATEST`);
     else if (LEVEL_RANK.INFO >= LEVEL_RANK[json.systemLogLevel]) {
       this.emit(platformRecord('platform.start', `{"requestId":${JSON.stringify(this.id)},"version":"$LATEST"}`));
+    }
+  }
+
+  /**
+   * INIT_START as Lambda logs it when it creates an execution environment (Developer Guide,
+   * runtime-management-identify: `INIT_START Runtime Version: <version>\tRuntime Version ARN: <arn>`);
+   * in the JSON format the Telemetry API's platform.initStart record, kept at INFO.
+   */
+  initStarting(): void {
+    const { version, arn } = runtimeVersionOf(this.spec.runtime, this.runtime.region);
+    const json = this.spec.jsonLogs;
+    if (json === undefined) this.emit(`INIT_START Runtime Version: ${version}\tRuntime Version ARN: ${arn}`);
+    else if (LEVEL_RANK.INFO >= LEVEL_RANK[json.systemLogLevel]) {
+      const name = JSON.stringify(this.spec.name);
+      this.emit(
+        platformRecord(
+          'platform.initStart',
+          `{"initializationType":"on-demand","phase":"init","runtimeVersion":"${version}","runtimeVersionArn":"${arn}","functionName":${name},"functionVersion":"$LATEST"}`,
+        ),
+      );
     }
   }
 

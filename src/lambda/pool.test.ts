@@ -100,6 +100,7 @@ function setup(over: Partial<FunctionSpec> = {}) {
     acceptsProxyAnswer: false,
     seq: 0,
     since: 0,
+    initStarting: () => {},
     onLine: () => {},
     settle: (outcome) => void outcomes.set(id, outcome),
     fail: (err) => void outcomes.set(id, { kind: 'error', error: { errorType: 'Error', errorMessage: err.message }, mem: undefined, durationMs: undefined }),

@@ -19,6 +19,8 @@ import type { FunctionSpec } from './spec.js';
 
 /** A call as the pool handles it: what the instance needs, plus where its lines and outcome go. */
 export interface Call extends InstanceCall {
+  /** An instance starts for this call: Lambda's Init phase begins (INIT_START), before any line the instance writes. */
+  initStarting(): void;
   /** One output line of the call's function; `init` when its instance wrote it during init (before it was ready). */
   onLine(line: string, init: boolean): void;
   /**
@@ -186,6 +188,7 @@ export class Pool implements InstanceEvents<Call> {
         }
         this.instances.push(inst);
         inst.coldCall = call;
+        call.initStarting();
         inst.initWithinTimeout = call.initRetry === true;
         if (this.host.initLimitMs !== undefined) inst.initLimitMs = this.host.initLimitMs;
         if (this.host.maxWaitMs !== undefined) inst.maxWaitMs = this.host.maxWaitMs;

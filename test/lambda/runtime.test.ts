@@ -24,9 +24,26 @@ const FUNCTIONS = resolve(import.meta.dirname, '../fixtures/functions');
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 const body = (r: InvokeResult) => JSON.parse(r.payload.toString('utf8')) as Record<string, unknown>;
 const tail = (r: InvokeResult) => Buffer.from(r.logResult ?? '', 'base64').toString('utf8');
+/** INIT_START as Lambda logs it when it creates an execution environment (Developer Guide, runtime-management-identify; docs/fidelity.md for the version). */
+const INIT_START = /^INIT_START Runtime Version: nodejs:\d+\.v0\tRuntime Version ARN: arn:aws:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}$/;
+const INIT_START_RECORD = /^\{"time":"[^"]+","type":"platform\.initStart","record":\{"initializationType":"on-demand","phase":"init","runtimeVersion":"nodejs:\d+\.v0","runtimeVersionArn":"arn:aws:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}","functionName":"[^"]+","functionVersion":"\$LATEST"\}\}$/;
+/**
+ * The invocation's lines of a tail: after the INIT_START line (or platform.initStart record) a cold call's
+ * log opens with, whose shape is checked here; when it appears is pinned by the INIT_START tests.
+ */
+function invocationLines(r: InvokeResult): string[] {
+  const all = tail(r).split('\n');
+  if (all[0]!.startsWith('INIT_START') || all[0]!.includes('"platform.initStart"')) {
+    expect(all[0]).toMatch(all[0]!.startsWith('{') ? INIT_START_RECORD : INIT_START);
+    return all.slice(1);
+  }
+  return all;
+}
+const invocationTail = (r: InvokeResult) => invocationLines(r).join('\n');
 
 const CONFIG: RestgateConfig = {
   functions: {
+    'init-twice': { handler: 'slow-init.handler', environment: { INIT_MS: '300' } },
     echo: { environment: { GREETING: 'hi' }, memorySize: 256 },
     loops: { timeout: 1 },
     hog: { memorySize: 128, timeout: 20 },
@@ -390,7 +407,7 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(e['errorMessage']).toBe('noexport.handler is undefined or not exported');
       // Lambda's nodejs runtime logs init failures from its top-level await as uncaught exceptions, whatever their type
       // (CloudWatch output quoted in github.com/anomalyco/sst/issues/4608: `Uncaught Exception\t{"errorType":"Runtime.HandlerNotFound",…`).
-      expect(tail(r).split('\n')[0]).toMatch(
+      expect(invocationLines(r)[0]).toMatch(
         /^\d{4}-\d\d-\d\dT[\d:.]+Z\tundefined\tERROR\tUncaught Exception \t\{"errorType":"Runtime\.HandlerNotFound","errorMessage":"noexport\.handler is undefined or not exported","stack":\["Runtime\.HandlerNotFound: noexport\.handler is undefined or not exported",/,
       );
     });
@@ -612,7 +629,7 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       const before = gatewayLog.length;
       const r = await invoker.invoke({ functionName: 'logger', payload: json({}), requestId: 'log-1', logType: 'Tail' });
       expect(body(r) as unknown).toBe('logged');
-      const lines = tail(r).split('\n');
+      const lines = invocationLines(r);
       expect(lines[0]).toBe('START RequestId: log-1 Version: $LATEST');
       const ts = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
       expect(lines[1]).toMatch(new RegExp(`^${ts}\\tlog-1\\tINFO\\tplain line$`));
@@ -624,28 +641,39 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(lines[6]).toBe('END RequestId: log-1');
       expect(lines[7]).toMatch(/^REPORT RequestId: log-1\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/);
       expect(lines[8]).toBe('');
-      expect(gatewayLog.slice(before)).toEqual(lines.slice(0, 8));
+      expect(gatewayLog.slice(before)).toEqual(tail(r).split('\n').slice(0, -1)); // INIT_START included
     });
 
-    it('lines written during init come before START (the Init phase precedes the Invoke phase START opens)', async () => {
-      // AWS Lambda Developer Guide, "Understanding the Lambda execution environment lifecycle": Init, then Invoke.
+    it('a cold call\'s log opens with INIT_START, then the lines written during init, then START (the Init phase precedes the Invoke phase START opens); a warm call\'s with START', async () => {
+      // AWS Lambda Developer Guide, "Understanding the Lambda execution environment lifecycle": Init, then Invoke;
+      // "Identifying Lambda runtime version changes" (runtime-management-identify): Lambda emits INIT_START each
+      // time it creates an execution environment, not for each invocation. The version and ARN: docs/fidelity.md.
       const ts = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
+      const before = gatewayLog.length;
       const cold = tail(await invoker.invoke({ functionName: 'init-logger', payload: json({}), requestId: `cold-${isolation}`, logType: 'Tail' })).split('\n');
-      expect(cold[0]).toMatch(new RegExp(`^${ts}\\tundefined\\tINFO\\tloading$`));
-      expect(cold[1]).toBe(`START RequestId: cold-${isolation} Version: $LATEST`);
-      expect(cold[2]).toMatch(new RegExp(`^${ts}\\tcold-${isolation}\\tINFO\\thandling$`));
-      expect(cold[3]).toBe(`END RequestId: cold-${isolation}`);
-      expect(cold[4]).toMatch(/^REPORT .*\tInit Duration: \d+\.\d\d ms\t$/);
+      expect(cold[0]).toMatch(INIT_START);
+      expect(cold[1]).toMatch(new RegExp(`^${ts}\\tundefined\\tINFO\\tloading$`));
+      expect(cold[2]).toBe(`START RequestId: cold-${isolation} Version: $LATEST`);
+      expect(cold[3]).toMatch(new RegExp(`^${ts}\\tcold-${isolation}\\tINFO\\thandling$`));
+      expect(cold[4]).toBe(`END RequestId: cold-${isolation}`);
+      expect(cold[5]).toMatch(/^REPORT .*\tInit Duration: \d+\.\d\d ms\t$/);
+      expect(cold).toHaveLength(7);
+      expect(gatewayLog.slice(before)).toEqual(cold.slice(0, -1));
       const warm = tail(await invoker.invoke({ functionName: 'init-logger', payload: json({}), requestId: `warm-${isolation}`, logType: 'Tail' })).split('\n');
       expect(warm[0]).toBe(`START RequestId: warm-${isolation} Version: $LATEST`);
       expect(warm[1]).toMatch(new RegExp(`^${ts}\\twarm-${isolation}\\tINFO\\thandling$`));
       expect(warm[2]).toBe(`END RequestId: warm-${isolation}`);
+      expect(warm).toHaveLength(5);
+      // Every instance the function starts logs its own, with the same version, in the log of the call it started for.
+      const together = await Promise.all(['a', 'b'].map((k) => invoker.invoke({ functionName: 'init-twice', payload: json({}), requestId: `init-${k}-${isolation}`, logType: 'Tail' })));
+      for (const r of together) expect(tail(r).split('\n')[0]).toMatch(INIT_START);
+      expect(tail(together[0]!).split('\n')[0]).toBe(tail(together[1]!).split('\n')[0]);
     });
 
     it('output written straight to process.stdout/stderr reaches the gateway log; stdout lines are in the tail', async () => {
       const r = await invoker.invoke({ functionName: 'prints', payload: json({}), requestId: `print-${isolation}`, logType: 'Tail' });
       expect(body(r) as unknown).toBe('printed');
-      expect(tail(r)).toMatch(new RegExp(`^START RequestId: print-${isolation} Version: \\$LATEST\nraw stdout line\nbytes on stdout\n`));
+      expect(invocationTail(r)).toMatch(new RegExp(`^START RequestId: print-${isolation} Version: \\$LATEST\nraw stdout line\nbytes on stdout\n`));
       for (let i = 0; i < 200 && !gatewayLog.includes('raw stderr line'); i++) await new Promise((res) => setTimeout(res, 10));
       expect(gatewayLog).toContain('raw stderr line');
     });
@@ -691,7 +719,7 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
     });
     const call = (functionName: string, event: unknown, requestId: string) =>
       logging.invoke({ functionName, payload: json(event), requestId: `${requestId}-${isolation}`, logType: 'Tail' });
-    const lines = (r: InvokeResult) => tail(r).split('\n').slice(0, -1);
+    const lines = (r: InvokeResult) => invocationLines(r).slice(0, -1);
     const parsed = (r: InvokeResult) => lines(r).map((l) => JSON.parse(l) as unknown);
     const id = (requestId: string) => `${requestId}-${isolation}`;
     const appLine = (requestId: string | undefined, level: string, message: unknown) =>
@@ -750,6 +778,19 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       const before = printed.length;
       const r = await call('json-default', { scenario: 'levels' }, 'jd');
       expect(body(r)).toEqual({ format: 'JSON', level: 'INFO', fatal: 'function', requestId: id('jd') });
+      // A new instance: the Telemetry API's platform.initStart record first (telemetry-schema-reference; INFO).
+      expect(JSON.parse(tail(r).split('\n')[0]!)).toEqual({
+        time: ISO,
+        type: 'platform.initStart',
+        record: {
+          initializationType: 'on-demand',
+          phase: 'init',
+          runtimeVersion: expect.stringMatching(/^nodejs:\d+\.v0$/),
+          runtimeVersionArn: expect.stringMatching(/^arn:aws:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}$/),
+          functionName: 'json-default',
+          functionVersion: '$LATEST',
+        },
+      });
       expect(parsed(r)).toEqual([
         appLine(undefined, 'INFO', 'loading'),
         start('jd'),
@@ -765,7 +806,7 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
           `^\\{"time":"${TS}","type":"platform.report","record":\\{"requestId":"${id('jd')}","metrics":\\{"durationMs":\\d+\\.\\d+,"billedDurationMs":\\d+,"memorySizeMB":128,"maxMemoryUsedMB":\\d+,"initDurationMs":\\d+\\.\\d+\\},"status":"success"\\}\\}$`,
         ),
       );
-      expect(printed.slice(before)).toEqual(got);
+      expect(printed.slice(before)).toEqual(tail(r).split('\n').slice(0, -1)); // INIT_START included
       // Warm: no initDurationMs.
       expect(parsed(await call('json-default', { scenario: 'none' }, 'jd-warm'))).toEqual([start('jd-warm'), report('jd-warm', false)]);
     });
@@ -791,6 +832,7 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       // monitoring-cloudwatchlogs-log-level: system level WARN drops the INFO records. The exit's status and
       // errorType are the text REPORT's "Status: error  Error Type: Runtime.ExitError" (docs/fidelity.md).
       const ok = await call('json-warn', { scenario: 'levels' }, 'jw');
+      expect(tail(ok)).not.toContain('platform.initStart'); // an INFO record: below WARN
       expect(parsed(ok)).toEqual(levelLines('jw', 'WARN'));
       const exit = await call('json-warn', { scenario: 'exit' }, 'jw-exit');
       expect(body(exit)).toEqual({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${id('jw-exit')} Error: Runtime exited with error: exit status 2` });
@@ -1094,7 +1136,7 @@ describe.each(['worker', 'process'] as const)('the nodejs24.x runtime client, %s
       protectedKey: 'Cannot modify protected Lambda context field: Symbol(_AWS_LAMBDA_REQUEST_ID)',
       symbol: null,
     });
-    expect(tail(first)).toMatch(new RegExp(`^${TS}\\t-\\tINFO\\tinit line\\nSTART RequestId: store-1-${isolation} `));
+    expect(invocationTail(first)).toMatch(new RegExp(`^${TS}\\t-\\tINFO\\tinit line\\nSTART RequestId: store-1-${isolation} `));
     expect(tail(first)).toMatch(new RegExp(`\\n${TS}\\tstore-1-${isolation}\\tINFO\\tafter await\\n`));
     // each invocation replaces the store's context: what the last one set is gone
     const second = await runtime.invoke({ functionName: 'store-24', payload: json({}), requestId: `store-2-${isolation}` });
@@ -1102,7 +1144,9 @@ describe.each(['worker', 'process'] as const)('the nodejs24.x runtime client, %s
     // nodejs20.x: no store (globalThis.awslambda has the streaming helpers only); the global symbol carries the id, and init lines say "undefined" ([RIC] LogPatch.js)
     const legacy = await runtime.invoke({ functionName: 'store-20', payload: json({}), logType: 'Tail', requestId: `store-20-${isolation}` });
     expect(body(legacy)).toMatchObject({ awslambda: 'object', atInit: null, symbol: `store-20-${isolation}` });
-    expect(tail(legacy)).toMatch(new RegExp(`^${TS}\\tundefined\\tINFO\\tinit line\\n`));
+    // INIT_START names the runtime each function plays (docs/fidelity.md: nodejs:<major>.v0).
+    expect(tail(legacy)).toMatch(new RegExp(`^INIT_START Runtime Version: nodejs:20\\.v0\\tRuntime Version ARN: arn:aws:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}\\n${TS}\\tundefined\\tINFO\\tinit line\\n`));
+    expect(tail(first)).toMatch(/^INIT_START Runtime Version: nodejs:24\.v0\t/);
   });
 
   it('JSON logs: with several arguments the rewritten client looks for the Error after the first only', async () => {
