@@ -4,7 +4,7 @@
 // invocations one at a time, with Lambda's context object, callback semantics,
 // console format and error shapes.
 //
-// Self-contained on purpose (node built-ins, ../ids and its siblings ./ring, ./response-stream,
+// Self-contained on purpose (node built-ins and its siblings ./ring, ./response-stream,
 // ./protocol, ./proxy-event and ./proxy-answer only): it runs from dist/ as a plain .js file,
 // or bundled once into a temp .mjs when restgate runs from source.
 //
@@ -33,7 +33,6 @@ import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { randomHex, traceRoot } from '../ids.js';
 import { httpHeaderProblem, readProxyAnswer, type ProxyAnswer } from './proxy-answer.js';
 import { proxyEventFromCompact } from './proxy-event.js';
 import { CALL_CHANNEL_FD, RECORD, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
@@ -93,21 +92,11 @@ interface InvokeMessage {
   /** ...unless the gateway fixed it already (epoch ms; a retried init runs within the call's timeout). */
   deadlineAt?: number;
   arn: string;
-  /** The call's X-Ray trace header (_X_AMZN_TRACE_ID), made here as the call starts (invoke()). */
   traceId: string;
   /** The caller's client context, JSON text (Invoke API X-Amz-Client-Context, already checked). */
   clientContext?: string | undefined;
   /** A successful answer may go as a proxy answer (RECORD.PROXY_EVENT_CALL). */
   proxyAnswer?: boolean;
-}
-
-/**
- * An X-Ray trace header as Lambda sets _X_AMZN_TRACE_ID for an unsampled call:
- * `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0;Lineage=1:<8 hex>:0`.
- */
-function traceId(): string {
-  const hex = randomHex(12);
-  return `Root=${traceRoot()};Parent=${hex.slice(0, 16)};Sampled=0;Lineage=1:${hex.slice(16, 24)}:0`;
 }
 
 interface ErrorPayload {
@@ -721,13 +710,13 @@ function pump(): void {
 function queueCall(r: RingRecord): void {
   const kind = r.kind;
   if (kind !== RECORD.CALL && kind !== RECORD.EVENT_CALL && kind !== RECORD.PROXY_EVENT_CALL) return;
-  const [id = '', arn = '', clientContext] = r.meta.split('\u0000');
+  const [id = '', arn = '', traceId = '', clientContext] = r.meta.split('\u0000');
   queue.push({
     t: 'invoke',
     seq: r.seq,
     id,
     arn,
-    traceId: '',
+    traceId,
     clientContext,
     timeoutMs: r.x,
     deadlineAt: r.y,
@@ -893,7 +882,6 @@ function invoke(handler: (...args: unknown[]) => unknown, isAsync: boolean, msg:
   // (the rewritten client keeps it in its invoke store instead, see invokeRewritten).
   if (!invokeStore) runtimeGlobals[REQUEST_ID] = msg.id;
   lineOwner = msg.seq;
-  msg.traceId = traceId();
   process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
   const deadline = msg.deadlineAt || Date.now() + msg.timeoutMs;
   const c: Current = { id: msg.id, seq: msg.seq, start: performance.now(), finished: false, onEmptyLoop: undefined, proxyAnswer: msg.proxyAnswer === true };

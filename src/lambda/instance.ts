@@ -93,6 +93,7 @@ export interface InvokeMessage {
   /** Epoch ms when the call times out, when that is fixed already (a retried init runs within it); else 0. */
   deadlineAt: number;
   arn: string;
+  traceId: string;
   /** The caller takes a successful answer as a checked proxy answer (InvokeRequest.acceptsProxyAnswer). */
   proxyAnswer: boolean;
   /** The caller's client context (JSON text), for context.clientContext. */
@@ -107,6 +108,7 @@ export interface InstanceCall {
   /** The event as its source in compact form, when it has one (./proxy-event.ts). */
   readonly compactEvent?: string | undefined;
   readonly arn: string;
+  readonly traceId: string;
   /** The caller takes a successful answer as a checked proxy answer (InvokeRequest.acceptsProxyAnswer). */
   readonly acceptsProxyAnswer: boolean;
   /** JSON text for context.clientContext (Invoke API callers only). */
@@ -309,6 +311,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       // The cold call of a retried init: its timeout counts from now, init included (deadline()).
       deadlineAt: this.initWithinTimeout && call === this.coldCall ? Date.now() + this.spec.timeoutS * 1000 : 0,
       arn: call.arn,
+      traceId: call.traceId,
       proxyAnswer: event !== undefined && call.acceptsProxyAnswer,
       clientContext: call.clientContext,
     });
@@ -890,8 +893,8 @@ export class WorkerInstance<C extends InstanceCall> extends Instance<C> {
     for (; i < messages.length; i++) {
       const m = messages[i]!;
       const kind = m.event === undefined ? RECORD.CALL : m.proxyAnswer ? RECORD.PROXY_EVENT_CALL : RECORD.EVENT_CALL;
-      // A client context is JSON text, which never holds a raw NUL: it can follow as a third field.
-      const meta = m.clientContext === undefined ? `${m.id}\u0000${m.arn}` : `${m.id}\u0000${m.arn}\u0000${m.clientContext}`;
+      // A client context is JSON text, which never holds a raw NUL: it can follow as a fourth field.
+      const meta = `${m.id}\u0000${m.arn}\u0000${m.traceId}${m.clientContext === undefined ? '' : `\u0000${m.clientContext}`}`;
       if (!this.toInstance.tryWrite(kind, m.seq, m.timeoutMs, m.deadlineAt, meta, m.event ?? m.payload)) break;
     }
     if (i > 0) this.toInstance.ring();

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAMBDA_RUNTIMES, type FunctionConfig, type Isolation, type RestgateConfig, type SystemLogLevel } from '../config.js';
+import { randomHex, traceRoot } from '../ids.js';
 import {
   MAX_RESPONSE_PAYLOAD,
   checkJsonPayload,
@@ -212,6 +213,11 @@ function logStreamName(): string {
   const d = new Date();
   const day = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
   return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+}
+
+function traceId(): string {
+  const hex = randomHex(12);
+  return `Root=${traceRoot()};Parent=${hex.slice(0, 16)};Sampled=0;Lineage=1:${hex.slice(16, 24)}:0`;
 }
 
 // ---- the runtime ---------------------------------------------------------------
@@ -753,6 +759,7 @@ function doubleMs(ms: number): string {
 
 /** One call through the local runtime: what its instance needs, its log lines, and where its answer goes. */
 class LocalCall implements Call {
+  readonly traceId = traceId();
   seq = 0;
   since = 0;
   /** Kept for the caller only when it asked for the log tail. */

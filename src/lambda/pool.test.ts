@@ -97,6 +97,7 @@ function setup(over: Partial<FunctionSpec> = {}) {
     id,
     payload: Buffer.from('{}'),
     arn: 'arn:aws:lambda:us-east-1:123456789012:function:fn',
+    traceId: 'Root=1-0-0',
     acceptsProxyAnswer: false,
     seq: 0,
     since: 0,

@@ -6,7 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 
 /** Record kinds on the rings. */
 export const RECORD = {
-  /** Gateway → instance: a call. seq; x = timeout (ms); y = its deadline (epoch ms) when fixed already, else 0; meta = `id \0 arn [\0 clientContext]`; data = the event JSON. */
+  /** Gateway → instance: a call. seq; x = timeout (ms); y = its deadline (epoch ms) when fixed already, else 0; meta = `id \0 arn \0 traceId [\0 clientContext]`; data = the event JSON. */
   CALL: 1,
   /** Instance → gateway: a successful answer. seq; x = duration (ms); y = memory (MB); data = the result JSON; meta = a streaming handler's content type (its data is then empty), else ''. */
   RESULT: 2,
