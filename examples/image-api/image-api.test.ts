@@ -91,6 +91,8 @@ for (const definition of ['openapi.json', 'swagger.json']) {
           expect(got.status).toBe(200);
           expect(got.body.equals(bytes)).toBe(true);
           expect(got.headers.get('content-length')).toBe(String(bytes.length));
+          // No Content-Type is mapped for the method response: the default application/json, even on raw bytes (aws-semantics §13.3, OBS LS-6170).
+          expect(got.headers.get('content-type')).toBe('application/json');
           expect(got.headers.get('x-amzn-requestid')).toMatch(UUID);
         }
 
