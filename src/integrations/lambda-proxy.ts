@@ -166,7 +166,7 @@ export const lambdaProxyIntegration: IntegrationHandler = async (request, ctx, d
  */
 function checkedResponse(answer: CheckedProxyAnswer, ctx: RequestContext): OutgoingResponse {
   const { statusCode, headers } = answer;
-  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) throw malformed('statusCode out of range');
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) throw malformed('statusCode is not an integer in 100-599');
   for (const [name, value] of headers) {
     const problem = httpHeaderProblem(name, value);
     if (problem !== undefined) throw malformed(problem);

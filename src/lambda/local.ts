@@ -734,7 +734,6 @@ function logEnd(call: LocalCall, spec: FunctionSpec, end: InvocationEnd): void {
   }
 }
 
-/** One Telemetry API event as a JSON system log line: `{"time", "type", "record"}` (telemetry-schema-reference). */
 /**
  * The runtime version INIT_START names: Lambda's `nodejs:<major>.v<n>` (here always v0: restgate runs
  * the Node it runs on, not a Lambda runtime release) and an ARN of the documented shape whose 64 hex
@@ -747,6 +746,7 @@ function runtimeVersionOf(runtime: string, region: string): { version: string; a
   return { version, arn: `arn:aws:lambda:${region}::runtime:${digest}` };
 }
 
+/** One Telemetry API event as a JSON system log line: `{"time", "type", "record"}` (telemetry-schema-reference). */
 function platformRecord(type: string, record: string): string {
   return `{"time":"${new Date().toISOString()}","type":"${type}","record":${record}}`;
 }

@@ -2,6 +2,8 @@
 // Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations) so the
 // local runtime and a remote Lambda endpoint are interchangeable.
 
+import type { ProxyAnswer } from './proxy-answer.js';
+
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
 export interface InvokeRequest {
@@ -46,11 +48,8 @@ export interface InvokeRequest {
  * A function's answer as a valid proxy answer (./proxy-answer.ts), read where the function ran: what
  * reading the result's JSON would have given, the body as the text's UTF-8 bytes.
  */
-export interface CheckedProxyAnswer {
-  readonly statusCode: number;
-  readonly headers: Array<[string, string]>;
+export interface CheckedProxyAnswer extends Omit<ProxyAnswer, 'body'> {
   readonly body: Buffer;
-  readonly isBase64Encoded: boolean;
 }
 
 export interface InvokeResult {
