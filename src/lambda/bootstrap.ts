@@ -34,6 +34,7 @@ import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { httpHeaderProblem, readProxyAnswer, type ProxyAnswer } from './proxy-answer.js';
+import { containOwnSignals } from './own-signals.js';
 import { proxyEventFromCompact } from './proxy-event.js';
 import { CALL_CHANNEL_FD, RECORD, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
 import { createInvocationStream, defineAwsLambdaGlobal, highWaterMarkOf, isStreamingHandler } from './response-stream.js';
@@ -1107,6 +1108,15 @@ async function main(): Promise<void> {
     process.cwd = () => root;
   }
   routeWorkerStdio();
+  // A signal the function sends itself ends it as it would end a process (./own-signals.ts); in a worker
+  // the gateway hears it from the instance, as it hears a process's exit signal from the system.
+  containOwnSignals(port !== null, {
+    end(signal, signum) {
+      writeFrame({ t: 'signal', signal });
+      // Not process.exit: a process killed by a signal runs no 'exit' listeners.
+      return (process as unknown as { reallyExit(code: number): never }).reallyExit(128 + signum);
+    },
+  });
   setupGlobals();
   patchConsole();
   const start = performance.now();

@@ -88,16 +88,35 @@ export function timeoutPayload(requestId: string, timeoutSeconds: number): Recor
   };
 }
 
+/**
+ * How Lambda's "Runtime exited with error: signal: …" names a signal: the text of Go's syscall package
+ * for Linux (Lambda's runtime supervisor is written in Go; "killed" is observed [OBS-exit], the others
+ * follow the same table and are UNCONFIRMED on Lambda).
+ */
 const SIGNAL_TEXT: Record<string, string> = {
-  SIGKILL: 'killed',
-  SIGABRT: 'aborted',
-  SIGSEGV: 'segmentation fault',
-  SIGTERM: 'terminated',
-  SIGBUS: 'bus error',
-  SIGILL: 'illegal instruction',
-  SIGFPE: 'floating point exception',
   SIGHUP: 'hangup',
   SIGINT: 'interrupt',
+  SIGQUIT: 'quit',
+  SIGILL: 'illegal instruction',
+  SIGTRAP: 'trace/breakpoint trap',
+  SIGABRT: 'aborted',
+  SIGBUS: 'bus error',
+  SIGFPE: 'floating point exception',
+  SIGKILL: 'killed',
+  SIGUSR1: 'user defined signal 1',
+  SIGSEGV: 'segmentation fault',
+  SIGUSR2: 'user defined signal 2',
+  SIGPIPE: 'broken pipe',
+  SIGALRM: 'alarm clock',
+  SIGTERM: 'terminated',
+  SIGSTKFLT: 'stack fault',
+  SIGXCPU: 'CPU time limit exceeded',
+  SIGXFSZ: 'file size limit exceeded',
+  SIGVTALRM: 'virtual timer expired',
+  SIGPROF: 'profiling timer expired',
+  SIGIO: 'I/O possible',
+  SIGPWR: 'power failure',
+  SIGSYS: 'bad system call',
 };
 
 /** What Lambda reports when the runtime process ends without answering. */

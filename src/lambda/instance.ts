@@ -42,6 +42,8 @@ export type Frame =
   | { t: 'log'; line: string; seq?: number }
   /** The instance found itself over its memory size and exits next (Runtime.OutOfMemory). */
   | { t: 'oom'; mem: number }
+  /** Worker only: the function sent its own process a signal that ends a process (./own-signals.ts); the instance exits next, reported as killed by it. */
+  | { t: 'signal'; signal: string }
   /** Worker only: bytes the function wrote straight to process.stdout (1) or process.stderr (2). */
   | { t: 'out'; fd: 1 | 2; chunk: string | Uint8Array }
   /** Bytes a streaming handler wrote for call seq, before its result. */
@@ -258,6 +260,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   private readonly streamTaken: Float64Array | undefined;
   /** The instance reported (or the runtime found) it over its memory size: its end is Runtime.OutOfMemory. */
   protected outOfMemory = false;
+  /** A worker's function signalled itself to death (frame 'signal'): its end is that signal's, whatever the exit code. */
+  private endSignal: NodeJS.Signals | undefined;
   private seq = 0;
   private outbox: InvokeMessage[] = [];
   private flushQueued = false;
@@ -499,6 +503,9 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
         this.outOfMemory = true;
         this.mem = frame.mem;
         return;
+      case 'signal':
+        this.endSignal = frame.signal as NodeJS.Signals;
+        return;
       case 'out':
         this.output(frame.fd, frame.chunk);
         return;
@@ -567,6 +574,10 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   protected ended(code: number | null, signal: NodeJS.Signals | null, oom: boolean): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.endSignal !== undefined) {
+      code = null;
+      signal = this.endSignal;
+    }
     const outOfMemory = oom || this.outOfMemory || OOM_TEXT.test(this.stderrTail) || (signal === 'SIGABRT' && /heap/i.test(this.stderrTail));
     this.retire({ kind: 'exit', code, signal, oom: outOfMemory });
     for (const w of this.closedWaiters.splice(0)) w();

@@ -25,6 +25,7 @@ const definition = {
   paths: {
     '/echo/{proxy+}': { 'x-amazon-apigateway-any-method': proxy('echo-proxy') },
     '/crash': { get: proxy('exits') },
+    '/signal': { get: proxy('signals') },
     '/slow': { get: proxy('loops', { timeoutInMillis: 300 }) },
     '/picture': { get: proxy('proxy-binary') },
     '/answer': { post: proxy('proxy-answer') },
@@ -163,6 +164,14 @@ describe('Lambda through the gateway', () => {
     expect(r.body.toString()).toBe('{"message": "Internal server error"}');
     expect((await call('GET', '/echo/after')).status).toBe(200);
     expect(lines.some((l) => /\tINFO\tabout to exit$/.test(l))).toBe(true);
+  });
+
+  it('a function that signals its own process (or group) to death → 502 Internal server error; the gateway lives on (src/lambda/own-signals.ts)', async () => {
+    for (const query of ['signal=SIGTERM', 'signal=SIGKILL&group=1', 'abort=1']) {
+      const r = await call('GET', `/signal?${query}`);
+      expect([r.status, r.body.toString()]).toEqual([502, '{"message": "Internal server error"}']);
+      expect((await call('GET', '/echo/after-signal')).status).toBe(200);
+    }
   });
 
   it('slower than timeoutInMillis → 504 Endpoint request timed out', async () => {

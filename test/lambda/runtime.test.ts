@@ -46,6 +46,7 @@ const CONFIG: RestgateConfig = {
     'init-twice': { handler: 'slow-init.handler', environment: { INIT_MS: '300' } },
     echo: { environment: { GREETING: 'hi' }, memorySize: 256 },
     loops: { timeout: 1 },
+    'signals-stop': { handler: 'signals.handler', timeout: 1 },
     hog: { memorySize: 128, timeout: 20 },
     custom: { handler: 'custom.api.main' },
     throttled: { handler: 'echo.handler', reservedConcurrency: 0 },
@@ -621,6 +622,61 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
         errorMessage: 'RequestId: oom-1 Error: Runtime exited with error: signal: killed',
       });
       expect(body(await invoker.invoke({ functionName: 'dirfn', payload: json({}) }))).toEqual({ from: 'dirfn/index.mjs' });
+    });
+  });
+
+  // A signal a function sends itself does what it does to a Node process of its own, as the runtime is
+  // on Lambda (src/lambda/own-signals.ts): a process instance gets it from the kernel, a worker plays it,
+  // and both answer alike. "Runtime exited with error: signal: …" [OBS-exit]; which signals end, stop or
+  // leave a Node 20 process running was measured (docs/fidelity.md, "Signals a function sends itself").
+  describe('signals a function sends itself never reach the gateway', () => {
+    const send = (event: Record<string, unknown>, requestId?: string, functionName = 'signals') =>
+      invoker.invoke({ functionName, payload: json(event), requestId, logType: 'Tail' });
+    const exitError = (requestId: string, signal: string) => ({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: ${signal}` });
+
+    it('one that ends a process ends the instance as killed by it (process.kill to itself or its group, process.abort); the next call gets a fresh one', async () => {
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ signal: 'SIGTERM' }, 'terminated'],
+        [{ signal: 'SIGKILL', group: true }, 'killed'],
+        [{ signal: 'SIGUSR2' }, 'user defined signal 2'],
+        [{ signal: 15, group: true }, 'terminated'],
+        [{ abort: true }, 'aborted'],
+      ];
+      for (const [event, text] of cases) {
+        const id = `sig-${isolation}-${JSON.stringify(event)}`;
+        const r = await send(event, id);
+        expect([r.functionError, body(r)]).toEqual(['Unhandled', exitError(id, text)]);
+        expect(tail(r)).toContain(`\tINFO\tsending ${event['abort'] ? 'abort' : String(event['signal'])}\n`); // its output before the signal is kept
+        expect(tail(r)).toMatch(/\tStatus: error\tError Type: Runtime\.ExitError\t\n$/);
+        expect(tail(r)).not.toContain('exit listener ran');
+        expect(invoker.stats('signals').instances).toBe(0);
+      }
+      const next = await send({ signal: 'SIGWINCH' });
+      expect([next.functionError, body(next)]).toEqual([undefined, { sent: true, heard: null, calls: 1 }]);
+    });
+
+    it('a listener hears it (name, number) and the instance lives on; signals a process ignores do nothing; 0 checks the process exists', async () => {
+      const r = await send({ signal: 'SIGTERM', listen: true });
+      expect(body(r)['heard']).toEqual(['SIGTERM', 15]);
+      const answers = [];
+      for (const signal of ['SIGWINCH', 'SIGCHLD', 'SIGPIPE', 'SIGURG', 'SIGCONT', 'SIGXFSZ', 0]) answers.push((await send({ signal, group: signal === 'SIGCHLD' })).payload.toString());
+      const first = body(r)['calls'] as number;
+      expect(answers.map((a) => JSON.parse(a) as unknown)).toEqual(answers.map((_, i) => ({ sent: true, heard: null, calls: first + i + 1 })));
+    });
+
+    it("a signal Node does not know, or a number that is no signal, is refused with Node's errors and nothing happens", async () => {
+      const unknown = body(await send({ signal: 'SIGNOPE' }));
+      expect(unknown['sent']).toEqual({ name: 'TypeError', code: 'ERR_UNKNOWN_SIGNAL', message: 'Unknown signal: SIGNOPE' });
+      const invalid = body(await send({ signal: 99 }));
+      expect(invalid['sent']).toEqual({ name: 'Error', code: 'EINVAL', syscall: 'kill', message: 'kill EINVAL' });
+      expect(invalid['calls']).toBe((unknown['calls'] as number) + 1);
+    });
+
+    it('SIGSTOP stops it: the call times out and the instance is replaced', async () => {
+      const r = await send({ signal: 'SIGSTOP' }, `stop-${isolation}`, 'signals-stop');
+      expect([r.functionError, body(r)]).toEqual(['Unhandled', { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: stop-${isolation} Error: Task timed out after 1.00 seconds` }]);
+      expect(invoker.stats('signals-stop').instances).toBe(0);
+      expect(body(await send({ signal: 0 }, undefined, 'signals-stop'))).toEqual({ sent: true, heard: null, calls: 1 });
     });
   });
 
