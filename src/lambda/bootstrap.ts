@@ -1110,12 +1110,10 @@ async function main(): Promise<void> {
   routeWorkerStdio();
   // A signal the function sends itself ends it as it would end a process (./own-signals.ts); in a worker
   // the gateway hears it from the instance, as it hears a process's exit signal from the system.
-  containOwnSignals(port !== null, {
-    end(signal, signum) {
-      writeFrame({ t: 'signal', signal });
-      // Not process.exit: a process killed by a signal runs no 'exit' listeners.
-      return (process as unknown as { reallyExit(code: number): never }).reallyExit(128 + signum);
-    },
+  containOwnSignals(port !== null, (signal, signum) => {
+    writeFrame({ t: 'signal', signal });
+    // Not process.exit: a process killed by a signal runs no 'exit' listeners.
+    return (process as unknown as { reallyExit(code: number): never }).reallyExit(128 + signum);
   });
   setupGlobals();
   patchConsole();

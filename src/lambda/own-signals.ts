@@ -59,10 +59,8 @@ export function ownSignalEffect(name: string, listeners: number): Effect | 'deli
   return SIGNAL_EFFECTS.get(name) ?? 'end';
 }
 
-export interface OwnSignalHooks {
-  /** The instance ends as a process killed by `signal` would (never returns). */
-  end(signal: string, signum: number): never;
-}
+/** Ends the instance as a process killed by `signal` would end (never returns). */
+export type EndBySignal = (signal: string, signum: number) => never;
 
 type KillBinding = (pid: number, signum: number) => number;
 
@@ -70,7 +68,7 @@ type KillBinding = (pid: number, signum: number) => number;
  * Installs the handling above: `worker` plays signals to the process itself and its group; otherwise
  * only the group is narrowed to the process.
  */
-export function containOwnSignals(worker: boolean, hooks: OwnSignalHooks): void {
+export function containOwnSignals(worker: boolean, end: EndBySignal): void {
   const proc = process as NodeJS.Process & { _kill: KillBinding };
   const rawKill: KillBinding = proc._kill.bind(process);
   const self = process.pid;
@@ -81,13 +79,13 @@ export function containOwnSignals(worker: boolean, hooks: OwnSignalHooks): void 
     if (target !== self && target !== 0 && target !== -self) return rawKill(pid, signum);
     // What the system call answers for a number that is no signal (Node throws "kill EINVAL").
     if (!Number.isInteger(signum) || signum < 0 || signum > MAX_SIGNAL) return -constants.errno.EINVAL;
-    if (signum !== 0) receive(signum, hooks);
+    if (signum !== 0) receive(signum, end);
     return 0;
   };
-  if (worker) process.abort = (): never => hooks.end('SIGABRT', constants.signals.SIGABRT);
+  if (worker) process.abort = (): never => end('SIGABRT', constants.signals.SIGABRT);
 }
 
-function receive(signum: number, hooks: OwnSignalHooks): void {
+function receive(signum: number, end: EndBySignal): void {
   const name = signalName(signum);
   switch (ownSignalEffect(name, process.listenerCount(name))) {
     case 'deliver':
@@ -100,7 +98,7 @@ function receive(signum: number, hooks: OwnSignalHooks): void {
       stopThread();
       return;
     case 'end':
-      hooks.end(name, signum);
+      end(name, signum);
   }
 }
 
