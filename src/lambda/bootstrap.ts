@@ -1080,7 +1080,7 @@ process.on('uncaughtException', (error) => {
   logError('Uncaught Exception', error);
   const payload = toErrorPayload(error);
   if (current && !current.finished) finish({ t: 'result', ok: false, error: payload, exit: 129 });
-  else writeFrame({ t: 'init-error', error: payload });
+  else writeFrame({ t: 'init-error', error: payload, mem: memoryMb() });
   process.exit(129);
 });
 
@@ -1089,7 +1089,7 @@ process.on('unhandledRejection', (reason) => {
   logError('Unhandled Promise Rejection', Object.assign(error, { reason, promise: {} }));
   const payload = toErrorPayload(error);
   if (current && !current.finished) finish({ t: 'result', ok: false, error: payload, exit: 128 });
-  else writeFrame({ t: 'init-error', error: payload });
+  else writeFrame({ t: 'init-error', error: payload, mem: memoryMb() });
   process.exit(128);
 });
 
@@ -1126,7 +1126,7 @@ async function main(): Promise<void> {
   } catch (e) {
     // The runtime loads the handler in a top-level await: whatever it throws, Runtime.* or not, is an uncaught exception.
     logError('Uncaught Exception', e);
-    writeFrame({ t: 'init-error', error: toErrorPayload(e) });
+    writeFrame({ t: 'init-error', error: toErrorPayload(e), mem: memoryMb() });
     process.exit(129);
   }
   const isAsync = handler.constructor?.name === 'AsyncFunction';

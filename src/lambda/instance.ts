@@ -25,6 +25,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CALL_CHANNEL_FD, CLAIM_BYTES, RECORD, RING_BYTES, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
+import { exitPayload } from './errors.js';
 import { Ring, type RingRecord } from './ring.js';
 import type { FunctionSpec } from './spec.js';
 import type { CheckedProxyAnswer } from './types.js';
@@ -37,7 +38,7 @@ export interface ErrorPayload {
 
 export type Frame =
   | { t: 'ready'; initMs: number; mem: number }
-  | { t: 'init-error'; error: ErrorPayload }
+  | { t: 'init-error'; error: ErrorPayload; mem: number }
   /** seq: the call whose turn the line was printed in; absent or 0 (init): the first call here. */
   | { t: 'log'; line: string; seq?: number }
   /** The instance found itself over its memory size and exits next (Runtime.OutOfMemory). */
@@ -77,9 +78,21 @@ export type Outcome =
     }
   /** The event was not JSON: nothing ran (InvalidRequestContentException). */
   | { kind: 'invalid' }
-  | { kind: 'error'; error: ErrorPayload; mem: number | undefined; durationMs: number | undefined }
+  /** initFailed: the error ended init in the Invoke phase (see InitReport), not a call. */
+  | { kind: 'error'; error: ErrorPayload; mem: number | undefined; durationMs: number | undefined; initFailed?: boolean }
   | { kind: 'timeout' }
-  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null; oom: boolean };
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null; oom: boolean; initFailed?: boolean };
+
+/**
+ * An init that failed, as Lambda's INIT_REPORT tells it: in the Init phase (a new environment's init,
+ * within INIT_LIMIT_MS) or in the Invoke phase (init run again with a call, within its timeout).
+ */
+export interface InitReport {
+  readonly phase: 'init' | 'invoke';
+  readonly status: 'error' | 'timeout';
+  readonly errorType: string | undefined;
+  readonly durationMs: number;
+}
 
 /** What the gateway sends for one call. */
 export interface InvokeMessage {
@@ -120,10 +133,12 @@ export interface InstanceCall {
   /** Absolute ms (see clock()) when the call was handed to its instance. */
   since: number;
   /**
-   * Set when the init of the instance started for this call ran past INIT_LIMIT_MS: the next
+   * Set when the init of the instance started for this call failed or ran past INIT_LIMIT_MS: the next
    * instance started for it runs its init within the call's timeout, as Lambda's retried init does.
    */
   initRetry?: boolean;
+  /** The init of the instance started for this call failed (INIT_REPORT). */
+  initEnded?(report: InitReport): void;
   /**
    * Bytes a streaming handler wrote, in order, while the call runs (before it settles), and the
    * stream's content type; `taken()` once the bytes are written on, collected or dropped.
@@ -469,21 +484,51 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
    * pool, the cold call marked so that the instance started for it next inits within its timeout.
    */
   private initTimedOut(): void {
-    const cold = this.coldCall;
     this.events.line(
       this,
       undefined,
       `restgate: init of ${this.spec.name} did not finish within ${this.initLimitMs / 1000} s (Lambda's Init phase limit): it runs again with the call, within the function's timeout`,
     );
+    this.initFailed('timeout', undefined);
+  }
+
+  /**
+   * Init failed for the call the instance was started for. Lambda logs INIT_REPORT and, when this was a
+   * new environment's Init phase, runs init again with the call, in its Invoke phase and within its
+   * timeout (Developer Guide, lambda-runtime-environment, "Failures during the Init phase"; observed
+   * logs: docs/fidelity.md). Then the instance ends and its calls (none started) go back to the pool, the
+   * cold call marked so that the instance started for it next is that retry: true. False when this
+   * was the retry already: the cold call gets the failure.
+   */
+  private initFailed(status: InitReport['status'], errorType: string | undefined): boolean {
+    const cold = this.coldCall;
+    if (!cold) return false;
+    const phase = cold.initRetry === true ? 'invoke' : 'init';
+    cold.initEnded?.({ phase, status, errorType, durationMs: this.initDuration(cold) });
+    if (phase === 'invoke') return false;
     if (this.claim) this.claimAll(); // a worker that finishes init now starts none of them
     const back = this.calls.splice(0);
-    if (cold) cold.initRetry = true;
+    cold.initRetry = true;
     this.coldCall = undefined;
     this.kill();
     this.events.orphaned(this, back);
+    return true;
+  }
+
+  /**
+   * An INIT_REPORT's Init Duration: since the instance was started, or for a retried init, which runs in the
+   * call's Invoke phase, since the call was handed over (so the call's Duration, which holds it, is not less).
+   */
+  private initDuration(cold: C): number {
+    return cold.initRetry === true ? clock() - cold.since : performance.now() - this.spawnedPerf;
   }
 
   private timedOut(head: C): void {
+    // A retried init that ran into the call's timeout: Lambda reports that init as an error of unknown type
+    // (observed: `INIT_REPORT … Phase: invoke\tStatus: error\tError Type: Runtime.Unknown`, then START; docs/fidelity.md).
+    if (this.state === 'starting' && head === this.coldCall) {
+      head.initEnded?.({ phase: 'invoke', status: 'error', errorType: 'Runtime.Unknown', durationMs: this.initDuration(head) });
+    }
     this.calls.shift();
     this.events.settled(this, head, { kind: 'timeout' });
     this.kill();
@@ -522,10 +567,14 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
         // error outside any call's own frame (the running call gets it). The instance exits next.
         const initFailed = this.state === 'starting';
         this.doomed = true;
-        if (initFailed) this.state = 'ready';
+        this.mem = Math.max(this.mem, frame.mem);
+        if (initFailed) {
+          this.state = 'ready';
+          if (this.initFailed('error', frame.error.errorType)) return;
+        }
         if (initFailed || this.headStart() !== undefined) {
           const head = this.calls.shift();
-          if (head) this.events.settled(this, head, { kind: 'error', error: frame.error, mem: undefined, durationMs: undefined });
+          if (head) this.events.settled(this, head, { kind: 'error', error: frame.error, mem: this.mem, durationMs: undefined, initFailed: initFailed || undefined });
         }
         return;
       }
@@ -579,7 +628,11 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       signal = this.endSignal;
     }
     const outOfMemory = oom || this.outOfMemory || OOM_TEXT.test(this.stderrTail) || (signal === 'SIGABRT' && /heap/i.test(this.stderrTail));
-    this.retire({ kind: 'exit', code, signal, oom: outOfMemory });
+    // Ended by itself before it was ready (an exit at import): its init failed. (The gateway's kills retire the instance first.)
+    const duringInit = this.state === 'starting';
+    if (!(duringInit && this.initFailed('error', exitPayload('', code, signal, outOfMemory)['errorType']))) {
+      this.retire({ kind: 'exit', code, signal, oom: outOfMemory, initFailed: duringInit || undefined });
+    }
     for (const w of this.closedWaiters.splice(0)) w();
   }
 
@@ -641,6 +694,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
 }
 
 const HAS_PROC = existsSync('/proc/self/status');
+/** How long a child whose call pipe broke gets to end by itself (its exit is what its calls are told). */
+const PIPE_CLOSED_GRACE_MS = 1000;
 
 /** `isolation: 'process'`: a child process of its own (own env, TZ, cwd; native crashes contained). Given one call at a time. */
 export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
@@ -688,7 +743,11 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
     });
     this.callChannel = this.child.stdio[CALL_CHANNEL_FD] as Writable;
-    this.callChannel.on('error', () => this.kill());
+    // EPIPE: the child closed its end, which it does by exiting. Its exit (code or signal) is what the calls
+    // get, so it is waited for; one that closed the pipe and lives on is killed after a grace period.
+    this.callChannel.on('error', () => {
+      setTimeout(() => this.kill(), PIPE_CLOSED_GRACE_MS).unref(); // a no-op once it has ended
+    });
     this.child.stdout!.on('data', (chunk: Buffer) => this.stdout.push(chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('latin1')).slice(-2048);

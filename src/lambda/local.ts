@@ -27,7 +27,7 @@ import {
   throttled,
   timeoutPayload,
 } from './errors.js';
-import { ProcessInstance, WorkerInstance, clock, type Instance, type InstanceEvents, type Outcome } from './instance.js';
+import { ProcessInstance, WorkerInstance, clock, type InitReport, type Instance, type InstanceEvents, type Outcome } from './instance.js';
 import { Pool, type Call, type FunctionStats, type PoolHost } from './pool.js';
 import type { FunctionSpec } from './spec.js';
 import { LambdaServiceError, type CheckedProxyAnswer, type InvokeRequest, type InvokeResult, type LambdaInvoker } from './types.js';
@@ -555,7 +555,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
         checkJsonPayload(call.payload); // throws Lambda's InvalidRequestContentException
         throw new LambdaServiceError('InvalidRequestContentException', 'Could not parse request body into json', 400);
       case 'ok':
-        duration = outcome.durationMs ?? clock() - call.since;
+        duration = callDuration(call, outcome.durationMs);
         streamContentType = outcome.contentType;
         payload = streamContentType === undefined ? outcome.payload : call.streamedBody();
         producedBytes = outcome.jsonBytes ?? (streamContentType === undefined ? payload.length : call.streamedBytes);
@@ -571,10 +571,16 @@ class LocalRuntime implements LocalInvoker, PoolHost {
         // Lambda refuses invalid JSON before any environment runs; here the instance checks it, which
         // it cannot do when its init failed: the same 400 then, not the init error.
         checkJsonPayload(call.payload);
-        duration = outcome.durationMs ?? clock() - call.since;
+        duration = callDuration(call, outcome.durationMs);
         payload = Buffer.from(JSON.stringify(outcome.error));
         producedBytes = payload.length;
         functionError = 'Unhandled';
+        if (outcome.initFailed === true) {
+          // A failed init is the platform's error, not one the runtime reported for the call.
+          errorType = outcome.error.errorType;
+          status = `Status: error\tError Type: ${errorType}\t`;
+          recordStatus = 'error';
+        }
         if (outcome.error.errorType === 'Runtime.CallbackHandlerDeprecated') this.hintRuntime(spec);
         break;
       case 'timeout':
@@ -758,10 +764,20 @@ function doubleMs(ms: number): string {
 }
 
 /** One call through the local runtime: what its instance needs, its log lines, and where its answer goes. */
+/**
+ * A call's Duration: the handler's time as its instance measured it, else since the hand-over. A retried
+ * init (InstanceCall.initRetry) ran in the call's Invoke phase and is part of it: observed REPORTs after
+ * `INIT_REPORT … Phase: invoke` give a Duration that holds the init, and no Init Duration (docs/fidelity.md).
+ */
+function callDuration(call: LocalCall, measured: number | undefined): number {
+  return call.initRetry === true || measured === undefined ? clock() - call.since : measured;
+}
+
 class LocalCall implements Call {
   readonly traceId = traceId();
   seq = 0;
   since = 0;
+  initRetry?: boolean;
   /** Kept for the caller only when it asked for the log tail. */
   readonly lines: string[] | undefined;
   private started = false;
@@ -845,18 +861,42 @@ class LocalCall implements Call {
   /**
    * INIT_START as Lambda logs it when it creates an execution environment (Developer Guide,
    * runtime-management-identify: `INIT_START Runtime Version: <version>\tRuntime Version ARN: <arn>`);
-   * in the JSON format the Telemetry API's platform.initStart record, kept at INFO.
+   * in the JSON format the Telemetry API's platform.initStart record, kept at INFO. In the log only,
+   * not in the call's tail: tails Lambda returned for cold calls hold the init's lines and INIT_REPORT
+   * but no INIT_START (docs/fidelity.md, Logs).
    */
   initStarting(): void {
     const { version, arn } = runtimeVersionOf(this.spec.runtime, this.runtime.region);
     const json = this.spec.jsonLogs;
-    if (json === undefined) this.emit(`INIT_START Runtime Version: ${version}\tRuntime Version ARN: ${arn}`);
+    if (json === undefined) this.runtime.log(`INIT_START Runtime Version: ${version}\tRuntime Version ARN: ${arn}`);
     else if (LEVEL_RANK.INFO >= LEVEL_RANK[json.systemLogLevel]) {
       const name = JSON.stringify(this.spec.name);
-      this.emit(
+      this.runtime.log(
         platformRecord(
           'platform.initStart',
           `{"initializationType":"on-demand","phase":"init","runtimeVersion":"${version}","runtimeVersionArn":"${arn}","functionName":${name},"functionVersion":"$LATEST"}`,
+        ),
+      );
+    }
+  }
+
+  /**
+   * INIT_REPORT for an init that failed or timed out: `INIT_REPORT Init Duration: <ms> ms\tPhase:
+   * init|invoke\tStatus: error|timeout[\tError Type: <type>]` (Developer Guide, lambda-runtime-environment;
+   * observed logs: docs/fidelity.md); in the JSON format the Telemetry API's platform.initReport record,
+   * kept at WARN (a failure, as runtimeDone and report are when an invocation fails).
+   */
+  initEnded(report: InitReport): void {
+    const json = this.spec.jsonLogs;
+    if (json === undefined) {
+      const type = report.errorType === undefined ? '' : `\tError Type: ${report.errorType}`;
+      this.emit(`INIT_REPORT Init Duration: ${report.durationMs.toFixed(2)} ms\tPhase: ${report.phase}\tStatus: ${report.status}${type}`);
+    } else if (LEVEL_RANK.WARN >= LEVEL_RANK[json.systemLogLevel]) {
+      const type = report.errorType === undefined ? '' : `,"errorType":${JSON.stringify(report.errorType)}`;
+      this.emit(
+        platformRecord(
+          'platform.initReport',
+          `{"initializationType":"on-demand","phase":"${report.phase}","status":"${report.status}"${type},"metrics":{"durationMs":${doubleMs(report.durationMs)}}}`,
         ),
       );
     }

@@ -81,6 +81,8 @@ afterEach(async () => {
 function setup(over: Partial<FunctionSpec> = {}) {
   const created: FakeInstance[] = [];
   const outcomes = new Map<string, Outcome>();
+  /** What each call was told of its instance's init: INIT_START, and the INIT_REPORTs of failed inits. */
+  const inits: string[] = [];
   const host: PoolHost = {
     closed: false,
     idleTimeoutMs: 60_000,
@@ -101,7 +103,8 @@ function setup(over: Partial<FunctionSpec> = {}) {
     acceptsProxyAnswer: false,
     seq: 0,
     since: 0,
-    initStarting: () => {},
+    initStarting: () => void inits.push(`${id}: INIT_START`),
+    initEnded: (r) => void inits.push(`${id}: INIT_REPORT ${r.phase} ${r.status} ${r.errorType}`),
     onLine: () => {},
     settle: (outcome) => void outcomes.set(id, outcome),
     fail: (err) => void outcomes.set(id, { kind: 'error', error: { errorType: 'Error', errorMessage: err.message }, mem: undefined, durationMs: undefined }),
@@ -111,7 +114,7 @@ function setup(over: Partial<FunctionSpec> = {}) {
     await new Promise((r) => setImmediate(r)); // instances created, batches flushed
   };
   const ids = (inst: FakeInstance) => inst.calls.map((c) => c.id);
-  return { pool, created, outcomes, dispatch, ids };
+  return { pool, created, outcomes, inits, dispatch, ids };
 }
 
 /** A pool with one warm instance that has learned the function takes `typicalMs` per call. */
@@ -240,5 +243,37 @@ describe('taking calls back', () => {
     expect(outcomes.has('waiting')).toBe(false);
     expect(created.length).toBe(2);
     expect(created[1]!.calls.map((c) => c.id)).toEqual(['waiting']);
+  });
+});
+
+describe('failed inits', () => {
+  // Developer Guide, lambda-runtime-environment, "Failures during the Init phase", and observed logs (docs/fidelity.md,
+  // Logs): a failed Init phase is retried with the call in its Invoke phase; the environment stays, and each later
+  // call on it runs init in its Invoke phase again, with no new INIT_START. New code (reload) means new environments.
+  const initError = (inst: FakeInstance) => inst.deliver({ t: 'init-error', error: { errorType: 'TypeError', errorMessage: 'broken' }, mem: 30 });
+
+  it('an Init phase that fails is retried for the call in its Invoke phase, whose failure the call gets; the next call runs init in its Invoke phase; after a reload, a new Init phase', async () => {
+    const { pool, created, outcomes, inits, dispatch } = setup();
+    await dispatch('first');
+    initError(created[0]!);
+    await new Promise((r) => setImmediate(r));
+    expect(outcomes.has('first')).toBe(false); // not yet: init runs again with it
+    expect(created).toHaveLength(2);
+    initError(created[1]!);
+    await new Promise((r) => setImmediate(r));
+    expect(outcomes.get('first')).toEqual({ kind: 'error', error: { errorType: 'TypeError', errorMessage: 'broken' }, mem: 30, durationMs: undefined, initFailed: true });
+    await dispatch('second');
+    initError(created[2]!);
+    await new Promise((r) => setImmediate(r));
+    expect(outcomes.get('second')).toMatchObject({ kind: 'error', initFailed: true });
+    pool.reload();
+    await dispatch('third');
+    expect(inits).toEqual([
+      'first: INIT_START',
+      'first: INIT_REPORT init error TypeError',
+      'first: INIT_REPORT invoke error TypeError',
+      'second: INIT_REPORT invoke error TypeError',
+      'third: INIT_START',
+    ]);
   });
 });

@@ -82,6 +82,12 @@ export class Pool implements InstanceEvents<Call> {
   /** Running average of this function's init time (ms). */
   private coldMs = DEFAULT_COLD_MS;
   private coldKnown = false;
+  /**
+   * Environments whose init failed again in the Invoke phase: Lambda keeps such an environment and runs
+   * init in the Invoke phase of each call it gets (no new Init phase, no INIT_START). The next instances
+   * started play them: their calls' init is that retry.
+   */
+  private failedEnvironments = 0;
   private reaper: NodeJS.Timeout | undefined;
 
   constructor(
@@ -188,7 +194,12 @@ export class Pool implements InstanceEvents<Call> {
         }
         this.instances.push(inst);
         inst.coldCall = call;
-        call.initStarting();
+        if (call.initRetry !== true && this.failedEnvironments > 0) {
+          this.failedEnvironments--;
+          call.initRetry = true;
+        }
+        // A retried init runs in the environment whose Init phase failed: no new INIT_START.
+        if (call.initRetry !== true) call.initStarting();
         inst.initWithinTimeout = call.initRetry === true;
         if (this.host.initLimitMs !== undefined) inst.initLimitMs = this.host.initLimitMs;
         if (this.host.maxWaitMs !== undefined) inst.maxWaitMs = this.host.maxWaitMs;
@@ -232,8 +243,12 @@ export class Pool implements InstanceEvents<Call> {
     }
     let initMs: number | undefined;
     if (call === inst.coldCall) {
-      initMs = inst.initMs;
+      // A retried init ran in the call's Invoke phase: its time is the call's Duration, not an Init Duration.
+      if (call.initRetry !== true) initMs = inst.initMs;
       inst.coldCall = undefined;
+    }
+    if ((outcome.kind === 'error' || outcome.kind === 'exit') && outcome.initFailed === true) {
+      this.failedEnvironments = Math.min(this.failedEnvironments + 1, this.spec.concurrency);
     }
     call.settle(outcome, initMs, inst.mem);
     // An instance whose init failed, or that reported a process-level error, is exiting.
@@ -291,6 +306,7 @@ export class Pool implements InstanceEvents<Call> {
 
   /** Retire every instance: idle ones now, busy ones after their running call; calls waiting on them move. */
   reload(): void {
+    this.failedEnvironments = 0; // new code: new environments, each with its Init phase
     for (const inst of [...this.instances]) {
       inst.stale = true;
       if (inst.calls.length === 0) inst.kill();
