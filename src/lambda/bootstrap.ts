@@ -34,6 +34,7 @@ import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { httpHeaderProblem, readProxyAnswer, type ProxyAnswer } from './proxy-answer.js';
+import { trackOwnChildren } from './own-children.js';
 import { containOwnSignals } from './own-signals.js';
 import { proxyEventFromCompact } from './proxy-event.js';
 import { CALL_CHANNEL_FD, RECORD, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
@@ -1115,6 +1116,9 @@ async function main(): Promise<void> {
     // Not process.exit: a process killed by a signal runs no 'exit' listeners.
     return (process as unknown as { reallyExit(code: number): never }).reallyExit(128 + signum);
   });
+  // What the function starts ends with the instance (./own-children.ts): a process instance's children
+  // are in its process group; a worker's each lead one, which the gateway is told about.
+  if (port !== null) trackOwnChildren(writeFrame);
   setupGlobals();
   patchConsole();
   const start = performance.now();

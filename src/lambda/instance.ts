@@ -26,6 +26,7 @@ import type { Writable } from 'node:stream';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CALL_CHANNEL_FD, CLAIM_BYTES, RECORD, RING_BYTES, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
 import { exitPayload } from './errors.js';
+import { OwnChildren, killGroup, type ChildFrame } from './own-children.js';
 import { Ring, type RingRecord } from './ring.js';
 import type { FunctionSpec } from './spec.js';
 import type { CheckedProxyAnswer } from './types.js';
@@ -39,6 +40,8 @@ export interface ErrorPayload {
 export type Frame =
   | { t: 'ready'; initMs: number; mem: number }
   | { t: 'init-error'; error: ErrorPayload; mem: number }
+  /** A worker's function started a process, or one it started exited (./own-children.ts). */
+  | ChildFrame
   /** seq: the call whose turn the line was printed in; absent or 0 (init): the first call here. */
   | { t: 'log'; line: string; seq?: number }
   /** The instance found itself over its memory size and exits next (Runtime.OutOfMemory). */
@@ -283,6 +286,8 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private closed = false;
+  /** The process groups a worker's function started: they end with the instance. */
+  private readonly children = new OwnChildren();
   private closedWaiters: Array<() => void> = [];
 
   constructor(
@@ -551,6 +556,10 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       case 'signal':
         this.endSignal = frame.signal as NodeJS.Signals;
         return;
+      case 'child':
+      case 'child-exit':
+        this.children.onFrame(frame);
+        return;
       case 'out':
         this.output(frame.fd, frame.chunk);
         return;
@@ -623,6 +632,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   protected ended(code: number | null, signal: NodeJS.Signals | null, oom: boolean): void {
     if (this.closed) return;
     this.closed = true;
+    this.children.endAll(); // the environment goes, and what the function started in it
     if (this.endSignal !== undefined) {
       code = null;
       signal = this.endSignal;
@@ -741,6 +751,9 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
       // has nothing to run: frozen between calls, as a worker is (bootstrap.ts freeze). The IPC channel
       // only tells the child when the gateway is gone.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
+      // A process group of its own, which the processes its function starts join: they end with it
+      // (./own-children.ts), and a signal to the gateway's group (a terminal's Ctrl-C) does not reach it.
+      detached: true,
     });
     this.callChannel = this.child.stdio[CALL_CHANNEL_FD] as Writable;
     // EPIPE: the child closed its end, which it does by exiting. Its exit (code or signal) is what the calls
@@ -754,7 +767,12 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
       this.stderr.push(chunk);
     });
     this.child.on('error', (e) => this.events.line(this, this.calls[0], `restgate: could not start ${spec.name}: ${e.message}`));
-    this.child.on('exit', () => this.readStdout());
+    this.child.on('exit', () => {
+      // The runtime is gone: so is the rest of its environment. Its children may hold its stdout and stderr
+      // open, which would keep 'close' from coming.
+      if (this.child.pid !== undefined) killGroup(this.child.pid);
+      this.readStdout();
+    });
     this.child.on('close', (code, signal) => {
       this.stdout.flush();
       this.stderr.flush();
@@ -797,7 +815,7 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
 
   protected terminate(): void {
     this.readStdout();
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid !== undefined) killGroup(this.child.pid);
   }
 
   protected override streamArrived(bytes: number): void {

@@ -7,8 +7,8 @@
 // process: the same call would stop the gateway and every function with it. So in a worker the
 // signal never reaches the process: the instance plays what the signal would do to a Node process of
 // its own (SIGNAL_EFFECTS), and a signal that ends one ends the instance, reported as a process
-// killed by it. A process instance gets its signals for real, but it shares the gateway's process
-// group, so pid 0 (the group) means the instance itself there.
+// killed by it. A process instance gets its signals for real; pid 0 (its process group, which its
+// own children share: ./own-children.ts) means the instance itself there, as in a worker.
 //
 // Both go through process._kill, the step process.kill takes after checking its arguments (Node's
 // lib/internal/process/per_thread.js calls it "monkey-patchable"): a bad pid or an unknown signal

@@ -9,7 +9,7 @@
 //    captured aws-sdk errors (2018) [OBS-invoke-errors]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,6 +45,7 @@ const CONFIG: RestgateConfig = {
     loops: { timeout: 1 },
     'signals-stop': { handler: 'signals.handler', timeout: 1 },
     'init-throws': { handler: 'import-throws.handler' },
+    'spawner-loops': { handler: 'spawner.handler', timeout: 1 },
     'init-exits': { handler: 'exits-at-import.handler' },
     hog: { memorySize: 128, timeout: 20 },
     custom: { handler: 'custom.api.main' },
@@ -692,6 +693,62 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect([r.functionError, body(r)]).toEqual(['Unhandled', { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: stop-${isolation} Error: Task timed out after 1.00 seconds` }]);
       expect(invoker.stats('signals-stop').instances).toBe(0);
       expect(body(await send({ signal: 0 }, undefined, 'signals-stop'))).toEqual({ sent: true, heard: null, calls: 1 });
+    });
+  });
+
+  // Lambda Developer Guide, lambda-runtime-environment ("Shutdown phase", "Failures during the Invoke phase"):
+  // after a timeout, an exit or a crash Lambda resets the execution environment, and on shutdown removes it:
+  // the processes a function started there go with it. Here they are killed with the instance (a process
+  // instance's process group; the groups a worker's children lead): docs/fidelity.md, "Processes a function starts".
+  describe('processes a function starts end with its instance', () => {
+    /** Gone: no such process, or a zombie its parent has not collected (a worker's direct child, see docs). */
+    const gone = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.startsWith('Z');
+      } catch {
+        return true;
+      }
+    };
+    const waitGone = async (pids: number[]) => {
+      for (let i = 0; i < 200 && !pids.every(gone); i++) await new Promise((r) => setTimeout(r, 10));
+      return pids.map(gone);
+    };
+    // Whatever the test leaves (when it fails) is cleaned up.
+    const spawned: number[] = [];
+    afterAll(() => {
+      for (const pid of spawned) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+    });
+    const started = async (functionName: string, runtime = invoker) => {
+      const r = await runtime.invoke({ functionName, payload: json({}) });
+      const pids = body(r) as { child: number; grandchild: number };
+      spawned.push(pids.child, pids.grandchild);
+      expect([pids.child, pids.grandchild].map(gone)).toEqual([false, false]); // running after the call
+      return [pids.child, pids.grandchild];
+    };
+
+    it.skipIf(!existsSync('/proc/self/stat'))('an exit, a timeout and a shutdown each end the child and its child', async () => {
+      const byExit = await started('spawner');
+      const exit = await invoker.invoke({ functionName: 'spawner', payload: json({ exit: true }), requestId: `spawn-exit-${isolation}` });
+      expect(body(exit)).toEqual({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: spawn-exit-${isolation} Error: Runtime exited with error: exit status 1` });
+      expect(await waitGone(byExit)).toEqual([true, true]);
+
+      const byTimeout = await started('spawner-loops');
+      const timeout = await invoker.invoke({ functionName: 'spawner-loops', payload: json({ loop: true }), requestId: `spawn-loop-${isolation}` });
+      expect(body(timeout)).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: spawn-loop-${isolation} Error: Task timed out after 1.00 seconds` });
+      expect(await waitGone(byTimeout)).toEqual([true, true]);
+
+      const own = createRuntime(isolation, []);
+      const byShutdown = await started('spawner', own);
+      await own.close();
+      expect(await waitGone(byShutdown)).toEqual([true, true]);
+      // The next call is served as usual.
+      expect(body(await invoker.invoke({ functionName: 'echo', payload: json({ after: 'children' }) }))).toMatchObject({ event: { after: 'children' } });
     });
   });
 
