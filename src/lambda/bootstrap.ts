@@ -35,6 +35,7 @@ import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { httpHeaderProblem, readProxyAnswer, type ProxyAnswer } from './proxy-answer.js';
 import { trackOwnChildren } from './own-children.js';
+import { emulateCwd } from './worker-cwd.js';
 import { containOwnSignals } from './own-signals.js';
 import { proxyEventFromCompact } from './proxy-event.js';
 import { CALL_CHANNEL_FD, RECORD, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
@@ -1100,14 +1101,9 @@ async function main(): Promise<void> {
   const raw = process.env['_RESTGATE_BOOT'];
   delete process.env['_RESTGATE_BOOT'];
   const config = JSON.parse(raw ?? '{}') as BootConfig;
-  if (port && config.codeRoot) {
-    // A worker cannot change directory (the cwd is process-wide): it reports the
-    // code root as its cwd, so path.resolve() and libraries that look files up
-    // from process.cwd() see Lambda's layout. Relative paths given straight to
-    // fs still resolve against the gateway's directory (docs/fidelity.md).
-    const root = config.codeRoot;
-    process.cwd = () => root;
-  }
+  // A worker cannot change directory (the cwd is process-wide): it keeps one of its own, starting at the
+  // code root as Lambda's does, for process.cwd(), chdir(), fs paths and child processes (./worker-cwd.ts).
+  if (port && config.codeRoot) emulateCwd(config.codeRoot);
   routeWorkerStdio();
   // A signal the function sends itself ends it as it would end a process (./own-signals.ts); in a worker
   // the gateway hears it from the instance, as it hears a process's exit signal from the system.

@@ -7,7 +7,7 @@
 // take the gateway down.
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
@@ -149,7 +149,8 @@ function bootstrapFile(): Promise<string> {
     if (isFile(js)) return js;
     const ts = join(here, 'bootstrap.ts');
     const hash = createHash('sha256');
-    for (const f of BOOTSTRAP_SOURCES) hash.update(readFileSync(join(here, f)));
+    // Every module here that it could import: a hand-kept list went stale once a new import was added.
+    for (const f of readdirSync(here).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort()) hash.update(f).update(readFileSync(join(here, f)));
     const outDir = join(tmpdir(), 'restgate');
     const out = join(outDir, `bootstrap-${hash.digest('hex').slice(0, 16)}.mjs`);
     if (!isFile(out)) {
@@ -167,9 +168,6 @@ function bootstrapFile(): Promise<string> {
   });
   return bootstrapPromise;
 }
-
-/** The files the instance bootstrap is made of (its bundle is rebuilt when one changes). */
-const BOOTSTRAP_SOURCES = ['bootstrap.ts', 'ring.ts', 'protocol.ts', 'proxy-event.ts', 'response-stream.ts'];
 
 /**
  * tsx's ESM and CommonJS APIs, both registered for a TypeScript handler as the tsx command does: a `.ts`

@@ -9,7 +9,7 @@
 //    captured aws-sdk errors (2018) [OBS-invoke-errors]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -258,14 +258,47 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(LAMBDA_RUNTIME_DIR).toBeTruthy();
       expect(_X_AMZN_TRACE_ID).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0/);
       expect([out.cwd, out.resolvedDot]).toEqual([FUNCTIONS, FUNCTIONS]);
+      expect(out.relativeFsFindsOwnFile).toBe(true);
       if (isolation === 'process') {
-        expect([out.relativeFsFindsOwnFile, out.timezoneOffset]).toEqual([true, 0]);
+        expect(out.timezoneOffset).toBe(0);
       } else {
-        // Documented differences (fidelity.md): the real cwd and the time zone are process-wide;
-        // a worker only reports the code root as process.cwd().
+        // A documented difference (fidelity.md): the time zone is process-wide. (The working directory is the
+        // worker's own: next test.)
         expect(process.cwd()).not.toBe(FUNCTIONS);
-        expect([out.relativeFsFindsOwnFile, out.timezoneOffset]).toEqual([false, new Date(2024, 6, 1).getTimezoneOffset()]);
+        expect(out.timezoneOffset).toBe(new Date(2024, 6, 1).getTimezoneOffset());
       }
+    });
+
+    it('the working directory is the code root for fs paths and child processes, and process.chdir() moves it, as in a process of its own', async () => {
+      // Lambda runs a function in its code root (/var/task; LAMBDA_TASK_ROOT). The process instance's answers
+      // are a real process's (its own cwd, the kernel's chdir); a worker keeps a directory of its own
+      // (src/lambda/worker-cwd.ts) and must give the same answers, error texts included.
+      const out = body(await invoker.invoke({ functionName: 'cwd', payload: json({}) }));
+      const dirfn = join(FUNCTIONS, 'dirfn');
+      expect(out).toEqual({
+        start: FUNCTIONS,
+        reads: [true, true, true, true],
+        stream: true,
+        children: [FUNCTIONS, FUNCTIONS, dirfn, FUNCTIONS],
+        errors: [
+          { name: 'Error', message: `ENOENT: no such file or directory, chdir '${FUNCTIONS}' -> 'no-such-dir'`, code: 'ENOENT', syscall: 'chdir', errno: -2, path: FUNCTIONS, dest: 'no-such-dir' },
+          { name: 'Error', message: `ENOTDIR: not a directory, chdir '${FUNCTIONS}' -> 'cwd.mjs'`, code: 'ENOTDIR', syscall: 'chdir', errno: -20, path: FUNCTIONS, dest: 'cwd.mjs' },
+          ...[
+            'type number (5)',
+            'undefined',
+            'null',
+            'an instance of Object',
+            '[Object: null prototype] {}',
+            'function named',
+            'type symbol (Symbol(s))',
+            'type bigint (12345678901234567890123456789n)',
+          ].map((r) => ({ name: 'TypeError', message: `The "directory" argument must be of type string. Received ${r}`, code: 'ERR_INVALID_ARG_TYPE' })),
+        ],
+        moved: [dirfn, join(dirfn, 'x'), readdirSync(dirfn).sort(), dirfn],
+        back: FUNCTIONS,
+        scratch: [['b', 'hard', 'sub'], ['copy', 'link'], '../b', 'hello', 'hello', 2],
+      });
+      expect(process.cwd()).not.toBe(dirfn); // the gateway's own never moved
     });
 
     it(`the function's clock when the gateway runs in another time zone: ${isolation === 'process' ? 'UTC' : "the gateway's zone"}`, async () => {
@@ -1480,10 +1513,11 @@ describe('the runtime setting', () => {
 
 describe('isolation settings', () => {
   it('worker threads by default; a function config with isolation: process gets a child process', async () => {
-    const inWorker = body(await invoker.invoke({ functionName: 'echo', payload: json({}) })) as { relativeFsFindsOwnFile: boolean };
-    const inProcess = body(await invoker.invoke({ functionName: 'echo-in-process', payload: json({}) })) as { relativeFsFindsOwnFile: boolean; env: Record<string, string> };
-    expect(inWorker.relativeFsFindsOwnFile).toBe(false);
-    expect([inProcess.relativeFsFindsOwnFile, inProcess.env['_HANDLER']]).toEqual([true, 'echo.handler']);
+    const inWorker = body(await invoker.invoke({ functionName: 'echo', payload: json({}) })) as { pid: number };
+    const inProcess = body(await invoker.invoke({ functionName: 'echo-in-process', payload: json({}) })) as { pid: number; env: Record<string, string> };
+    expect(inWorker.pid).toBe(process.pid); // a thread of this process
+    expect(inProcess.pid).not.toBe(process.pid);
+    expect(inProcess.env['_HANDLER']).toBe('echo.handler');
   });
 
   it('restgate.config accepts isolation per function and at the top level, and nothing else', () => {
