@@ -815,7 +815,10 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
 
   protected terminate(): void {
     this.readStdout();
-    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid !== undefined) killGroup(this.child.pid);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      if (this.child.pid !== undefined) killGroup(this.child.pid);
+      this.child.kill('SIGKILL'); // where there are no process groups (Windows), the group kill did nothing
+    }
   }
 
   protected override streamArrived(bytes: number): void {
