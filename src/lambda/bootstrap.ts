@@ -1104,6 +1104,11 @@ async function main(): Promise<void> {
   // A worker cannot change directory (the cwd is process-wide): it keeps one of its own, starting at the
   // code root as Lambda's does, for process.cwd(), chdir(), fs paths and child processes (./worker-cwd.ts).
   if (port && config.codeRoot) emulateCwd(config.codeRoot);
+  // An instance that exits (process.exit, during init too) tells what it used: REPORT's Max Memory Used.
+  process.on('exit', () => {
+    sampleMemory();
+    writeFrame({ t: 'mem', mem: maxMemMb });
+  });
   routeWorkerStdio();
   // A signal the function sends itself ends it as it would end a process (./own-signals.ts); in a worker
   // the gateway hears it from the instance, as it hears a process's exit signal from the system.

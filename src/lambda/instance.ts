@@ -44,6 +44,8 @@ export type Frame =
   | ChildFrame
   /** seq: the call whose turn the line was printed in; absent or 0 (init): the first call here. */
   | { t: 'log'; line: string; seq?: number }
+  /** What the instance used, as it exits. */
+  | { t: 'mem'; mem: number }
   /** The instance found itself over its memory size and exits next (Runtime.OutOfMemory). */
   | { t: 'oom'; mem: number }
   /** Worker only: the function sent its own process a signal that ends a process (./own-signals.ts); the instance exits next, reported as killed by it. */
@@ -552,6 +554,9 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       case 'oom':
         this.outOfMemory = true;
         this.mem = frame.mem;
+        return;
+      case 'mem':
+        this.mem = Math.max(this.mem, frame.mem);
         return;
       case 'signal':
         this.endSignal = frame.signal as NodeJS.Signals;

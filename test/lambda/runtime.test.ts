@@ -897,6 +897,8 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
         expect.stringMatching(report(`init-exit-${isolation}`, 'Runtime.ExitError')),
         '',
       ]);
+      // What the exiting instance measured as it exited.
+      expect(Number(report(`init-exit-${isolation}`, 'Runtime.ExitError').exec(invocationLines(exit)[6]!)![2])).toBeGreaterThan(1);
     });
 
     it('output written straight to process.stdout/stderr reaches the gateway log; stdout lines are in the tail', async () => {
