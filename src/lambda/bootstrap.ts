@@ -55,6 +55,8 @@ const startedAt = channels ? new Float64Array(channels.claim, 8, 1) : undefined;
 const heartbeat = channels ? new Float64Array(channels.claim, 16, 1) : undefined;
 /** Worker: streamed bytes the gateway has taken (it adds to it), against those sent (streamSent). */
 const streamTaken = channels ? new Float64Array(channels.claim, 24, 1) : undefined;
+/** Max Memory Used so far, where the gateway reads it when it stops the instance (protocol.ts). */
+const sharedMaxMem = channels ? new Float64Array(channels.claim, 32, 1) : undefined;
 let streamSent = 0;
 /**
  * A worker's response streams keep at most STREAM_WINDOW_BYTES untaken; a process's stdout pipe paces it
@@ -614,6 +616,7 @@ function sampleMemory(): number {
     bytes = process.memoryUsage.rss();
   }
   maxMemMb = Math.max(maxMemMb, Math.round(bytes / (1024 * 1024)));
+  if (sharedMaxMem) sharedMaxMem[0] = maxMemMb;
   return bytes;
 }
 
@@ -1123,6 +1126,7 @@ async function main(): Promise<void> {
   setupGlobals();
   patchConsole();
   const start = performance.now();
+  sampleMemory(); // the runtime's own, before the function's code: known even if init never ends
   let handler: (...args: unknown[]) => unknown;
   let streaming: boolean;
   try {

@@ -277,6 +277,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   protected readonly claim: Int32Array | undefined;
   protected readonly startedAt: Float64Array | undefined;
   private readonly heartbeat: Float64Array | undefined;
+  private readonly sharedMaxMem: Float64Array | undefined;
   private readonly streamTaken: Float64Array | undefined;
   /** The instance reported (or the runtime found) it over its memory size: its end is Runtime.OutOfMemory. */
   protected outOfMemory = false;
@@ -301,6 +302,15 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     this.startedAt = shared && new Float64Array(shared, 8, 1);
     this.heartbeat = shared && new Float64Array(shared, 16, 1);
     this.streamTaken = shared && new Float64Array(shared, 24, 1);
+    this.sharedMaxMem = shared && new Float64Array(shared, 32, 1);
+  }
+
+  /**
+   * The most memory the instance has used (MB), as far as the gateway can tell without asking it: what a
+   * worker last measured (protocol.ts); a process's peak resident size (ProcessInstance).
+   */
+  protected peakMemMb(): number {
+    return this.sharedMaxMem?.[0] ?? 0;
   }
 
   /**
@@ -537,6 +547,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       head.initEnded?.({ phase: 'invoke', status: 'error', errorType: 'Runtime.Unknown', durationMs: this.initDuration(head) });
     }
     this.calls.shift();
+    this.mem = Math.max(this.mem, this.peakMemMb()); // for REPORT's Max Memory Used: the instance answers nothing
     this.events.settled(this, head, { kind: 'timeout' });
     this.kill();
   }
@@ -698,6 +709,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
   }
 
   private stop(oom: boolean): void {
+    if (this.state !== 'dead') this.mem = Math.max(this.mem, this.peakMemMb());
     this.retire({ kind: 'exit', code: null, signal: 'SIGKILL', oom });
     if (!this.closed) this.terminate();
   }
@@ -709,6 +721,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
 }
 
 const HAS_PROC = existsSync('/proc/self/status');
+const STATUS_LINES = { VmRSS: /^VmRSS:\s+(\d+) kB$/m, VmHWM: /^VmHWM:\s+(\d+) kB$/m };
 /** How long a child whose call pipe broke gets to end by itself (its exit is what its calls are told). */
 const PIPE_CLOSED_GRACE_MS = 1000;
 
@@ -736,10 +749,20 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
    * loop keeps the child from checking itself.
    */
   residentBytes(): number | undefined {
+    return this.statusBytes('VmRSS');
+  }
+
+  /** Its peak resident size (VmHWM), as a process's Max Memory Used. */
+  protected override peakMemMb(): number {
+    return Math.round((this.statusBytes('VmHWM') ?? 0) / (1024 * 1024));
+  }
+
+  /** A size line of /proc/PID/status, in bytes; undefined without /proc or once the child is gone. */
+  private statusBytes(key: 'VmRSS' | 'VmHWM'): number | undefined {
     const pid = this.child.pid;
     if (pid === undefined || !HAS_PROC) return undefined;
     try {
-      const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+      const m = STATUS_LINES[key].exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
       return m ? Number(m[1]) * 1024 : undefined;
     } catch {
       return undefined; // it just ended

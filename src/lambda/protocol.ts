@@ -45,7 +45,7 @@ export const RING_BYTES = 256 * 1024;
 export const CALL_CHANNEL_FD = 4;
 
 /** Size of the claim block (WorkerChannels.claim). */
-export const CLAIM_BYTES = 32;
+export const CLAIM_BYTES = 40;
 /**
  * A streaming handler's bytes that may be on their way to the gateway and not yet taken by whoever
  * reads them (the client's socket, a collecting call): past it, the response stream stops
@@ -59,7 +59,8 @@ export interface WorkerChannels {
   /**
    * [0]: seq of the last call started or taken back; bytes 8..15: start time of the running call;
    * bytes 16..23: when the instance last ran its memory check during a call (its heartbeat);
-   * bytes 24..31: how many streamed bytes the gateway has taken from the instance so far (a double).
+   * bytes 24..31: how many streamed bytes the gateway has taken from the instance so far (a double);
+   * bytes 32..39: the instance's Max Memory Used so far, in MB (a double), for a call it cannot answer (a timeout).
    */
   readonly claim: SharedArrayBuffer;
   /** Gateway → instance ring, and its bulk port (the instance's end). */

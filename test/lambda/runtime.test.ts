@@ -547,6 +547,8 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
           expect.stringMatching(/^INIT_REPORT Init Duration: (?:99\d|1\d{3})\.\d\d ms\tPhase: invoke\tStatus: error\tError Type: Runtime\.Unknown$/),
           `START RequestId: too-long-${isolation} Version: $LATEST`,
         ]);
+        // The instance answered nothing: the gateway's own look at its memory (a worker's last measure, a process's peak RSS).
+        expect(Number(/\tMax Memory Used: (\d+) MB\t/.exec(tail(r))?.[1])).toBeGreaterThan(1);
       });
     });
 
