@@ -90,8 +90,9 @@ export function timeoutPayload(requestId: string, timeoutSeconds: number): Recor
 
 /**
  * How Lambda's "Runtime exited with error: signal: …" names a signal: the text of Go's syscall package
- * for Linux (Lambda's runtime supervisor is written in Go; "killed" is observed [OBS-exit], the others
- * follow the same table and are UNCONFIRMED on Lambda).
+ * for Linux (Lambda's runtime supervisor is written in Go). Observed [OBS-exit]: "killed", "aborted" and
+ * "segmentation fault", without Go's " (core dumped)" suffix in captures since 2023 (older ones had it);
+ * the others follow the same table and are UNCONFIRMED on Lambda.
  */
 const SIGNAL_TEXT: Record<string, string> = {
   SIGHUP: 'hangup',
