@@ -26,7 +26,7 @@ import type { Writable } from 'node:stream';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CALL_CHANNEL_FD, CLAIM_BYTES, RECORD, RING_BYTES, STREAM_WINDOW_BYTES, type WorkerChannels } from './protocol.js';
 import { exitPayload } from './errors.js';
-import { OwnChildren, killGroup, type ChildFrame } from './own-children.js';
+import { HAS_PROCESS_GROUPS, OwnChildren, killGroup, type ChildFrame } from './own-children.js';
 import { Ring, type RingRecord } from './ring.js';
 import type { FunctionSpec } from './spec.js';
 import type { CheckedProxyAnswer } from './types.js';
@@ -781,7 +781,7 @@ export class ProcessInstance<C extends InstanceCall> extends Instance<C> {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       // A process group of its own, which the processes its function starts join: they end with it
       // (./own-children.ts), and a signal to the gateway's group (a terminal's Ctrl-C) does not reach it.
-      detached: true,
+      detached: HAS_PROCESS_GROUPS,
     });
     this.callChannel = this.child.stdio[CALL_CHANNEL_FD] as Writable;
     // EPIPE: the child closed its end, which it does by exiting. Its exit (code or signal) is what the calls

@@ -34,8 +34,12 @@ export function processStart(pid: number): string | null {
 
 type SpawnOptions = Record<string, unknown>;
 
+/** Process groups exist (POSIX). On Windows `detached` means a console window of its own instead: not used there. */
+export const HAS_PROCESS_GROUPS = process.platform !== 'win32';
+
 /** Instance side, in a worker: every child the function starts leads its own process group, and is reported. */
 export function trackOwnChildren(report: (frame: ChildFrame) => void): void {
+  if (!HAS_PROCESS_GROUPS) return;
   const proto = ChildProcess.prototype as unknown as { spawn(this: ChildProcess, options: SpawnOptions): unknown };
   const spawn = proto.spawn;
   proto.spawn = function (this: ChildProcess, options: SpawnOptions): unknown {
