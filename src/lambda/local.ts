@@ -761,7 +761,6 @@ function doubleMs(ms: number): string {
   return Number.isInteger(rounded) ? rounded.toFixed(1) : String(rounded);
 }
 
-/** One call through the local runtime: what its instance needs, its log lines, and where its answer goes. */
 /**
  * A call's Duration: the handler's time as its instance measured it, else since the hand-over. A retried
  * init (InstanceCall.initRetry) ran in the call's Invoke phase and is part of it: observed REPORTs after
@@ -771,10 +770,12 @@ function callDuration(call: LocalCall, measured: number | undefined): number {
   return call.initRetry === true || measured === undefined ? clock() - call.since : measured;
 }
 
+/** One call through the local runtime: what its instance needs, its log lines, and where its answer goes. */
 class LocalCall implements Call {
   readonly traceId = traceId();
   seq = 0;
   since = 0;
+  /** Its instance's init is a retry, in the call's Invoke phase (InstanceCall.initRetry). */
   initRetry?: boolean;
   /** Kept for the caller only when it asked for the log tail. */
   readonly lines: string[] | undefined;
