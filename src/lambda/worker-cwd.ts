@@ -38,10 +38,52 @@ function absolute(p: unknown): unknown {
   return p;
 }
 
+/**
+ * An fs error names the paths as the function gave them, as on Lambda ("ENOENT: no such file or directory,
+ * open 'data.json'"), not as resolved here: `path` and `dest` and their quoted forms in the message.
+ */
+function restorePaths(error: unknown, resolved: readonly unknown[], given: readonly unknown[]): void {
+  if (error === null || typeof error !== 'object') return;
+  const e = error as { path?: unknown; dest?: unknown; message?: unknown };
+  resolved.forEach((r, i) => {
+    if (r === given[i] || typeof r !== 'string') return;
+    if (e.path === r) e.path = given[i];
+    if (e.dest === r) e.dest = given[i];
+    if (typeof e.message === 'string') e.message = e.message.replace(`'${r}'`, `'${String(given[i])}'`);
+  });
+}
+
+/** Listener arguments, not callbacks: wrapping them would change what unwatchFile is handed back. */
+const LISTENER_TAKERS = new Set(['watch', 'watchFile', 'unwatchFile']);
+
 function wrapped(fn: Fn, positions: readonly number[], own = true): Fn {
+  const callbackLast = !LISTENER_TAKERS.has(fn.name);
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    for (const i of positions) if (i < args.length) args[i] = absolute(args[i]);
-    return fn.apply(this, args);
+    const given = positions.map((i) => args[i]);
+    let changed = false;
+    positions.forEach((at, k) => {
+      if (at >= args.length) return;
+      args[at] = absolute(args[at]);
+      changed ||= args[at] !== given[k];
+    });
+    if (!changed) return fn.apply(this, args);
+    const resolved = positions.map((i) => args[i]);
+    const fix = (e: unknown) => restorePaths(e, resolved, given);
+    const last = args.length - 1;
+    if (callbackLast && last > 0 && typeof args[last] === 'function' && !positions.includes(last)) {
+      const callback = args[last] as Fn;
+      args[last] = function (this: unknown, err: unknown, ...rest: unknown[]): unknown {
+        fix(err);
+        return callback.call(this, err, ...rest);
+      };
+    }
+    try {
+      const result = fn.apply(this, args);
+      return result instanceof Promise ? result.catch((e: unknown) => { fix(e); throw e; }) : result;
+    } catch (e) {
+      fix(e);
+      throw e;
+    }
   };
   // What hangs on the function (realpath.native, exists's promisified form) takes paths too; one level
   // (what hangs on those is not followed: some refer back).

@@ -280,6 +280,11 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
         reads: [true, true, true, true],
         stream: true,
         children: [FUNCTIONS, FUNCTIONS, dirfn, FUNCTIONS],
+        // fs errors name the paths as given
+        fsErrors: [
+          ...[0, 1, 2].map(() => ({ message: "ENOENT: no such file or directory, open 'missing.json'", path: 'missing.json' })),
+          { message: "ENOENT: no such file or directory, rename 'missing-a' -> 'missing-b'", path: 'missing-a', dest: 'missing-b' },
+        ],
         errors: [
           { name: 'Error', message: `ENOENT: no such file or directory, chdir '${FUNCTIONS}' -> 'no-such-dir'`, code: 'ENOENT', syscall: 'chdir', errno: -2, path: FUNCTIONS, dest: 'no-such-dir' },
           { name: 'Error', message: `ENOTDIR: not a directory, chdir '${FUNCTIONS}' -> 'cwd.mjs'`, code: 'ENOTDIR', syscall: 'chdir', errno: -20, path: FUNCTIONS, dest: 'cwd.mjs' },
