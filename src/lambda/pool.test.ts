@@ -78,14 +78,14 @@ afterEach(async () => {
   pools = [];
 });
 
-function setup(over: Partial<FunctionSpec> = {}) {
+function setup(over: Partial<FunctionSpec> = {}, idleTimeoutMs = 60_000) {
   const created: FakeInstance[] = [];
   const outcomes = new Map<string, Outcome>();
   /** What each call was told of its instance's init: INIT_START, and the INIT_REPORTs of failed inits. */
   const inits: string[] = [];
   const host: PoolHost = {
     closed: false,
-    idleTimeoutMs: 60_000,
+    idleTimeoutMs,
     startInstance: async (s, events) => {
       const inst = new FakeInstance(s, events);
       created.push(inst);
@@ -275,5 +275,18 @@ describe('failed inits', () => {
       'second: INIT_REPORT invoke error TypeError',
       'third: INIT_START',
     ]);
+  });
+
+  it('a failed environment idle past the idle timeout is gone: the next call gets a new one, with its Init phase', async () => {
+    const { created, outcomes, inits, dispatch } = setup({}, 30);
+    await dispatch('first');
+    initError(created[0]!);
+    await new Promise((r) => setImmediate(r));
+    initError(created[1]!);
+    await new Promise((r) => setImmediate(r));
+    expect(outcomes.get('first')).toMatchObject({ kind: 'error', initFailed: true });
+    await new Promise((r) => setTimeout(r, 60));
+    await dispatch('later');
+    expect(inits).toEqual(['first: INIT_START', 'first: INIT_REPORT init error TypeError', 'first: INIT_REPORT invoke error TypeError', 'later: INIT_START']);
   });
 });

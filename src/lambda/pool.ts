@@ -83,11 +83,12 @@ export class Pool implements InstanceEvents<Call> {
   private coldMs = DEFAULT_COLD_MS;
   private coldKnown = false;
   /**
-   * Environments whose init failed again in the Invoke phase: Lambda keeps such an environment and runs
-   * init in the Invoke phase of each call it gets (no new Init phase, no INIT_START). The next instances
-   * started play them: their calls' init is that retry.
+   * Environments whose init failed again in the Invoke phase, by when they last failed: Lambda keeps such
+   * an environment and runs init in the Invoke phase of each call it gets (no new Init phase, no
+   * INIT_START), until it shuts it down as idle. The next instances started play them: their calls' init
+   * is that retry. Oldest first.
    */
-  private failedEnvironments = 0;
+  private failedEnvironments: number[] = [];
   private reaper: NodeJS.Timeout | undefined;
 
   constructor(
@@ -194,10 +195,7 @@ export class Pool implements InstanceEvents<Call> {
         }
         this.instances.push(inst);
         inst.coldCall = call;
-        if (call.initRetry !== true && this.failedEnvironments > 0) {
-          this.failedEnvironments--;
-          call.initRetry = true;
-        }
+        if (call.initRetry !== true && this.takeFailedEnvironment()) call.initRetry = true;
         // A retried init runs in the environment whose Init phase failed: no new INIT_START.
         if (call.initRetry !== true) call.initStarting();
         inst.initWithinTimeout = call.initRetry === true;
@@ -248,7 +246,8 @@ export class Pool implements InstanceEvents<Call> {
       inst.coldCall = undefined;
     }
     if ((outcome.kind === 'error' || outcome.kind === 'exit') && outcome.initFailed === true) {
-      this.failedEnvironments = Math.min(this.failedEnvironments + 1, this.spec.concurrency);
+      this.failedEnvironments.push(clock());
+      if (this.failedEnvironments.length > this.spec.concurrency) this.failedEnvironments.shift();
     }
     call.settle(outcome, initMs, inst.mem);
     // An instance whose init failed, or that reported a process-level error, is exiting.
@@ -287,6 +286,13 @@ export class Pool implements InstanceEvents<Call> {
     if (!this.reaper) this.armReaper(this.host.idleTimeoutMs);
   }
 
+  /** A failed environment for a new call, the latest one: those idle past idleTimeoutMs are gone, as instances are. */
+  private takeFailedEnvironment(): boolean {
+    const since = clock() - this.host.idleTimeoutMs;
+    while (this.failedEnvironments.length > 0 && this.failedEnvironments[0]! < since) this.failedEnvironments.shift();
+    return this.failedEnvironments.pop() !== undefined;
+  }
+
   /** One timer per pool stops instances idle for idleTimeoutMs. */
   private armReaper(ms: number): void {
     this.reaper = setTimeout(() => {
@@ -306,7 +312,7 @@ export class Pool implements InstanceEvents<Call> {
 
   /** Retire every instance: idle ones now, busy ones after their running call; calls waiting on them move. */
   reload(): void {
-    this.failedEnvironments = 0; // new code: new environments, each with its Init phase
+    this.failedEnvironments = []; // new code: new environments, each with its Init phase
     for (const inst of [...this.instances]) {
       inst.stale = true;
       if (inst.calls.length === 0) inst.kill();
