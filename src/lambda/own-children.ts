@@ -10,6 +10,14 @@
 // which kills those groups when the worker ends. A child that leaves its group on purpose (setsid, its
 // own detached children) is not followed.
 //
+// What such a child prints where it was given the runtime's own stdout or stderr (`stdio: 'inherit'`,
+// fork's default) goes, on Lambda, to the function's log. A process instance's children write to its own
+// pipes, which the gateway reads as the function's output. A worker's would write to the gateway's
+// descriptors, outside the log: there the worker reads them through pipes instead and writes what comes
+// to its own process.stdout and stderr (the call's log); the child's `stdout`/`stderr` stay null, as
+// inherited ones are. The synchronous forms (spawnSync, execSync, execFileSync) still write to the
+// gateway's descriptors.
+//
 // Self-contained (node built-ins only): the instance bootstrap imports the instance side.
 
 import { ChildProcess } from 'node:child_process';
@@ -43,7 +51,11 @@ export function trackOwnChildren(report: (frame: ChildFrame) => void): void {
   const proto = ChildProcess.prototype as unknown as { spawn(this: ChildProcess, options: SpawnOptions): unknown };
   const spawn = proto.spawn;
   proto.spawn = function (this: ChildProcess, options: SpawnOptions): unknown {
-    const result = spawn.call(this, { ...options, detached: true });
+    const stdio = stdioArray(options['stdio']);
+    const forwarded = ([1, 2] as const).filter((fd) => isRuntimeOutput(stdio[fd], fd));
+    for (const fd of forwarded) stdio[fd] = 'pipe';
+    const result = spawn.call(this, { ...options, detached: true, ...(forwarded.length > 0 ? { stdio } : {}) });
+    for (const fd of forwarded) forwardOutput(this, fd);
     const pid = this.pid;
     if (pid !== undefined) {
       report({ t: 'child', pid, start: processStart(pid) });
@@ -51,6 +63,30 @@ export function trackOwnChildren(report: (frame: ChildFrame) => void): void {
     }
     return result;
   };
+}
+
+/** A spawn's stdio option as an array (Node's forms: a string for all three, or an array). */
+function stdioArray(stdio: unknown): unknown[] {
+  if (Array.isArray(stdio)) return [...stdio];
+  const all = stdio === undefined || stdio === null ? 'pipe' : stdio;
+  return [all, all, all];
+}
+
+/** Whether a stdio entry gives the child this process's own stdout (fd 1) or stderr (fd 2). */
+function isRuntimeOutput(entry: unknown, fd: 1 | 2): boolean {
+  return entry === 'inherit' || entry === fd || entry === (fd === 1 ? process.stdout : process.stderr);
+}
+
+/** What the child writes on `fd` goes to this thread's own stdout/stderr; the child shows it as inherited (null). */
+function forwardOutput(child: ChildProcess, fd: 1 | 2): void {
+  const stream = child.stdio[fd];
+  if (!stream) return;
+  const out = fd === 1 ? process.stdout : process.stderr;
+  stream.on('data', (chunk: Buffer) => out.write(chunk));
+  const stdio = child.stdio as unknown as unknown[];
+  stdio[fd] = null;
+  if (fd === 1) (child as { stdout: unknown }).stdout = null;
+  else (child as { stderr: unknown }).stderr = null;
 }
 
 /** Gateway side: the process groups a worker's function started, killed when the worker ends. */

@@ -841,6 +841,20 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(starts).toEqual([expect.stringMatching(INIT_START), starts[0]]);
     });
 
+    it('a child process given the runtime\'s stdout and stderr (stdio: inherit) prints into the function\'s log: stdout lines in the tail', async () => {
+      // On Lambda a child's inherited stdout and stderr are the runtime's, whose output is the function's log. The
+      // process instance is ground truth (its children write to its own pipes); a worker forwards (src/lambda/own-children.ts).
+      const r = await invoker.invoke({ functionName: 'child-prints', payload: json({}), requestId: `child-print-${isolation}`, logType: 'Tail' });
+      expect(body(r) as unknown).toEqual([true, true]);
+      const lines = invocationLines(r);
+      expect(lines[0]).toBe(`START RequestId: child-print-${isolation} Version: $LATEST`);
+      const end = lines.indexOf(`END RequestId: child-print-${isolation}`);
+      expect(lines.indexOf('child stdout line')).toBeGreaterThan(0);
+      expect(lines.indexOf('child stdout line')).toBeLessThan(end); // stderr's line may come later: another pipe
+      for (let i = 0; i < 200 && !gatewayLog.includes('child stderr line'); i++) await new Promise((res) => setTimeout(res, 10));
+      expect(gatewayLog).toContain('child stderr line');
+    });
+
     it('a failed init: INIT_REPORT for the Init phase, init run again in the Invoke phase with its own INIT_REPORT, then the failed call; later calls on that environment run one Invoke-phase init each, with no INIT_START', async () => {
       // Developer Guide, lambda-runtime-environment, "Failures during the Init phase": Lambda retries a failed
       // init with the first invocation. The lines (OBS): a 2025 console Test output of a Node function whose
