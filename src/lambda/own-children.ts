@@ -15,13 +15,16 @@
 // pipes, which the gateway reads as the function's output. A worker's would write to the gateway's
 // descriptors, outside the log: there the worker reads them through pipes instead and writes what comes
 // to its own process.stdout and stderr (the call's log); the child's `stdout`/`stderr` stay null, as
-// inherited ones are. The synchronous forms (spawnSync, execSync, execFileSync) still write to the
-// gateway's descriptors.
+// inherited ones are. The synchronous forms (spawnSync, execSync, execFileSync) collect it through pipes
+// and write it when the child ends; what they return or throw shows it as inherited (null). (execSync's and
+// execFileSync's inherited stderr is left to the gateway's: they give nothing of it back.)
 //
 // Self-contained (node built-ins only): the instance bootstrap imports the instance side.
 
-import { ChildProcess } from 'node:child_process';
+import childProcess, { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { syncOptionsAt } from './worker-cwd.js';
 
 /** What a worker tells the gateway about the processes its function starts. */
 export type ChildFrame = { t: 'child'; pid: number; start: string | null } | { t: 'child-exit'; pid: number };
@@ -62,6 +65,56 @@ export function trackOwnChildren(report: (frame: ChildFrame) => void): void {
       this.once('exit', () => report({ t: 'child-exit', pid }));
     }
     return result;
+  };
+  const cp = childProcess as unknown as Record<string, Fn>;
+  cp['spawnSync'] = forwardingSync(cp['spawnSync']!, true, true);
+  cp['execFileSync'] = forwardingSync(cp['execFileSync']!, true, false);
+  cp['execSync'] = forwardingSync(cp['execSync']!, false, false);
+  syncBuiltinESMExports();
+}
+
+type Fn = (...args: unknown[]) => unknown;
+
+/**
+ * A synchronous child_process function whose output given as the runtime's goes through pipes, then to this
+ * thread's stdout/stderr. `returnsResult`: spawnSync's result object; else the stdout the exec forms return,
+ * which give nothing back of a piped stderr when they succeed: there an inherited stderr stays the gateway's.
+ */
+function forwardingSync(fn: Fn, argsArray: boolean, returnsResult: boolean): Fn {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const at = syncOptionsAt(args, argsArray);
+    const given = args[at];
+    const options = given !== null && typeof given === 'object' ? (given as SpawnOptions) : undefined;
+    const stdio = stdioArray(options?.['stdio']);
+    const forwarded = (returnsResult ? ([1, 2] as const) : ([1] as const)).filter((fd) => isRuntimeOutput(stdio[fd], fd));
+    if (forwarded.length === 0) return fn.apply(this, args);
+    for (const fd of forwarded) stdio[fd] = 'pipe';
+    if (at === 2 && (args[1] === null || args[1] === undefined)) args[1] = [];
+    args[at] = { ...options, stdio };
+    /** Writes what the child printed, and shows those streams as inherited ones: null. */
+    const settle = (r: { stdout?: unknown; stderr?: unknown; output?: unknown[] | null }): void => {
+      for (const fd of forwarded) {
+        const printed = fd === 1 ? r.stdout : r.stderr;
+        if (typeof printed === 'string' || printed instanceof Uint8Array) (fd === 1 ? process.stdout : process.stderr).write(printed);
+        if (fd === 1) r.stdout = null;
+        else r.stderr = null;
+        if (Array.isArray(r.output)) r.output[fd] = null;
+      }
+    };
+    let result: unknown;
+    try {
+      result = fn.apply(this, args);
+    } catch (e) {
+      if (e !== null && typeof e === 'object') settle(e as Parameters<typeof settle>[0]);
+      throw e;
+    }
+    if (returnsResult) {
+      settle(result as Parameters<typeof settle>[0]);
+      return result;
+    }
+    const r = { stdout: result, stderr: undefined };
+    settle(r);
+    return r.stdout;
   };
 }
 

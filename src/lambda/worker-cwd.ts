@@ -151,10 +151,20 @@ function withCwd(options: unknown): Record<string, unknown> {
  * (args an array or left out with null, as Node reads them), else (command, options?).
  */
 function syncWithCwd(fn: Fn, argsArray: boolean): Fn {
-  return function (this: unknown, first: unknown, ...rest: unknown[]): unknown {
-    if (argsArray && (Array.isArray(rest[0]) || rest[0] === null || rest[0] === undefined)) return fn.call(this, first, rest[0] ?? [], withCwd(rest[1]), ...rest.slice(2));
-    return fn.call(this, first, withCwd(rest[0]), ...rest.slice(1));
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const at = syncOptionsAt(args, argsArray);
+    if (at === 2 && (args[1] === null || args[1] === undefined)) args[1] = [];
+    args[at] = withCwd(args[at]);
+    return fn.apply(this, args);
   };
+}
+
+/**
+ * Where a synchronous child_process call's options are: (file, args?, options?) when `argsArray` (args an
+ * array, or left out with null, as Node reads them), else (command, options?). Possibly past the end.
+ */
+export function syncOptionsAt(args: readonly unknown[], argsArray: boolean): number {
+  return argsArray && (Array.isArray(args[1]) || ((args[1] === null || args[1] === undefined) && args.length > 2)) ? 2 : 1;
 }
 
 /** Installs the worker's directory, starting at `root`. */

@@ -845,12 +845,14 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       // On Lambda a child's inherited stdout and stderr are the runtime's, whose output is the function's log. The
       // process instance is ground truth (its children write to its own pipes); a worker forwards (src/lambda/own-children.ts).
       const r = await invoker.invoke({ functionName: 'child-prints', payload: json({}), requestId: `child-print-${isolation}`, logType: 'Tail' });
-      expect(body(r) as unknown).toEqual([true, true]);
+      // What the calls give back shows those streams as inherited: null (spawnSync, execSync, execFileSync, a failed execSync).
+      expect(body(r)).toEqual({ inherited: [true, true], sync: [0, null, null], exec: null, execFile: null, failed: [3, null] });
       const lines = invocationLines(r);
       expect(lines[0]).toBe(`START RequestId: child-print-${isolation} Version: $LATEST`);
       const end = lines.indexOf(`END RequestId: child-print-${isolation}`);
-      expect(lines.indexOf('child stdout line')).toBeGreaterThan(0);
-      expect(lines.indexOf('child stdout line')).toBeLessThan(end); // stderr's line may come later: another pipe
+      // stdout lines in order, before END (stderr's line may come later: another pipe)
+      const stdout = ['child stdout line', 'spawnSync stdout line', 'execSync stdout line', 'execFileSync stdout line', 'failing stdout line'];
+      expect(lines.slice(1, end).filter((l) => l.includes('stdout line'))).toEqual(stdout);
       for (let i = 0; i < 200 && !gatewayLog.includes('child stderr line'); i++) await new Promise((res) => setTimeout(res, 10));
       expect(gatewayLog).toContain('child stderr line');
     });
