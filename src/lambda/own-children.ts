@@ -19,7 +19,7 @@
 // and write it when the child ends; what they return or throw shows it as inherited (null). (execSync's and
 // execFileSync's inherited stderr is left to the gateway's: they give nothing of it back.)
 //
-// Self-contained (node built-ins only): the instance bootstrap imports the instance side.
+// Node built-ins and ./worker-cwd.ts only: the instance bootstrap imports the instance side.
 
 import childProcess, { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -48,19 +48,21 @@ type SpawnOptions = Record<string, unknown>;
 /** Process groups exist (POSIX). On Windows `detached` means a console window of its own instead: not used there. */
 export const HAS_PROCESS_GROUPS = process.platform !== 'win32';
 
-/** Instance side, in a worker: every child the function starts leads its own process group, and is reported. */
+/**
+ * Instance side, in a worker: every child the function starts leads its own process group, and is reported
+ * (where there are process groups); what it prints as the runtime's output is forwarded.
+ */
 export function trackOwnChildren(report: (frame: ChildFrame) => void): void {
-  if (!HAS_PROCESS_GROUPS) return;
   const proto = ChildProcess.prototype as unknown as { spawn(this: ChildProcess, options: SpawnOptions): unknown };
   const spawn = proto.spawn;
   proto.spawn = function (this: ChildProcess, options: SpawnOptions): unknown {
     const stdio = stdioArray(options['stdio']);
     const forwarded = ([1, 2] as const).filter((fd) => isRuntimeOutput(stdio[fd], fd));
     for (const fd of forwarded) stdio[fd] = 'pipe';
-    const result = spawn.call(this, { ...options, detached: true, ...(forwarded.length > 0 ? { stdio } : {}) });
+    const result = spawn.call(this, { ...options, ...(HAS_PROCESS_GROUPS ? { detached: true } : {}), ...(forwarded.length > 0 ? { stdio } : {}) });
     for (const fd of forwarded) forwardOutput(this, fd);
     const pid = this.pid;
-    if (pid !== undefined) {
+    if (pid !== undefined && HAS_PROCESS_GROUPS) {
       report({ t: 'child', pid, start: processStart(pid) });
       this.once('exit', () => report({ t: 'child-exit', pid }));
     }
