@@ -92,7 +92,8 @@ function forwardingSync(fn: Fn, argsArray: boolean, returnsResult: boolean): Fn 
     if (forwarded.length === 0) return fn.apply(this, args);
     for (const fd of forwarded) stdio[fd] = 'pipe';
     if (at === 2 && (args[1] === null || args[1] === undefined)) args[1] = [];
-    args[at] = { ...options, stdio };
+    // An inherited stream has no maxBuffer (1 MB by default for piped ones): none for these pipes either.
+    args[at] = { maxBuffer: Infinity, ...options, stdio };
     /** Writes what the child printed, and shows those streams as inherited ones: null. */
     const settle = (r: { stdout?: unknown; stderr?: unknown; output?: unknown[] | null }): void => {
       for (const fd of forwarded) {
