@@ -142,7 +142,7 @@ export interface InstanceCall {
    * instance started for it runs its init within the call's timeout, as Lambda's retried init does.
    */
   initRetry?: boolean;
-  /** The init of the instance started for this call failed (INIT_REPORT). */
+  /** The init of the instance started for this call failed or timed out (INIT_REPORT). */
   initEnded?(report: InitReport): void;
   /**
    * Bytes a streaming handler wrote, in order, while the call runs (before it settles), and the
@@ -506,7 +506,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
       undefined,
       `restgate: init of ${this.spec.name} did not finish within ${this.initLimitMs / 1000} s (Lambda's Init phase limit): it runs again with the call, within the function's timeout`,
     );
-    this.initFailed('timeout', undefined);
+    this.endFailedInit('timeout', undefined);
   }
 
   /**
@@ -517,7 +517,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
    * cold call marked so that the instance started for it next is that retry: true. False when this
    * was the retry already: the cold call gets the failure.
    */
-  private initFailed(status: InitReport['status'], errorType: string | undefined): boolean {
+  private endFailedInit(status: InitReport['status'], errorType: string | undefined): boolean {
     const cold = this.coldCall;
     if (!cold) return false;
     const phase = cold.initRetry === true ? 'invoke' : 'init';
@@ -595,7 +595,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
         this.mem = Math.max(this.mem, frame.mem);
         if (initFailed) {
           this.state = 'ready';
-          if (this.initFailed('error', frame.error.errorType)) return;
+          if (this.endFailedInit('error', frame.error.errorType)) return;
         }
         if (initFailed || this.headStart() !== undefined) {
           const head = this.calls.shift();
@@ -656,7 +656,7 @@ export abstract class Instance<C extends InstanceCall = InstanceCall> {
     const outOfMemory = oom || this.outOfMemory || OOM_TEXT.test(this.stderrTail) || (signal === 'SIGABRT' && /heap/i.test(this.stderrTail));
     // Ended by itself before it was ready (an exit at import): its init failed. (The gateway's kills retire the instance first.)
     const duringInit = this.state === 'starting';
-    if (!(duringInit && this.initFailed('error', exitPayload('', code, signal, outOfMemory)['errorType']))) {
+    if (!(duringInit && this.endFailedInit('error', exitPayload('', code, signal, outOfMemory)['errorType']))) {
       this.retire({ kind: 'exit', code, signal, oom: outOfMemory, initFailed: duringInit || undefined });
     }
     for (const w of this.closedWaiters.splice(0)) w();

@@ -91,7 +91,6 @@ function forwardingSync(fn: Fn, argsArray: boolean, returnsResult: boolean): Fn 
     const forwarded = (returnsResult ? ([1, 2] as const) : ([1] as const)).filter((fd) => isRuntimeOutput(stdio[fd], fd));
     if (forwarded.length === 0) return fn.apply(this, args);
     for (const fd of forwarded) stdio[fd] = 'pipe';
-    if (at === 2 && (args[1] === null || args[1] === undefined)) args[1] = [];
     // An inherited stream has no maxBuffer (1 MB by default for piped ones): none for these pipes either.
     args[at] = { maxBuffer: Infinity, ...options, stdio };
     /** Writes what the child printed, and shows those streams as inherited ones: null. */

@@ -146,25 +146,28 @@ function withCwd(options: unknown): Record<string, unknown> {
   return { ...given, cwd: dir === undefined || dir === null ? cwd : dir instanceof URL ? dir : absolute(String(dir)) };
 }
 
-/**
- * A synchronous child_process function with its options' cwd set: (file, args?, options?) when `argsArray`
- * (args an array or left out with null, as Node reads them), else (command, options?).
- */
+/** A synchronous child_process function with its options' cwd set. */
 function syncWithCwd(fn: Fn, argsArray: boolean): Fn {
   return function (this: unknown, ...args: unknown[]): unknown {
     const at = syncOptionsAt(args, argsArray);
-    if (at === 2 && (args[1] === null || args[1] === undefined)) args[1] = [];
     args[at] = withCwd(args[at]);
     return fn.apply(this, args);
   };
 }
 
 /**
- * Where a synchronous child_process call's options are: (file, args?, options?) when `argsArray` (args an
- * array, or left out with null, as Node reads them), else (command, options?). Possibly past the end.
+ * Where a synchronous child_process call's options are, so that the caller may set them: (file, args?,
+ * options?) when `argsArray` (args an array, or left out with null, as Node reads them; then made []),
+ * else (command, options?). Possibly past the end.
  */
-export function syncOptionsAt(args: readonly unknown[], argsArray: boolean): number {
-  return argsArray && (Array.isArray(args[1]) || ((args[1] === null || args[1] === undefined) && args.length > 2)) ? 2 : 1;
+export function syncOptionsAt(args: unknown[], argsArray: boolean): number {
+  if (!argsArray) return 1;
+  if (Array.isArray(args[1])) return 2;
+  if ((args[1] === null || args[1] === undefined) && args.length > 2) {
+    args[1] = [];
+    return 2;
+  }
+  return 1;
 }
 
 /** Installs the worker's directory, starting at `root`. */
