@@ -16,8 +16,9 @@
 // descriptors, outside the log: there the worker reads them through pipes instead and writes what comes
 // to its own process.stdout and stderr (the call's log); the child's `stdout`/`stderr` stay null, as
 // inherited ones are. The synchronous forms (spawnSync, execSync, execFileSync) collect it through pipes
-// and write it when the child ends; what they return or throw shows it as inherited (null). (execSync's and
-// execFileSync's inherited stderr is left to the gateway's: they give nothing of it back.)
+// and write it when the child ends; what they return or throw shows it as inherited (null). execSync and
+// execFileSync give nothing of a piped stderr back when they succeed, so where theirs is forwarded they
+// run as Node builds them: spawnSync (this forwarding one), then Node's outcome (its shell, its error).
 //
 // Node built-ins and ./worker-cwd.ts only: the instance bootstrap imports the instance side.
 
@@ -69,9 +70,10 @@ export function trackOwnChildren(report: (frame: ChildFrame) => void): void {
     return result;
   };
   const cp = childProcess as unknown as Record<string, Fn>;
-  cp['spawnSync'] = forwardingSync(cp['spawnSync']!, true, true);
-  cp['execFileSync'] = forwardingSync(cp['execFileSync']!, true, false);
-  cp['execSync'] = forwardingSync(cp['execSync']!, false, false);
+  const spawnSync = forwardingSync(cp['spawnSync']!, true, true);
+  cp['spawnSync'] = spawnSync;
+  cp['execFileSync'] = forwardingExec(forwardingSync(cp['execFileSync']!, true, false), spawnSync, true);
+  cp['execSync'] = forwardingExec(forwardingSync(cp['execSync']!, false, false), spawnSync, false);
   syncBuiltinESMExports();
 }
 
@@ -117,6 +119,50 @@ function forwardingSync(fn: Fn, argsArray: boolean, returnsResult: boolean): Fn 
     const r = { stdout: result, stderr: undefined };
     settle(r);
     return r.stdout;
+  };
+}
+
+interface SyncResult {
+  status: number | null;
+  stdout: unknown;
+  error?: Error;
+}
+
+/**
+ * execSync (`file` false) or execFileSync (`file` true) whose stderr is the runtime's: spawnSync as Node's
+ * own calls it (lib/child_process.js: execSync adds its shell; execFileSync takes args or leaves them
+ * out), then its outcome as Node's checkExecSyncError makes it: the spawn's error, or "Command failed: "
+ * and the command (execFileSync: argv0 or the file, then the args) for a status other than 0, with the
+ * result's fields; else its stdout. Any other call, or arguments Node would refuse, goes to `exec` (the
+ * forwarding of a stdout only, and Node's own checks).
+ */
+function forwardingExec(exec: Fn, spawnSync: Fn, file: boolean): Fn {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const command = args[0];
+    let argv: unknown[] = [];
+    let options: unknown = args[1];
+    if (file) {
+      const second = args[1];
+      if (Array.isArray(second)) {
+        argv = [...(second as unknown[])];
+        options = args[2];
+      } else if (second === null || second === undefined) options = args[2];
+      else if (typeof second !== 'object') return exec.apply(this, args);
+    }
+    const plain = options === undefined || options === null || (typeof options === 'object' && !Array.isArray(options));
+    const named = (options ?? {}) as SpawnOptions;
+    if (typeof command !== 'string' || !plain || !isRuntimeOutput(stdioArray(named['stdio'])[2], 2)) return exec.apply(this, args);
+    const shell = named['shell'];
+    const ret = (
+      file ? spawnSync(command, argv, named) : spawnSync(command, { ...named, shell: typeof shell === 'string' ? shell : true })
+    ) as SyncResult;
+    if (ret.error) throw Object.assign(ret.error, ret);
+    if (ret.status !== 0) {
+      // Node adds a piped stderr to the message; this one was forwarded (null), as an inherited one is.
+      const shown = file ? [named['argv0'] || command, ...argv].join(' ') : command;
+      throw Object.assign(new Error(`Command failed: ${shown}`), ret);
+    }
+    return ret.stdout;
   };
 }
 
