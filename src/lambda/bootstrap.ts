@@ -34,7 +34,7 @@ import { format, types } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { httpHeaderProblem, readProxyAnswer, type ProxyAnswer } from './proxy-answer.js';
-import { trackOwnChildren } from './own-children.js';
+import { freezeChildren, noteOwnChildren, thawChildren, trackOwnChildren } from './own-children.js';
 import { emulateCwd } from './worker-cwd.js';
 import { containOwnSignals } from './own-signals.js';
 import { proxyEventFromCompact } from './proxy-event.js';
@@ -738,11 +738,14 @@ function queueCall(r: RingRecord): void {
  * unawaited promises and I/O callbacks left by a call do not run between calls, and run, overdue,
  * during the next call on this instance, after it started ([D-lifecycle]; [D-node-context]
  * callbackWaitsForEmptyEventLoop). A worker waits on its ring's doorbell, a child process in a
- * blocking read of its call channel; either way nothing of the function runs meanwhile.
+ * blocking read of its call channel; either way nothing of the function runs meanwhile, and the
+ * processes it started are stopped until the call comes (./own-children.ts, freezeChildren).
  */
 function freeze(): boolean {
   if (fromGateway) {
+    const stopped = freezeChildren(true);
     fromGateway.block();
+    thawChildren(stopped);
     return true;
   }
   // A child's output (the answer among it) may still wait in its stdout or stderr stream: frozen
@@ -758,7 +761,9 @@ function freeze(): boolean {
     }
     return false;
   }
+  const stopped = freezeChildren(false);
   const msg = readCall();
+  thawChildren(stopped);
   if (msg === undefined) process.exit(0); // the gateway is gone
   queue.push(msg);
   return true;
@@ -1121,8 +1126,10 @@ async function main(): Promise<void> {
     return (process as unknown as { reallyExit(code: number): never }).reallyExit(128 + signum);
   });
   // What the function starts ends with the instance (./own-children.ts): a process instance's children
-  // are in its process group; a worker's each lead one, which the gateway is told about.
+  // are in its process group; a worker's each lead one, which the gateway is told about. Either way they
+  // are frozen with the instance between calls (freeze()).
   if (port !== null) trackOwnChildren(writeFrame);
+  else noteOwnChildren();
   setupGlobals();
   patchConsole();
   const start = performance.now();

@@ -23,7 +23,7 @@
 // Node built-ins and ./worker-cwd.ts only: the instance bootstrap imports the instance side.
 
 import childProcess, { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { syncOptionsAt } from './worker-cwd.js';
 
@@ -65,7 +65,11 @@ export function trackOwnChildren(report: (frame: ChildFrame) => void): void {
     const pid = this.pid;
     if (pid !== undefined && HAS_PROCESS_GROUPS) {
       report({ t: 'child', pid, start: processStart(pid) });
-      this.once('exit', () => report({ t: 'child-exit', pid }));
+      liveGroups.add(pid);
+      this.once('exit', () => {
+        liveGroups.delete(pid);
+        report({ t: 'child-exit', pid });
+      });
     }
     return result;
   };
@@ -78,6 +82,86 @@ export function trackOwnChildren(report: (frame: ChildFrame) => void): void {
 }
 
 type Fn = (...args: unknown[]) => unknown;
+
+// ---- frozen between invocations ----------------------------------------------
+
+/** Worker: the groups its function started whose leader has not exited. */
+const liveGroups = new Set<number>();
+/** Process instance: whether its function ever started a process (else there is nothing to look for). */
+let spawned = false;
+
+/**
+ * Process instance: notes that the function starts processes, so that freezeChildren looks for them;
+ * they stay in the instance's process group, which the gateway kills when the instance ends.
+ */
+export function noteOwnChildren(): void {
+  const proto = ChildProcess.prototype as unknown as { spawn(this: ChildProcess, options: SpawnOptions): unknown };
+  const spawn = proto.spawn;
+  proto.spawn = function (this: ChildProcess, options: SpawnOptions): unknown {
+    spawned = true;
+    return spawn.call(this, options);
+  };
+}
+
+/**
+ * Lambda freezes the whole execution environment between invocations, the processes the function
+ * started included ([D-lifecycle]): called as the instance freezes itself (bootstrap.ts, freeze()), this
+ * stops them (SIGSTOP) and returns what to continue (thawChildren) when the next call comes. A worker's
+ * are its groups (grandchildren in them included); a process instance's, every process descended from
+ * it (/proc's `children` lists, Linux; nothing is frozen without them). What has no process groups
+ * (Windows) is not frozen.
+ */
+export function freezeChildren(inWorker: boolean): readonly number[] {
+  if (!HAS_PROCESS_GROUPS || (inWorker ? liveGroups.size === 0 : !spawned)) return NONE;
+  const targets = inWorker ? [...liveGroups].map((pid) => -pid) : descendants(process.pid);
+  for (const target of targets) signal(target, 'SIGSTOP');
+  return targets;
+}
+
+const NONE: readonly number[] = [];
+
+/** Continues what freezeChildren stopped, the last stopped first. */
+export function thawChildren(stopped: readonly number[]): void {
+  for (let i = stopped.length - 1; i >= 0; i--) signal(stopped[i]!, 'SIGCONT');
+}
+
+/** A signal to a process (or a group: negative), which may be gone already. */
+function signal(target: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(target, name);
+  } catch {
+    // ESRCH: gone
+  }
+}
+
+/** Every process descended from `pid`, parents before their children (Linux /proc; [] without it). */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const walk = (parent: number): void => {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tasks) {
+      let list: string;
+      try {
+        list = readFileSync(`/proc/${parent}/task/${tid}/children`, 'latin1');
+      } catch {
+        continue;
+      }
+      for (const child of list.trim().split(/\s+/)) {
+        const n = Number(child);
+        if (child === '' || !Number.isInteger(n) || out.includes(n)) continue;
+        out.push(n);
+        walk(n);
+      }
+    }
+  };
+  walk(pid);
+  return out;
+}
 
 /**
  * A synchronous child_process function whose output given as the runtime's goes through pipes, then to this

@@ -772,6 +772,33 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       return [pids.child, pids.grandchild];
     };
 
+    it.skipIf(!existsSync('/proc/self/stat'))('they are frozen between calls, as the environment is, and run again during the next one', async () => {
+      // Developer Guide, lambda-runtime-environment: Lambda freezes the execution environment once the
+      // invocation is done and thaws it for the next ([D-lifecycle], docs/fidelity.md "Frozen between
+      // invocations"): what the function started stops with it. A shell writing a line every 10 ms into a file.
+      const file = join(mkdtempSync(join(tmpdir(), 'restgate-frozen-')), 'lines');
+      writeFileSync(file, '');
+      const state = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.slice(0, 1);
+      const count = () => readFileSync(file, 'utf8').split('\n').length - 1;
+      const settle = () => new Promise((r) => setTimeout(r, 100));
+      const start = body(await invoker.invoke({ functionName: 'child-frozen', payload: json({ start: true, file }) })) as { pid: number; lines: number };
+      spawned.push(start.pid);
+      expect(start.lines).toBeGreaterThan(2); // it ran during the call
+      await settle();
+      expect(state(start.pid)).toBe('T'); // stopped
+      const frozen = count();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(count()).toBe(frozen); // not a line between calls (it would have written ~30)
+      const during = body(await invoker.invoke({ functionName: 'child-frozen', payload: json({ file }) })) as { before: number; after: number };
+      expect(during.before).toBeGreaterThanOrEqual(frozen);
+      expect(during.after - during.before).toBeGreaterThan(4); // running again during the call (~20 lines in 200 ms)
+      await settle();
+      expect(state(start.pid)).toBe('T');
+      const again = count();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(count()).toBe(again);
+    });
+
     it.skipIf(!existsSync('/proc/self/stat'))('an exit, a timeout and a shutdown each end the child and its child', async () => {
       const byExit = await started('spawner');
       const exit = await invoker.invoke({ functionName: 'spawner', payload: json({ exit: true }), requestId: `spawn-exit-${isolation}` });
