@@ -46,16 +46,49 @@ describe('one thread', () => {
 
   it('a full ring refuses a record and accepts it once the reader has made room', () => {
     const { writer, reader } = pair(512);
+    const bytes = Buffer.alloc(60, 0x79); // bytes take their size exactly (40 + 60 → 104 with padding)
     let written = 0;
-    while (writer.tryWrite(1, written, 0, 0, '', 'y'.repeat(60))) written++;
-    expect(written).toBeGreaterThan(3);
-    expect(writer.tryWrite(1, written, 0, 0, '', 'y'.repeat(60))).toBe(false);
+    while (writer.tryWrite(1, written, 0, 0, '', bytes)) written++;
+    expect(written).toBe(4);
+    expect(writer.tryWrite(1, written, 0, 0, '', bytes)).toBe(false);
     // one byte always stays free (head === tail means empty), so one record's room is not quite enough
     expect([reader.read()?.seq, reader.read()?.seq]).toEqual([0, 1]);
-    expect(writer.tryWrite(1, written, 0, 0, '', 'y'.repeat(60))).toBe(true);
+    expect(writer.tryWrite(1, written, 0, 0, '', bytes)).toBe(true);
     const seqs: number[] = [];
     for (let r = reader.read(); r; r = reader.read()) seqs.push(r.seq);
     expect(seqs).toEqual(Array.from({ length: written - 1 }, (_, i) => i + 2));
+  });
+
+  it('a string needs room for 3 bytes a UTF-16 unit, written without measuring it first, and then takes only what it used', () => {
+    const { writer, reader } = pair(512);
+    const text = 'y'.repeat(100); // room 40 + 300; takes 40 + 100 (→ 144)
+    expect(writer.tryWrite(1, 1, 0, 0, '', text)).toBe(true);
+    expect(writer.tryWrite(1, 2, 0, 0, '', text)).toBe(true); // at 144: 144 + 340 fits
+    expect(writer.tryWrite(1, 3, 0, 0, '', text)).toBe(false); // at 288: it might not fit before the end
+    expect(writer.tryWrite(1, 3, 0, 0, '', Buffer.from(text))).toBe(true); // its bytes (144) do
+    expect([1, 2, 3].map(() => fields(reader.read()))).toEqual([1, 2, 3].map((seq) => ({ kind: 1, seq, x: 0, y: 0, meta: '', data: text })));
+    expect(reader.read()).toBeUndefined();
+    // Multi-byte text comes out whole: 3-byte and 4-byte (surrogate pair) characters, and a lone surrogate as U+FFFD.
+    const wide = '€'.repeat(30) + '😀'.repeat(10) + '\ud800';
+    expect(writer.tryWrite(2, 4, 0, 0, '€ meta 😀', wide)).toBe(true);
+    expect(fields(reader.read())).toEqual({ kind: 2, seq: 4, x: 0, y: 0, meta: '€ meta 😀', data: '€'.repeat(30) + '😀'.repeat(10) + '\ufffd' });
+  });
+
+  it(`meta of ${BULK_MIN} bytes or more travels on the bulk port too: a record always fits (a 300 KB console line once waited for room forever)`, () => {
+    const { writer, reader } = pair(4096);
+    const line = 'l'.repeat(300_000);
+    const data = Buffer.alloc(BULK_MIN, 3);
+    expect(writer.tryWrite(3, 1, 0, 0, line, undefined)).toBe(true);
+    expect(writer.tryWrite(3, 2, 0, 0, line, data)).toBe(true); // both on the port, meta first
+    expect(writer.tryWrite(3, 3, 0, 0, 'short', 'after')).toBe(true);
+    const out = [reader.read()!, reader.read()!, reader.read()!];
+    expect(out.map((r) => [r.seq, r.meta.length, r.data.length])).toEqual([
+      [1, 300_000, 0],
+      [2, 300_000, BULK_MIN],
+      [3, 5, 5],
+    ]);
+    expect(out[0]!.meta).toBe(line);
+    expect(out[1]!.data.equals(data)).toBe(true);
   });
 
   it(`data of ${BULK_MIN} bytes or more travels on the bulk port, in order with the small records`, () => {

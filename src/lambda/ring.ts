@@ -14,10 +14,10 @@
 // [u32 data length][4 unused][f64 x][f64 y][meta UTF-8][data bytes], 8-byte
 // aligned (size includes the padding), never split: a
 // record that does not fit before the end leaves a wrap mark (-1) and starts
-// at 0. Data larger than BULK_MIN travels on a MessagePort instead (posted
-// before a BULK_KIND record that stands in for it, read with
-// receiveMessageOnPort), so records stay small and the ring never needs to be
-// larger than a few hundred KB.
+// at 0. Meta or data of BULK_MIN bytes or more travels on a MessagePort
+// instead (posted before the record that stands in for it, flagged in its kind
+// byte, read with receiveMessageOnPort), so a record takes at most 2 x BULK_MIN
+// and its header, and the ring never needs to be larger than a few hundred KB.
 //
 // Self-contained (node built-ins only): the instance bootstrap imports it.
 
@@ -36,6 +36,9 @@ const WRAP = -1;
 export const BULK_MIN = 32 * 1024;
 /** Set in the kind byte of a record whose data travels on the bulk port. */
 const BULK_FLAG = 0x80;
+/** Set in the kind byte of a record whose meta travels on the bulk port (posted before its data, if that goes too). */
+const META_BULK_FLAG = 0x40;
+const KIND_MASK = 0x3f;
 const EMPTY = Buffer.alloc(0);
 
 export interface RingRecord {
@@ -86,21 +89,38 @@ export class Ring {
    * given as a string is written as UTF-8 straight into the ring.
    */
   tryWrite(kind: number, seq: number, x: number, y: number, meta: string, data: Uint8Array | string | undefined): boolean {
-    let dataLength = data === undefined ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    // Room for a string: at most 3 UTF-8 bytes per UTF-16 unit. That much is reserved and the string
+    // written straight in; the record then shrinks to what it took (it is not published yet, so nothing
+    // can be behind it): no pass over the string just to measure it. Only a string that might reach
+    // BULK_MIN is measured first. Meta or data of BULK_MIN bytes or more goes on the bulk port, so a
+    // record always fits a ring of a few hundred KB (a 300 KB console line once waited for room forever).
     let flags = 0;
-    if (dataLength >= BULK_MIN) {
-      flags = BULK_FLAG;
-      dataLength = 0;
+    let dataRoom = data === undefined ? 0 : typeof data === 'string' ? textRoom(data) : data.length;
+    if (dataRoom >= BULK_MIN) {
+      flags |= BULK_FLAG;
+      dataRoom = 0;
     }
-    const metaLength = meta.length === 0 ? 0 : Buffer.byteLength(meta);
-    const size = align8(RECORD_HEADER + metaLength + dataLength);
-    const at = this.reserve(size);
+    let metaRoom = meta.length === 0 ? 0 : textRoom(meta);
+    if (metaRoom >= BULK_MIN) {
+      flags |= META_BULK_FLAG;
+      metaRoom = 0;
+    }
+    const at = this.reserve(align8(RECORD_HEADER + metaRoom + dataRoom));
     if (at === -1) return false;
-    if (flags !== 0) {
-      // Posted before the record is published: the reader finds it queued when it reads the record.
-      const bytes = typeof data === 'string' ? Buffer.from(data) : data!;
-      this.bulk.postMessage(bytes);
+    // Posted before the record is published: the reader finds them queued when it reads the record.
+    if (flags & META_BULK_FLAG) this.bulk.postMessage(Buffer.from(meta, 'utf8'));
+    if (flags & BULK_FLAG) this.bulk.postMessage(typeof data === 'string' ? Buffer.from(data) : data!);
+    const start = at + RECORD_HEADER;
+    const metaLength = metaRoom === 0 ? 0 : this.bytes.write(meta, start, metaRoom, 'utf8');
+    let dataLength = 0;
+    if (dataRoom > 0) {
+      if (typeof data === 'string') dataLength = this.bytes.write(data, start + metaLength, dataRoom, 'utf8');
+      else {
+        this.bytes.set(data!, start + metaLength);
+        dataLength = dataRoom;
+      }
     }
+    const size = align8(RECORD_HEADER + metaLength + dataLength);
     const v = this.view;
     v.setUint32(at, size, true);
     v.setUint8(at + 4, kind | flags);
@@ -109,12 +129,6 @@ export class Ring {
     v.setUint32(at + 16, dataLength, true);
     v.setFloat64(at + 24, x, true);
     v.setFloat64(at + 32, y, true);
-    let p = at + RECORD_HEADER;
-    if (metaLength > 0) p += this.bytes.write(meta, p, metaLength, 'utf8');
-    if (flags === 0 && data !== undefined && dataLength > 0) {
-      if (typeof data === 'string') this.bytes.write(data, p, dataLength, 'utf8');
-      else this.bytes.set(data, p);
-    }
     let next = at + size;
     if (next === this.capacity) next = 0;
     Atomics.store(this.ctl, HEAD, next);
@@ -173,8 +187,12 @@ export class Ring {
     const kindByte = v.getUint8(tail + 4);
     const metaLength = v.getUint32(tail + 12, true);
     const metaStart = tail + RECORD_HEADER;
-    const meta = metaLength === 0 ? '' : this.bytes.toString('utf8', metaStart, metaStart + metaLength);
-    const kind = kindByte & ~BULK_FLAG;
+    let meta = '';
+    if (kindByte & META_BULK_FLAG) {
+      const m = receiveMessageOnPort(this.bulk)?.message as Uint8Array | undefined;
+      if (m !== undefined) meta = Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString('utf8');
+    } else if (metaLength > 0) meta = this.bytes.toString('utf8', metaStart, metaStart + metaLength);
+    const kind = kindByte & KIND_MASK;
     let data: Buffer = EMPTY;
     let text: string | undefined;
     if (kindByte & BULK_FLAG) {
@@ -282,6 +300,12 @@ export class Ring {
 const waitAsync = (Atomics as unknown as {
   waitAsync(array: Int32Array, index: number, value: number): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
 }).waitAsync;
+
+/** Bytes a string takes as UTF-8: an upper bound (3 per UTF-16 unit) where that stays under BULK_MIN, else exact. */
+function textRoom(s: string): number {
+  const bound = s.length * 3;
+  return bound < BULK_MIN ? bound : Buffer.byteLength(s, 'utf8');
+}
 
 function align8(n: number): number {
   return (n + 7) & ~7;

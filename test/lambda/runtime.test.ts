@@ -868,6 +868,18 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
       expect(starts).toEqual([expect.stringMatching(INIT_START), starts[0]]);
     });
 
+    it('a console line larger than the ring the worker writes into reaches the log whole, and the call answers', async () => {
+      // A 300 KB line once waited for room in the 256 KB ring until the call timed out (src/lambda/ring.ts:
+      // meta that large now goes on the bulk port). Lambda takes such a line (how CloudWatch then splits an
+      // event over 256 KB is not played: docs/fidelity.md, Logs).
+      const size = 300_000;
+      const r = await invoker.invoke({ functionName: 'big-line', payload: json({ size }), requestId: `big-line-${isolation}` });
+      expect(r.functionError).toBeUndefined();
+      expect(body(r)).toEqual({ logged: size });
+      const line = gatewayLog.find((l) => l.includes(`\tbig-line-${isolation}\tINFO\t`));
+      expect(line).toMatch(new RegExp(`^${TS}\\tbig-line-${isolation}\\tINFO\\tx{${size}}$`));
+    });
+
     it('a child process given the runtime\'s stdout and stderr (stdio: inherit) prints into the function\'s log: stdout lines in the tail', async () => {
       // On Lambda a child's inherited stdout and stderr are the runtime's, whose output is the function's log. The
       // process instance is ground truth (its children write to its own pipes); a worker forwards (src/lambda/own-children.ts).
