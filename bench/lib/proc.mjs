@@ -1,8 +1,11 @@
 // Child processes for the benchmark: start, wait for readiness, measure memory,
 // and always clean up (normal end, errors, Ctrl-C).
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 const children = new Set();
 
@@ -48,27 +51,48 @@ function installExitHandlers() {
 /**
  * Starts a process in its own process group. `ready(line)` is called for each
  * stdout/stderr line and returns a value (truthy) once the process is ready.
- * Resolves { child, pid, value, output (lines until ready), tail() (the last 8 KB printed
- * after ready, not split into lines: this process also runs the load generator), stop }
- * or rejects with the output tail.
+ * Resolves { child, pid, value, output (lines until ready), tail() (the last 8 KB it
+ * printed), stop } or rejects with the output tail.
+ *
+ * The process writes its output to a file, not to a pipe this process reads: this
+ * process also runs the load generator, and a server that logs as it serves
+ * (restgate: Lambda's START/END/REPORT lines for every request) would otherwise cost
+ * the load generator CPU for every request that a silent one (the ceiling) does not.
+ * The file is watched until the process is ready, then left alone.
  */
 export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_000, label = command } = {}) {
   installExitHandlers();
   const started = process.hrtime.bigint();
-  const child = spawn(command, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'restgate-bench-'));
+  const outFile = join(dir, 'output.log');
+  const out = openSync(outFile, 'w');
+  let child;
+  try {
+    child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
+  } finally {
+    closeSync(out);
+  }
   children.add(child);
   const lines = [];
   let settled = false;
-  /** What the process printed after it was ready (last 8 KB). */
-  let tail = '';
+  const tail = () => {
+    try {
+      const text = readFileSync(outFile, 'utf8');
+      return text.slice(-8192);
+    } catch {
+      return '';
+    }
+  };
+  const removeOutput = () => rmSync(dir, { recursive: true, force: true });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) {
       children.delete(child);
+      removeOutput();
       return;
     }
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -79,15 +103,32 @@ export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_00
     // Make sure nothing of its group is left behind.
     killGroup(child, 'SIGKILL');
     children.delete(child);
+    removeOutput();
   };
   return new Promise((resolve, reject) => {
+    // Reading the output file as it grows, until ready: a watch for promptness, a poll in case a change is missed.
+    const reader = openSync(outFile, 'r');
+    const decoder = new StringDecoder('utf8');
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    let offset = 0;
+    let buf = '';
+    const watcher = watch(outFile, () => readNew());
+    const poll = setInterval(() => readNew(), 20);
+    const done = () => {
+      watcher.close();
+      clearInterval(poll);
+      closeSync(reader);
+    };
     const fail = (why) => {
+      if (settled) return;
+      readNew(); // what it printed last (the ready line may be among it)
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      done();
+      const text = lines.slice(-15).join('\n');
       stop().finally(() => {
-        const tail = lines.slice(-15).join('\n');
-        const err = new Error(`${label}: ${why}${tail ? `\n--- output tail ---\n${tail}` : ''}`);
+        const err = new Error(`${label}: ${why}${text ? `\n--- output tail ---\n${text}` : ''}`);
         // The line that says what went wrong, for one-line summaries.
         const culprit = lines.find((l) => /\b(Error|error|invalid|Cannot|EADDRINUSE|not allowed)\b/.test(l)) ?? lines.filter((l) => l.trim()).at(-1);
         err.summary = `${why}${culprit ? `: ${culprit.trim().slice(0, 200)}` : ''}`;
@@ -109,28 +150,23 @@ export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_00
       if (value) {
         settled = true;
         clearTimeout(timer);
+        done();
         const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
-        resolve({ child, pid: child.pid, value, readyMs, output: lines, tail: () => tail, stop });
+        resolve({ child, pid: child.pid, value, readyMs, output: lines, tail, stop });
       }
     };
-    for (const stream of [child.stdout, child.stderr]) {
-      let buf = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk) => {
-        if (settled) {
-          // Ready (or failed): the output is drained, not split into lines. A server under
-          // load prints a few lines per request (Lambda's START/END/REPORT), and this process
-          // also runs the load generator; only a short tail is kept for diagnostics.
-          tail = (tail + chunk).slice(-8192);
-          return;
-        }
-        buf += chunk;
+    function readNew() {
+      if (settled) return;
+      for (let n; (n = readSync(reader, chunk, 0, chunk.length, offset)) > 0; ) {
+        offset += n;
+        buf += decoder.write(chunk.subarray(0, n));
         let i;
-        while ((i = buf.indexOf('\n')) >= 0) {
+        while (!settled && (i = buf.indexOf('\n')) >= 0) {
           onLine(buf.slice(0, i).replace(/\r$/, ''));
           buf = buf.slice(i + 1);
         }
-      });
+        if (settled) return;
+      }
     }
     child.on('error', (err) => fail(`could not start: ${err.message}`));
     child.on('exit', (code, signal) => {
@@ -140,7 +176,8 @@ export function startProcess(command, args, { cwd, env, ready, timeoutMs = 30_00
     if (!ready) {
       settled = true;
       clearTimeout(timer);
-      resolve({ child, pid: child.pid, value: true, readyMs: 0, output: lines, tail: () => tail, stop });
+      done();
+      resolve({ child, pid: child.pid, value: true, readyMs: 0, output: lines, tail, stop });
     }
   });
 }
