@@ -326,18 +326,7 @@ function checkHttpUri(ctx: BuildContext, uri: string, pointer: string): void {
 }
 
 function lambdaTarget(ctx: BuildContext, rawUri: string, pointer: string, type: IntegrationType): LambdaTarget | undefined {
-  const stageVariables = ctx.options.stageVariables ?? {};
-  const missing = new Set<string>();
-  const uri = rawUri.replace(STAGE_VARIABLE_REF, (whole, name: string) => {
-    const value = stageVariables[name];
-    if (value === undefined) {
-      missing.add(name);
-      return whole;
-    }
-    return value;
-  });
-  const m = LAMBDA_URI.exec(uri);
-  if (!m) {
+  return lambdaUriTarget(ctx, rawUri, pointer, (uri) => {
     if (type === 'AWS_PROXY') {
       fail(
         ctx,
@@ -350,6 +339,29 @@ function lambdaTarget(ctx: BuildContext, rawUri: string, pointer: string, type: 
       fail(ctx, pointer, `invalid AWS integration uri '${rawUri}' (expected arn:aws:apigateway:REGION:SERVICE:path|action/...)`);
     }
     warn(ctx, pointer, `AWS service integrations (${svc[3]}) are not supported yet; requests to this method will fail`);
+  });
+}
+
+/**
+ * The Lambda function a uri invokes (an integration's, an authorizer's authorizerUri): stage variables
+ * substituted from the ones given at load (undefined, with a warning, while one is missing), the function
+ * ARN checked and the function looked up. `notLambda` handles a uri of another form, given with the stage
+ * variables substituted (it may fail).
+ */
+export function lambdaUriTarget(ctx: BuildContext, rawUri: string, pointer: string, notLambda: (uri: string) => void): LambdaTarget | undefined {
+  const stageVariables = ctx.options.stageVariables ?? {};
+  const missing = new Set<string>();
+  const uri = rawUri.replace(STAGE_VARIABLE_REF, (whole, name: string) => {
+    const value = stageVariables[name];
+    if (value === undefined) {
+      missing.add(name);
+      return whole;
+    }
+    return value;
+  });
+  const m = LAMBDA_URI.exec(uri);
+  if (!m) {
+    notLambda(uri);
     return undefined;
   }
   if (missing.size > 0) {

@@ -28,6 +28,7 @@ import {
   typeName,
   warn,
 } from './context.js';
+import { buildAuthorizers, methodAuthorizer, type SchemeAuthorizer } from './authorizer.js';
 import { reportExtensions } from './extensions.js';
 import { buildIntegration } from './integration.js';
 import { checkGatewaySource, GATEWAY_RESPONSE_KEY } from './mappings.js';
@@ -114,6 +115,7 @@ type Built = Omit<ApiDefinition, 'sourcePath' | 'warnings'>;
 interface RootInfo {
   readonly oas3: boolean;
   readonly securitySchemes: Record<string, unknown>;
+  readonly authorizers: ReadonlyMap<string, SchemeAuthorizer>;
   readonly validators: ReadonlyMap<string, RequestValidator>;
   readonly defaultValidator: RequestValidator | undefined;
   readonly consumes: readonly string[] | undefined;
@@ -156,7 +158,8 @@ function build(ctx: BuildContext, doc: Record<string, unknown>, oas3: boolean): 
   let consumes: string[] | undefined;
   if (!oas3 && Array.isArray(doc.consumes)) consumes = doc.consumes.filter((c): c is string => typeof c === 'string');
 
-  const root: RootInfo = { oas3, securitySchemes, validators, defaultValidator, consumes };
+  const authorizers = buildAuthorizers(ctx, securitySchemes, oas3 ? '/components/securitySchemes' : '/securityDefinitions');
+  const root: RootInfo = { oas3, securitySchemes, authorizers, validators, defaultValidator, consumes };
 
   if (doc.paths === undefined || doc.paths === null) fail(ctx, '/paths', 'paths is required');
   const paths = expectObject(ctx, doc.paths, '/paths', 'paths');
@@ -330,6 +333,7 @@ function buildMethod(
   }
 
   const apiKeyRequired = requiresApiKey(ctx, op.security, ptr(pointer, 'security'), root);
+  const authorizer = methodAuthorizer(ctx, op.security, ptr(pointer, 'security'), root.authorizers);
 
   // Integration.
   const integrationKey = `${X}integration`;
@@ -355,6 +359,7 @@ function buildMethod(
     requestValidator,
     methodResponses,
     apiKeyRequired,
+    authorizer,
     integration,
   };
 }

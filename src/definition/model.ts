@@ -58,8 +58,32 @@ export interface Method {
   /** Declared method responses by status code. */
   readonly methodResponses: Readonly<Record<string, MethodResponse>>;
   readonly apiKeyRequired: boolean;
+  /** The Lambda authorizer the operation's security names (§12), if any. */
+  readonly authorizer: Authorizer | undefined;
   /** Undefined when the operation has no x-amazon-apigateway-integration. */
   readonly integration: Integration | undefined;
+}
+
+/** A Lambda authorizer (§12.1-12.3): a security scheme with x-amazon-apigateway-authorizer of type token or request. */
+export interface Authorizer {
+  /** The security scheme's name. */
+  readonly name: string;
+  readonly type: 'TOKEN' | 'REQUEST';
+  /** JSON pointer of its x-amazon-apigateway-authorizer object. */
+  readonly pointer: string;
+  /** The function (authorizerUri); undefined while the uri names a stage variable that is not set. */
+  readonly lambda: LambdaTarget | undefined;
+  /** authorizerResultTtlInSeconds: 0 (no caching) to 3600, default 300. */
+  readonly ttlSeconds: number;
+  /** identitySource, in order: what must be present and not empty, and the cache key. TOKEN: one header. */
+  readonly identitySources: readonly IdentitySource[];
+  /** identityValidationExpression (TOKEN only), matched against the whole token. */
+  readonly validation: RegExp | undefined;
+}
+
+/** One identitySource expression: `method.request.header.X`, `method.request.querystring.X`, `stageVariables.X` or `context.X`. */
+export interface IdentitySource {
+  readonly expression: string;
 }
 
 export interface MethodResponse {

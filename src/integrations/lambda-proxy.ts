@@ -31,9 +31,14 @@ function proxyBody(request: IntegrationRequest, ctx: RequestContext): { body: st
 
 /** What this request's proxy event is made of (§5.1): gathered here, built where it is needed (../lambda/proxy-event.ts). */
 export function proxyEventSource(request: IntegrationRequest, ctx: RequestContext): ProxyEventSource {
+  const { body, binary } = proxyBody(request, ctx);
+  return requestEventSource(ctx, body, binary);
+}
+
+/** The proxy event's source for this request with the given body (a REQUEST authorizer's event has none, §12.2). */
+export function requestEventSource(ctx: RequestContext, body: string | null, binary: boolean): ProxyEventSource {
   const c = ctx.context;
   const method = c['httpMethod'];
-  const { body, binary } = proxyBody(request, ctx);
   return {
     resource: ctx.route.resource.path,
     path: ctx.route.path,

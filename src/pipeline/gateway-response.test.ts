@@ -17,9 +17,11 @@ const h = (r: OutgoingResponse, name: string) =>
 const text = (r: OutgoingResponse) => r.body.toString('utf8');
 
 // Expected defaults, written out independently of the implementation (§9.1 table;
-// LS-gwr; MS-1746; KC-403; SLS-829; AU-6; CH-670; KG-10).
+// LS-gwr; MS-1746; KC-403; SLS-829; AU-6; CH-670; KG-10). ACCESS_DENIED with a capital M, as observed
+// in captures of Lambda authorizer denials (`{"Message":"User is not authorized to access this resource
+// with an explicit deny"}`, content-length 82; docs/fidelity.md, Authorizers), not as documented.
 const EXPECTED: Record<GatewayResponseType, { status: number; body: string; errorType: string | undefined }> = {
-  ACCESS_DENIED: { status: 403, body: '{"message":"User is not authorized to access this resource"}', errorType: 'AccessDeniedException' },
+  ACCESS_DENIED: { status: 403, body: '{"Message":"User is not authorized to access this resource"}', errorType: 'AccessDeniedException' },
   API_CONFIGURATION_ERROR: { status: 500, body: '{"message": "Internal server error"}', errorType: 'ApiConfigurationException' },
   AUTHORIZER_CONFIGURATION_ERROR: { status: 500, body: '{"message": null}', errorType: 'AuthorizerConfigurationException' },
   AUTHORIZER_FAILURE: { status: 500, body: '{"message": "Internal server error"}', errorType: 'AuthorizerFailureException' },

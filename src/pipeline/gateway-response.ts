@@ -82,6 +82,14 @@ export const DEFAULT_TEMPLATE = '{"message":$context.error.messageString}';
  */
 export const DEFAULT_TEMPLATE_SPACED = '{"message": $context.error.messageString}';
 
+/**
+ * ACCESS_DENIED's body is observed with a capital M, unlike the documented default: a Lambda authorizer's
+ * explicit deny answered `{"Message":"User is not authorized to access this resource with an explicit deny"}`
+ * (content-length 82) in captures from several public repositories, its implicit deny `{"Message":"User is not
+ * authorized to access this resource"}` (docs/fidelity.md, Authorizers).
+ */
+const ACCESS_DENIED_TEMPLATE = '{"Message":$context.error.messageString}';
+
 const SPACED_TYPES: ReadonlySet<GatewayResponseType> = new Set<GatewayResponseType>([
   'DEFAULT_4XX',
   'DEFAULT_5XX',
@@ -160,7 +168,7 @@ export function gatewayResponse(error: GatewayError, env: GatewayResponseEnv): O
   // Integration-side failures (5XX types, the generic DEFAULT_* types, or any error
   // carrying its own status such as Lambda's 413 "Request Too Long") use the spaced form.
   const spaced = SPACED_TYPES.has(type) || error.statusCode !== undefined;
-  let template = spaced ? DEFAULT_TEMPLATE_SPACED : DEFAULT_TEMPLATE;
+  let template = type === 'ACCESS_DENIED' ? ACCESS_DENIED_TEMPLATE : spaced ? DEFAULT_TEMPLATE_SPACED : DEFAULT_TEMPLATE;
   if (templates.length > 0) {
     const accept = firstAcceptType(env.request.headers) ?? 'application/json';
     const chosen = templates.find(([ct]) => mimeType(ct) === accept) ?? templates[0]!;

@@ -213,6 +213,14 @@ function nonEmpty(value: Resolved): value is string | readonly string[] {
 // ---------------------------------------------------------------------------
 // Request side
 
+/**
+ * What a request-side source expression (`method.request.header.X`, `…querystring.X`, `stageVariables.X`,
+ * `context.X`) gives for this request, as parameter mappings read it: undefined when absent.
+ */
+export function requestSourceValue(source: string, ctx: RequestContext): string | readonly string[] | undefined {
+  return resolveRequestSource(source, ctx, {});
+}
+
 function resolveRequestSource(source: string, ctx: RequestContext, bodyCache: { text?: string; json?: unknown }): Resolved {
   if (!source.startsWith('method.request.')) {
     const v = fromVariablesOrStatic(source, ctx);

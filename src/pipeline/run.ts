@@ -1,5 +1,5 @@
 // One request, socket to socket, as API Gateway's console draws it:
-//   method request → integration request → integration → integration response
+//   method request (route, authorize, validate) → integration request → integration → integration response
 //   → method response; any failure → gateway response.
 // The HTTP adapter (src/server) only converts bytes on the wire to and from
 // IncomingRequest / OutgoingResponse.
@@ -14,6 +14,7 @@ import { mockIntegration } from '../integrations/mock.js';
 import type { IntegrationDeps, IntegrationHandler } from '../integrations/types.js';
 import { compileRouter, type Router } from '../routing/router.js';
 import { VtlRenderError } from '../vtl/index.js';
+import { AuthorizerCache, authorize } from './authorize.js';
 import { buildContext, createDeployment, type Deployment } from './context.js';
 import { gatewayResponse } from './gateway-response.js';
 import { buildIntegrationRequest } from './integration-request.js';
@@ -61,6 +62,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
   const deployment = createDeployment(api);
   const stageVariables = options.stageVariables ?? {};
   const log = options.log ?? (() => {});
+  const authorizerCache = new AuthorizerCache();
 
   async function handle(request: IncomingRequest): Promise<OutgoingResponse> {
     const methodRequest = resolveMethodRequest(api, router, request);
@@ -76,6 +78,8 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       const route = methodRequest.route;
       if (!route) throw missingAuthenticationToken();
       const ctx: RequestContext = { api, request, route, stageVariables, context };
+      const authorizer = route.method.authorizer;
+      if (authorizer) context['authorizer'] = await authorize(authorizer, ctx, deployment, deps, authorizerCache);
       validateRequest(route.method, request, route.pathParameters, api);
       const integration = integrationFor(route.method.integration);
       const integrationRequest = buildIntegrationRequest(ctx, integration);

@@ -62,6 +62,7 @@ export function makeMethod(overrides: Partial<Method> = {}): Method {
     requestValidator: { name: 'all', validateRequestBody: true, validateRequestParameters: true },
     methodResponses: {},
     apiKeyRequired: false,
+    authorizer: undefined,
     integration: undefined,
     ...overrides,
   };

@@ -50,6 +50,7 @@ export function makeCtx(options: CtxOptions = {}): RequestContext {
     requestValidator: undefined,
     methodResponses: {},
     apiKeyRequired: false,
+    authorizer: undefined,
     integration,
   };
   const resource: Resource = { path: '/x', pointer: '/paths/~1x', methods: { ANY: method } };
