@@ -53,9 +53,21 @@ export interface LoggingConfig {
   systemLogLevel?: SystemLogLevel;
 }
 
+/** An API key as a usage plan of this API and stage would hold it (§11). */
+export interface ApiKeyConfig {
+  /** What clients send (the x-api-key header, or an authorizer's usageIdentifierKey). */
+  value: string;
+  /** $context.identity.apiKeyId; default a stable pseudo id derived from the value. */
+  id?: string;
+  /** A disabled key is refused like an unknown one. Default true. */
+  enabled?: boolean;
+}
+
 export interface RestgateConfig {
   functions: Record<string, FunctionConfig>;
   stageVariables: Record<string, string>;
+  /** The API keys of the usage plans attached to this API and stage: what methods requiring a key accept. */
+  apiKeys?: ApiKeyConfig[];
   /** Default Invoke API endpoint for functions that are not found locally. */
   lambdaEndpoint?: string;
   /** Default isolation of local function instances (each function may override it). */
@@ -118,6 +130,15 @@ const schema = {
       },
     },
     stageVariables: stringMap,
+    apiKeys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['value'],
+        properties: { value: { type: 'string', minLength: 1 }, id: { type: 'string', minLength: 1 }, enabled: { type: 'boolean' } },
+      },
+    },
     lambdaEndpoint: { type: 'string', pattern: '^https?://' },
     isolation: { type: 'string', enum: ['worker', 'process'] },
     runtime: { type: 'string', enum: LAMBDA_RUNTIMES },
@@ -170,6 +191,7 @@ export function validateConfig(value: unknown, file: string): RestgateConfig {
   if (v.lambdaEndpoint !== undefined) config.lambdaEndpoint = v.lambdaEndpoint;
   if (v.isolation !== undefined) config.isolation = v.isolation;
   if (v.runtime !== undefined) config.runtime = v.runtime;
+  if (v.apiKeys !== undefined) config.apiKeys = v.apiKeys;
   return config;
 }
 

@@ -24,6 +24,14 @@ interface Decision {
   readonly statements: readonly Statement[];
   /** The context, its values as strings (§4.3: `$context.authorizer.<key>` is always a string). */
   readonly context: Readonly<Record<string, string>>;
+  /** The API key of an apiKeySource AUTHORIZER API (§11 [D-keysrc]). */
+  readonly usageIdentifierKey: string | undefined;
+}
+
+/** What an authorization gives the request: `$context.authorizer`, and the API key the authorizer named. */
+export interface Authorization {
+  readonly authorizer: Record<string, unknown>;
+  readonly usageIdentifierKey: string | undefined;
 }
 
 /** Cached decisions by authorizer and identity values, with when each expires (ms). */
@@ -52,8 +60,9 @@ const unauthorized = (detail: string) => new GatewayError('UNAUTHORIZED', 'Unaut
 const configurationError = (detail: string) => new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', 'null', undefined, `Authorizer error: ${detail}`);
 
 /**
- * Runs the method's authorizer for this request and returns `$context.authorizer`: the principal,
- * the context's keys (strings) and integrationLatency (ms, 0 when the decision was cached). Throws
+ * Runs the method's authorizer for this request and returns `$context.authorizer` (the principal,
+ * the context's keys as strings and integrationLatency: ms, 0 when the decision was cached) and the
+ * usageIdentifierKey it answered. Throws
  * the gateway error API Gateway answers with: UNAUTHORIZED 401, ACCESS_DENIED 403,
  * AUTHORIZER_CONFIGURATION_ERROR 500.
  */
@@ -63,7 +72,7 @@ export async function authorize(
   deployment: Deployment,
   deps: IntegrationDeps,
   cache: AuthorizerCache,
-): Promise<Record<string, unknown>> {
+): Promise<Authorization> {
   const values: string[] = [];
   for (const source of authorizer.identitySources) {
     const v = identityValue(source.expression, ctx);
@@ -91,7 +100,7 @@ export async function authorize(
     throw new GatewayError('ACCESS_DENIED', 'User is not authorized to access this resource with an explicit deny', undefined, `the policy denies ${methodArn}`);
   }
   if (verdict === 'none') throw new GatewayError('ACCESS_DENIED', 'User is not authorized to access this resource', undefined, `the policy does not allow ${methodArn}`);
-  return { principalId: decision.principalId, integrationLatency: latency, ...decision.context };
+  return { authorizer: { principalId: decision.principalId, integrationLatency: latency, ...decision.context }, usageIdentifierKey: decision.usageIdentifierKey };
 }
 
 const HEADER_SOURCE = 'method.request.header.';
@@ -189,7 +198,8 @@ function decisionOf(answer: unknown): Decision {
       context[k] = String(v);
     }
   }
-  return { principalId: a['principalId'], statements, context };
+  const key = a['usageIdentifierKey'];
+  return { principalId: a['principalId'], statements, context, usageIdentifierKey: typeof key === 'string' ? key : undefined };
 }
 
 /** An IAM string or list of strings as patterns: `*` any run of characters, `?` one (case-sensitive, whole string). */

@@ -1,5 +1,5 @@
 // One request, socket to socket, as API Gateway's console draws it:
-//   method request (route, authorize, validate) → integration request → integration → integration response
+//   method request (route, authorize, API key, validate) → integration request → integration → integration response
 //   → method response; any failure → gateway response.
 // The HTTP adapter (src/server) only converts bytes on the wire to and from
 // IncomingRequest / OutgoingResponse.
@@ -14,6 +14,7 @@ import { mockIntegration } from '../integrations/mock.js';
 import type { IntegrationDeps, IntegrationHandler } from '../integrations/types.js';
 import { compileRouter, type Router } from '../routing/router.js';
 import { VtlRenderError } from '../vtl/index.js';
+import { apiKeyHeader, compileApiKeys, requireApiKey } from './api-key.js';
 import { AuthorizerCache, authorize } from './authorize.js';
 import { buildContext, createDeployment, type Deployment } from './context.js';
 import { gatewayResponse } from './gateway-response.js';
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   readonly stageVariables?: Readonly<Record<string, string>>;
   /** Called with a short line for failures worth a developer's attention. */
   readonly log?: (line: string) => void;
+  /** The API keys of the usage plans attached to this API and stage (restgate.config's apiKeys). */
+  readonly apiKeys?: ReadonlyArray<{ value: string; id?: string | undefined; enabled?: boolean | undefined }>;
 }
 
 export interface Gateway {
@@ -63,6 +66,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
   const stageVariables = options.stageVariables ?? {};
   const log = options.log ?? (() => {});
   const authorizerCache = new AuthorizerCache();
+  const apiKeys = compileApiKeys(options.apiKeys ?? []);
 
   async function handle(request: IncomingRequest): Promise<OutgoingResponse> {
     const methodRequest = resolveMethodRequest(api, router, request);
@@ -79,7 +83,16 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       if (!route) throw missingAuthenticationToken();
       const ctx: RequestContext = { api, request, route, stageVariables, context };
       const authorizer = route.method.authorizer;
-      if (authorizer) context['authorizer'] = await authorize(authorizer, ctx, deployment, deps, authorizerCache);
+      const authorization = authorizer ? await authorize(authorizer, ctx, deployment, deps, authorizerCache) : undefined;
+      if (authorization) context['authorizer'] = authorization.authorizer;
+      if (route.method.apiKeyRequired) {
+        // After the authorizer, whose usageIdentifierKey an apiKeySource AUTHORIZER API takes (§11).
+        const presented = api.apiKeySource === 'AUTHORIZER' ? authorization?.usageIdentifierKey : apiKeyHeader(request.headers);
+        const key = requireApiKey(presented, apiKeys);
+        const identity = context['identity'] as Record<string, unknown>;
+        identity['apiKey'] = key.value;
+        identity['apiKeyId'] = key.id;
+      }
       validateRequest(route.method, request, route.pathParameters, api);
       const integration = integrationFor(route.method.integration);
       const integrationRequest = buildIntegrationRequest(ctx, integration);

@@ -134,7 +134,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw err;
   }
   const http = createHttpClient();
-  const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log });
+  const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log, apiKeys: config.apiKeys });
+  const keyed = api.resources.flatMap((r) => Object.values(r.methods)).filter((m) => m?.apiKeyRequired);
+  if (keyed.length > 0 && (config.apiKeys ?? []).length === 0) {
+    log(
+      `restgate: ${keyed.length} method(s) require an API key (${keyed.map((m) => `${m!.httpMethod} ${m!.resourcePath}`).join(', ')}) and restgate.config has no apiKeys: they answer 403 Forbidden, as on API Gateway without a usage plan key`,
+    );
+  }
 
   // Requests being served; close() waits until none is left.
   let inFlight = 0;

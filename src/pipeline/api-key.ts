@@ -1,0 +1,33 @@
+// Method request, API key (§11): a method with apiKeyRequired takes only a key of the usage plans attached
+// to this API and stage (restgate.config's apiKeys), read from the x-api-key header or, with apiKeySource
+// AUTHORIZER, from the authorizer's usageIdentifierKey. Missing, unknown or disabled → 403 Forbidden.
+
+import { pseudoId } from './context.js';
+import { GatewayError, type Pairs } from './types.js';
+
+export interface ApiKey {
+  readonly value: string;
+  readonly id: string;
+  readonly enabled: boolean;
+}
+
+/** The configured keys by value, each with its id (given, or derived from the value). */
+export function compileApiKeys(keys: ReadonlyArray<{ value: string; id?: string | undefined; enabled?: boolean | undefined }>): ReadonlyMap<string, ApiKey> {
+  return new Map(keys.map((k) => [k.value, { value: k.value, id: k.id ?? pseudoId(`api-key|${k.value}`, 10), enabled: k.enabled ?? true }]));
+}
+
+/** The x-api-key header's value, by its name in any case; the last one when repeated. */
+export function apiKeyHeader(headers: Pairs): string | undefined {
+  let value: string | undefined;
+  for (const [k, v] of headers) if (k.toLowerCase() === 'x-api-key') value = v;
+  return value;
+}
+
+/** The key the request presents, checked; throws INVALID_API_KEY 403 {"message":"Forbidden"} (§11 [D-keysrc; MS-1746]). */
+export function requireApiKey(presented: string | undefined, keys: ReadonlyMap<string, ApiKey>): ApiKey {
+  if (presented === undefined || presented === '') throw new GatewayError('INVALID_API_KEY', 'Forbidden', undefined, 'the method requires an API key and the request has none');
+  const key = keys.get(presented);
+  if (key === undefined) throw new GatewayError('INVALID_API_KEY', 'Forbidden', undefined, 'the API key is not one of restgate.config\'s apiKeys');
+  if (!key.enabled) throw new GatewayError('INVALID_API_KEY', 'Forbidden', undefined, 'the API key is disabled');
+  return key;
+}
