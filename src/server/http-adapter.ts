@@ -178,11 +178,13 @@ export function writeResponse(
   }
   if (!hasContentType) out.push('Content-Type', 'application/json');
   out.push('x-amzn-RequestId', ids.requestId, 'x-amz-apigw-id', ids.extendedRequestId);
+
   // 204 and 304 have no body (RFC 9110 §6.4.1); a 204 has no Content-Length either (§8.6).
   const status = response.statusCode;
   const bodiless = status === 204 || status === 304;
   if (response.stream) {
     // Chunked, as API Gateway sends a stream whose metadata gives no length (response-transfer-mode-lambda).
+    out.push('Connection', connectionOf(res));
     res.writeHead(status, out);
     // A stream destroyed with an error (the integration failed part-way) destroys the response: the
     // client sees the connection end without the final chunk. A client that goes away ends the pipe too.
@@ -190,9 +192,19 @@ export function writeResponse(
     return sourceEnded(response.stream);
   }
   if (status !== 204) out.push('Content-Length', String(response.body.length));
+  out.push('Connection', connectionOf(res));
   res.writeHead(status, out);
   res.end(bodiless ? undefined : response.body);
   return undefined;
+}
+
+/**
+ * The Connection header as API Gateway sends it (§13.3), without the `Keep-Alive: timeout=…` line node:http
+ * adds when it writes Connection itself: keep-alive exactly when node keeps the connection (a client asking
+ * to close, or HTTP/1.0 without keep-alive, gets close, and node then closes it).
+ */
+export function connectionOf(res: ServerResponse): string {
+  return res.shouldKeepAlive ? 'keep-alive' : 'close';
 }
 
 /** Settles when `stream` has ended or was destroyed, never rejecting. */

@@ -22,6 +22,7 @@ import { batchedLog } from './log-sink.js';
 import {
   MAX_HEADER_BYTES,
   MAX_URL_LENGTH,
+  connectionOf,
   headerBytes,
   readBody,
   sourceEnded,
@@ -74,6 +75,7 @@ function plainJsonError(res: ServerResponse, status: number, message: string): v
     'Content-Length': String(body.length),
     'x-amzn-RequestId': crypto.randomUUID(),
     'x-amz-apigw-id': extendedRequestId(),
+    Connection: connectionOf(res),
   });
   res.end(body);
 }

@@ -105,6 +105,8 @@ describe('header and URL limits (§14; answers UNCONFIRMED, docs/fidelity.md)', 
     expect(res.status).toBe(431);
     expect(res.body).toBe('{"message":"Request Header Fields Too Large"}');
     expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+    // §13.3's Connection, without node:http's Keep-Alive line (as every gateway answer, test/server/write-response.test.ts).
+    expect([res.headers['connection'], res.headers['keep-alive']]).toEqual([expect.stringMatching(/^(keep-alive|close)$/), undefined]);
   });
 
   it('a path of 10 000 characters is routed like any other: 403 Missing Authentication Token', async () => {

@@ -6,7 +6,7 @@
 // sent as mapped.
 
 import { Agent, createServer, get, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeResponse } from '../../src/server/http-adapter.js';
 import type { OutgoingResponse } from '../../src/pipeline/types.js';
@@ -62,10 +62,30 @@ describe('writeResponse', () => {
       ['x-amzn-RequestId', 'req-1'],
       ['x-amz-apigw-id', 'ext-1='],
       ['Content-Length', '6'],
+      // §13.3: Connection: keep-alive, and no Keep-Alive line (node:http's own, which API Gateway does not send).
       ['Connection', 'keep-alive'],
-      ['Keep-Alive', 'timeout=5'],
     ]);
     expect(out.body.equals(Buffer.from('héllo'))).toBe(true);
+  });
+
+  it('a client that asks to close (or HTTP/1.0 without keep-alive) gets Connection: close and the connection ends', async () => {
+    server = createServer((_req, res) => writeResponse(res, { statusCode: 200, headers: [], body: Buffer.from('ok') }, { requestId: 'r', extendedRequestId: 'e=' }));
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as AddressInfo;
+    const exchange = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(request));
+        let text = '';
+        socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+        socket.on('end', () => resolve(text)); // the server closed it
+        socket.on('error', reject);
+      });
+    for (const request of ['GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'GET / HTTP/1.0\r\nHost: x\r\n\r\n']) {
+      const text = await exchange(request);
+      const head = text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n').filter((l) => !l.startsWith('Date: '));
+      expect(head.slice(1)).toEqual(['Content-Type: application/json', 'x-amzn-RequestId: r', 'x-amz-apigw-id: e=', 'Content-Length: 2', 'Connection: close']);
+      expect(text.endsWith('\r\n\r\nok')).toBe(true);
+    }
   });
 
   it('without a Content-Type the response says application/json; an empty body has Content-Length 0', async () => {
