@@ -3,11 +3,10 @@
 // body size limit (§14), request decompression and response compression
 // (§13.2), and the headers every response carries (§13.3).
 
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { extendedRequestId } from '../ids.js';
+import { extendedRequestId, uuid } from '../ids.js';
 import type { Pairs, IncomingRequest, OutgoingResponse } from '../pipeline/types.js';
 
 /** 10 MB, not increasable (§14 [D-limits]). */
@@ -120,7 +119,7 @@ export function toIncomingRequest(req: IncomingMessage, body: Buffer, now = Date
   const q = url.indexOf('?');
   const rawQuery = q === -1 ? '' : url.slice(q + 1);
   return {
-    requestId: randomUUID(),
+    requestId: uuid(),
     extendedRequestId: extendedRequestId(),
     startTime: now,
     httpMethod: (req.method ?? 'GET').toUpperCase(),
