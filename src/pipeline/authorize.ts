@@ -186,7 +186,8 @@ function decisionOf(answer: unknown): Decision {
     const st = s as Record<string, unknown>;
     const effect = st['Effect'];
     if (effect !== 'Allow' && effect !== 'Deny') throw configurationError(`Could not parse policy: Effect ${JSON.stringify(effect)}`);
-    return { allow: effect === 'Allow', actions: patterns(st['Action']), resources: patterns(st['Resource']) };
+    // IAM compares action names in any case, resource ARNs exactly.
+    return { allow: effect === 'Allow', actions: patterns(st['Action'], 'is'), resources: patterns(st['Resource'], 's') };
   });
   const context: Record<string, string> = {};
   const rawContext = a['context'];
@@ -202,11 +203,11 @@ function decisionOf(answer: unknown): Decision {
   return { principalId: a['principalId'], statements, context, usageIdentifierKey: typeof key === 'string' ? key : undefined };
 }
 
-/** An IAM string or list of strings as patterns: `*` any run of characters, `?` one (case-sensitive, whole string). */
-function patterns(v: unknown): RegExp[] {
+/** An IAM string or list of strings as patterns: `*` any run of characters, `?` one (whole string; `flags` say the case). */
+function patterns(v: unknown, flags: string): RegExp[] {
   const list = typeof v === 'string' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
   if (list === undefined) throw configurationError('Could not parse policy: Action and Resource must be strings or lists of strings');
-  return list.map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's'));
+  return list.map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags));
 }
 
 /** An explicit Deny wins; else an Allow must match; both on the action execute-api:Invoke and this method's ARN. */

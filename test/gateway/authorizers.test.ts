@@ -76,6 +76,10 @@ describe('TOKEN authorizer', () => {
     expect(Number(b)).toBe(Number(a) + 1);
   });
 
+  it("a policy's lists, an action named in another case and `?` wildcards are IAM's", async () => {
+    expect((await call('GET', '/pets/5', { Authorization: 'Bearer lists' })).status).toBe(200);
+  });
+
   it('an explicit Deny: 403 "… with an explicit deny"; no Allow for this method: 403', async () => {
     expect(refusal(await call('GET', '/pets/1', { Authorization: 'Bearer deny' }))).toEqual([
       403,
