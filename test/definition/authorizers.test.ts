@@ -64,6 +64,25 @@ describe('Lambda authorizers in the definition', () => {
     ]);
   });
 
+  it('Swagger 2.0: securityDefinitions, the same way', async () => {
+    const doc = {
+      swagger: '2.0',
+      info: { title: 't', version: '1' },
+      securityDefinitions: { a: token({ type: 'request', identitySource: 'method.request.querystring.t' }) },
+      paths: {
+        '/': {
+          get: {
+            security: [{ a: [] }],
+            responses: { '200': { description: 'ok' } },
+            'x-amazon-apigateway-integration': { type: 'mock', requestTemplates: { 'application/json': '{"statusCode": 200}' }, responses: { default: { statusCode: '200' } } },
+          },
+        },
+      },
+    };
+    const a = (await methodOf(doc)).authorizer!;
+    expect([a.type, a.pointer, a.identitySources]).toEqual(['REQUEST', '/securityDefinitions/a/x-amazon-apigateway-authorizer', [{ expression: 'method.request.querystring.t' }]]);
+  });
+
   it('malformed authorizers are load errors at their pointer', async () => {
     const at = `${SCHEMES}/a/x-amazon-apigateway-authorizer`;
     const cases: Array<[Record<string, unknown>, string, string]> = [
