@@ -4,8 +4,9 @@
 // gateway's and which a worker cannot change (Node throws ERR_WORKER_UNSUPPORTED_OPERATION). So a worker
 // instance keeps a directory of its own and applies it where a path is taken: process.cwd() and chdir(),
 // every fs function that takes a path (callback, sync and promises; ESM named exports too), and the
-// child_process functions' cwd. What is not covered: paths handed to native addons, and modules that take
-// paths outside fs (a relative `new Worker('x.js')`, a Unix socket path to net).
+// child_process functions' cwd (a relative `new Worker('./x.js')` starts here too: Node resolves it through
+// process.cwd()). What is not covered: paths handed to native addons, and modules that take paths outside
+// fs (a Unix socket path to net).
 //
 // Self-contained (node built-ins only): the instance bootstrap imports it.
 

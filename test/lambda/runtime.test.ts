@@ -300,6 +300,7 @@ describe.each(['worker', 'process'] as const)('%s isolation', (isolation) => {
           ].map((r) => ({ name: 'TypeError', message: `The "directory" argument must be of type string. Received ${r}`, code: 'ERR_INVALID_ARG_TYPE' })),
         ],
         moved: [dirfn, join(dirfn, 'x'), readdirSync(dirfn).sort(), dirfn],
+        thread: 'ran',
         back: FUNCTIONS,
         scratch: [['b', 'hard', 'sub'], ['copy', 'link'], '../b', 'hello', 'hello', 2],
       });
