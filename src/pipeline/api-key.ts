@@ -3,7 +3,7 @@
 // AUTHORIZER, from the authorizer's usageIdentifierKey. Missing, unknown or disabled → 403 Forbidden.
 
 import { pseudoId } from './context.js';
-import { GatewayError, type Pairs } from './types.js';
+import { GatewayError, type Pairs, type RequestContext } from './types.js';
 
 export interface ApiKey {
   readonly value: string;
@@ -17,17 +17,30 @@ export function compileApiKeys(keys: ReadonlyArray<{ value: string; id?: string 
 }
 
 /** The x-api-key header's value, by its name in any case; the last one when repeated. */
-export function apiKeyHeader(headers: Pairs): string | undefined {
+function apiKeyHeader(headers: Pairs): string | undefined {
   let value: string | undefined;
   for (const [k, v] of headers) if (k.toLowerCase() === 'x-api-key') value = v;
   return value;
 }
 
 /** The key the request presents, checked; throws INVALID_API_KEY 403 {"message":"Forbidden"} (§11 [D-keysrc; MS-1746]). */
-export function requireApiKey(presented: string | undefined, keys: ReadonlyMap<string, ApiKey>): ApiKey {
+function requireApiKey(presented: string | undefined, keys: ReadonlyMap<string, ApiKey>): ApiKey {
   if (presented === undefined || presented === '') throw new GatewayError('INVALID_API_KEY', 'Forbidden', undefined, 'the method requires an API key and the request has none');
   const key = keys.get(presented);
   if (key === undefined) throw new GatewayError('INVALID_API_KEY', 'Forbidden', undefined, 'the API key is not one of restgate.config\'s apiKeys');
   if (!key.enabled) throw new GatewayError('INVALID_API_KEY', 'Forbidden', undefined, 'the API key is disabled');
   return key;
+}
+
+/**
+ * The step, for a method with apiKeyRequired: the key from the source the API names (§11: the x-api-key
+ * header, or with apiKeySource AUTHORIZER the authorizer's usageIdentifierKey, so it runs after the
+ * authorizer), checked, then `$context.identity.apiKey` and `apiKeyId`.
+ */
+export function requireMethodApiKey(ctx: RequestContext, usageIdentifierKey: string | undefined, keys: ReadonlyMap<string, ApiKey>): void {
+  const presented = ctx.api.apiKeySource === 'AUTHORIZER' ? usageIdentifierKey : apiKeyHeader(ctx.request.headers);
+  const key = requireApiKey(presented, keys);
+  const identity = ctx.context['identity'] as Record<string, unknown>;
+  identity['apiKey'] = key.value;
+  identity['apiKeyId'] = key.id;
 }

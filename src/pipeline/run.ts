@@ -14,7 +14,7 @@ import { mockIntegration } from '../integrations/mock.js';
 import type { IntegrationDeps, IntegrationHandler } from '../integrations/types.js';
 import { compileRouter, type Router } from '../routing/router.js';
 import { VtlRenderError } from '../vtl/index.js';
-import { apiKeyHeader, compileApiKeys, requireApiKey } from './api-key.js';
+import { compileApiKeys, requireMethodApiKey } from './api-key.js';
 import { AuthorizerCache, authorize } from './authorize.js';
 import { buildContext, createDeployment, type Deployment } from './context.js';
 import { gatewayResponse } from './gateway-response.js';
@@ -85,14 +85,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       const authorizer = route.method.authorizer;
       const authorization = authorizer ? await authorize(authorizer, ctx, deployment, deps, authorizerCache) : undefined;
       if (authorization) context['authorizer'] = authorization.authorizer;
-      if (route.method.apiKeyRequired) {
-        // After the authorizer, whose usageIdentifierKey an apiKeySource AUTHORIZER API takes (§11).
-        const presented = api.apiKeySource === 'AUTHORIZER' ? authorization?.usageIdentifierKey : apiKeyHeader(request.headers);
-        const key = requireApiKey(presented, apiKeys);
-        const identity = context['identity'] as Record<string, unknown>;
-        identity['apiKey'] = key.value;
-        identity['apiKeyId'] = key.id;
-      }
+      if (route.method.apiKeyRequired) requireMethodApiKey(ctx, authorization?.usageIdentifierKey, apiKeys);
       validateRequest(route.method, request, route.pathParameters, api);
       const integration = integrationFor(route.method.integration);
       const integrationRequest = buildIntegrationRequest(ctx, integration);
