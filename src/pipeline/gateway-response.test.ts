@@ -48,6 +48,15 @@ const EXPECTED: Record<GatewayResponseType, { status: number; body: string; erro
   WAF_FILTERED: { status: 403, body: '{"message":"Forbidden"}', errorType: 'WafFilteredException' },
 };
 
+describe('GatewayError', () => {
+  it('carries no stack (an answer to send; capturing one cost ~10 µs an error response) and leaves the stack limit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const e = new GatewayError('UNAUTHORIZED', 'Unauthorized', undefined, 'detail');
+    expect([e.stack, e.message, e.type, e.statusCode, e.detail]).toEqual(['GatewayError: Unauthorized', 'Unauthorized', 'UNAUTHORIZED', undefined, 'detail']);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+});
+
 describe('default gateway responses (§9.1)', () => {
   for (const type of GATEWAY_RESPONSE_TYPES) {
     it(`${type}: status, exact body, x-amzn-ErrorType, Content-Type`, () => {

@@ -93,6 +93,19 @@ describe('robustness', () => {
     expect(readJsonPath(doc, '$..c')).toEqual([]);
     expect(() => readJsonPath(null, '$')).toThrow(JsonPathError);
   });
+  it('a PathNotFoundError carries no stack (control flow: capturing one cost ~10 µs a missing lookup), and leaves the stack limit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    let caught: unknown;
+    try {
+      readJsonPath(parseJson('{"a":1}'), '$.b');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(PathNotFoundError);
+    expect((caught as Error).stack).toBe('PathNotFoundError: No results for path: $.b'); // the message line, no frames
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('x').stack!.split('\n').length).toBeGreaterThan(1);
+  });
 });
 
 describe('never crashes (random paths)', () => {

@@ -27,10 +27,21 @@ export class InvalidJsonPathError extends JsonPathError {
   }
 }
 
-/** The path matched nothing where Jayway throws PathNotFoundException. */
+/**
+ * The path matched nothing where Jayway throws PathNotFoundException. Control flow, never shown with a
+ * stack (`$input.path` of a missing key renders empty): made without one, as capturing it cost ~10 µs a
+ * lookup (a template reading an absent optional field pays that on every request; measured 12 µs with a
+ * stack at depth 20 against 2.6 µs without).
+ */
 export class PathNotFoundError extends JsonPathError {
   constructor(message: string) {
-    super(message);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'PathNotFoundError';
   }
 }
