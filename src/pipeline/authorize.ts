@@ -84,7 +84,8 @@ export async function authorize(
     throw unauthorized('the token does not match identityValidationExpression');
   }
   const methodArn = methodArnOf(ctx, deployment);
-  const key = `${authorizer.name}\u0000${values.join('\u0000')}`;
+  // JSON keeps the values apart whatever they hold (a query value may decode to any character).
+  const key = JSON.stringify([authorizer.name, values]);
   const caching = authorizer.ttlSeconds > 0 && authorizer.identitySources.length > 0;
   const now = Date.now();
   let decision = caching ? cache.get(key, now) : undefined;
