@@ -97,6 +97,9 @@ const MEMORY_WATCH_MS = 100;
  * memory watch may stop it. Long enough that a slow synchronous call is not suspected lightly.
  */
 const BLOCKED_MS = 500;
+/** Growth beyond this many times the allowed memory stops a worker blocked FAR_BEYOND_BLOCKED_MS already. */
+const FAR_BEYOND = 3;
+const FAR_BEYOND_BLOCKED_MS = 2 * MEMORY_WATCH_MS;
 /**
  * Growth (bytes) per look that counts as a runaway allocation: the watch stops a blocked worker only
  * while the process keeps growing this fast, two looks in a row, so that memory the gateway's own
@@ -419,7 +422,7 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     const beyondGateway = heldBeyondGateway();
     let busy = false;
     let allowed = 0;
-    const blocked: Array<Instance<Call>> = [];
+    const blocked: Array<{ inst: Instance<Call>; ms: number }> = [];
     for (const inst of this.watched) {
       const limit = inst.spec.memorySize * MB;
       if (inst instanceof ProcessInstance) {
@@ -433,7 +436,8 @@ class LocalRuntime implements LocalInvoker, PoolHost {
       allowed += limit;
       if (inst.headStart() === undefined) continue;
       busy = true;
-      if (inst.blockedFor(now) >= BLOCKED_MS) blocked.push(inst);
+      const ms = inst.blockedFor(now);
+      if (ms >= FAR_BEYOND_BLOCKED_MS) blocked.push({ inst, ms });
     }
     this.growingLooks = beyondGateway - this.lastBeyondGateway >= RUNAWAY_GROWTH ? this.growingLooks + 1 : 0;
     this.lastBeyondGateway = beyondGateway;
@@ -443,9 +447,13 @@ class LocalRuntime implements LocalInvoker, PoolHost {
     }
     const grown = beyondGateway - this.idleBeyondGateway;
     if (grown <= allowed || blocked.length === 0 || this.growingLooks < 2) return;
-    for (const inst of blocked) {
+    // Far beyond what is allowed, a shorter block is enough: a loop allocating a GB at a few GB/s would
+    // otherwise end (and answer, holding it all) before it had blocked BLOCKED_MS.
+    const enough = grown > FAR_BEYOND * allowed ? FAR_BEYOND_BLOCKED_MS : BLOCKED_MS;
+    for (const { inst, ms } of blocked) {
+      if (ms < enough) continue;
       this.log(
-        `restgate: an instance of ${inst.spec.name} kept its thread busy for ${Math.round(inst.blockedFor(now))} ms while the process grew ${Math.round(grown / MB)} MB, more than its functions' memory sizes allow (${Math.round(allowed / MB)} MB): stopped as out of memory`,
+        `restgate: an instance of ${inst.spec.name} kept its thread busy for ${Math.round(ms)} ms while the process grew ${Math.round(grown / MB)} MB, more than its functions' memory sizes allow (${Math.round(allowed / MB)} MB): stopped as out of memory`,
       );
       inst.killOutOfMemory();
     }
