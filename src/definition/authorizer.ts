@@ -1,7 +1,7 @@
 // Lambda authorizers (§12): security schemes carrying x-amazon-apigateway-authorizer of type
-// `token` or `request`, and the one an operation's `security` names. Cognito user pools and IAM
-// (awsSigv4) are not implemented: their schemes are reported, and methods naming them are served
-// without authorization.
+// `token` or `request`, and the one an operation's `security` names; and IAM authorization (§12.5:
+// an awsSigv4 scheme, or x-amazon-apigateway-auth AWS_IAM). Cognito user pools are not implemented:
+// their schemes are reported, and methods naming them are served without authorization.
 
 import { consume, fail, isObject, typeName, warn, type BuildContext } from './context.js';
 import { lambdaUriTarget } from './integration.js';
@@ -144,4 +144,46 @@ export function methodAuthorizer(
     }
   });
   return found;
+}
+
+/**
+ * Whether the operation's authorization is AWS_IAM (§12.5 [D-ext]): `x-amazon-apigateway-auth`
+ * `{type: AWS_IAM}` (OpenAPI 3; `NONE` says none), or a security requirement naming a scheme whose
+ * `x-amazon-apigateway-authtype` is `awsSigv4`.
+ */
+export function methodUsesIam(
+  ctx: BuildContext,
+  op: Record<string, unknown>,
+  pointer: string,
+  schemes: Record<string, unknown>,
+): boolean {
+  const authKey = `${X}auth`;
+  let iam = false;
+  if (op[authKey] !== undefined) {
+    const at = ptr(pointer, authKey);
+    const raw = op[authKey];
+    const type = isObject(raw) && typeof raw.type === 'string' ? raw.type.toUpperCase() : undefined;
+    if (type !== 'AWS_IAM' && type !== 'NONE') fail(ctx, ptr(at, 'type'), `${authKey} type must be AWS_IAM or NONE, got ${JSON.stringify(isObject(raw) ? raw.type : raw)}`);
+    consume(ctx, op, authKey);
+    iam = type === 'AWS_IAM';
+  }
+  const security = op.security;
+  if (Array.isArray(security)) {
+    for (const requirement of security) {
+      if (!isObject(requirement)) continue;
+      for (const name of Object.keys(requirement)) {
+        const scheme = schemes[name];
+        if (!isObject(scheme)) continue;
+        const authtype = scheme[`${X}authtype`];
+        if (typeof authtype === 'string' && authtype.toLowerCase() === 'awssigv4') {
+          consume(ctx, scheme, `${X}authtype`);
+          iam = true;
+        }
+      }
+    }
+  }
+  if (iam) {
+    warn(ctx, pointer, 'AWS_IAM: requests need a SigV4-signed Authorization header (unsigned ones get 403 Missing Authentication Token); the signature itself is not verified');
+  }
+  return iam;
 }

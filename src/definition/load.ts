@@ -28,7 +28,7 @@ import {
   typeName,
   warn,
 } from './context.js';
-import { buildAuthorizers, methodAuthorizer, type SchemeAuthorizer } from './authorizer.js';
+import { buildAuthorizers, methodAuthorizer, methodUsesIam, type SchemeAuthorizer } from './authorizer.js';
 import { reportExtensions } from './extensions.js';
 import { buildIntegration } from './integration.js';
 import { checkGatewaySource, GATEWAY_RESPONSE_KEY } from './mappings.js';
@@ -334,6 +334,7 @@ function buildMethod(
 
   const apiKeyRequired = requiresApiKey(ctx, op.security, ptr(pointer, 'security'), root);
   const authorizer = methodAuthorizer(ctx, op.security, ptr(pointer, 'security'), root.authorizers);
+  const iam = methodUsesIam(ctx, op, pointer, root.securitySchemes);
 
   // Integration.
   const integrationKey = `${X}integration`;
@@ -360,6 +361,7 @@ function buildMethod(
     methodResponses,
     apiKeyRequired,
     authorizer,
+    iam,
     integration,
   };
 }

@@ -60,6 +60,8 @@ export interface Method {
   readonly apiKeyRequired: boolean;
   /** The Lambda authorizer the operation's security names (§12), if any. */
   readonly authorizer: Authorizer | undefined;
+  /** Authorization AWS_IAM (§12.5): an awsSigv4 security scheme, or x-amazon-apigateway-auth AWS_IAM. */
+  readonly iam: boolean;
   /** Undefined when the operation has no x-amazon-apigateway-integration. */
   readonly integration: Integration | undefined;
 }

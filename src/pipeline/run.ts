@@ -1,5 +1,5 @@
 // One request, socket to socket, as API Gateway's console draws it:
-//   method request (route, authorize, API key, validate) → integration request → integration → integration response
+//   method request (route, authorize (IAM or a Lambda authorizer), API key, validate) → integration request → integration → integration response
 //   → method response; any failure → gateway response.
 // The HTTP adapter (src/server) only converts bytes on the wire to and from
 // IncomingRequest / OutgoingResponse.
@@ -16,6 +16,7 @@ import { compileRouter, type Router } from '../routing/router.js';
 import { VtlRenderError } from '../vtl/index.js';
 import { compileApiKeys, requireMethodApiKey } from './api-key.js';
 import { AuthorizerCache, authorize } from './authorize.js';
+import { requireSignature } from './iam.js';
 import { buildContext, createDeployment, type Deployment } from './context.js';
 import { gatewayResponse } from './gateway-response.js';
 import { buildIntegrationRequest } from './integration-request.js';
@@ -82,6 +83,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       const route = methodRequest.route;
       if (!route) throw missingAuthenticationToken();
       const ctx: RequestContext = { api, request, route, stageVariables, context };
+      if (route.method.iam) requireSignature(ctx);
       const authorizer = route.method.authorizer;
       const authorization = authorizer ? await authorize(authorizer, ctx, deployment, deps, authorizerCache) : undefined;
       if (authorization) context['authorizer'] = authorization.authorizer;

@@ -51,6 +51,7 @@ export function makeCtx(options: CtxOptions = {}): RequestContext {
     methodResponses: {},
     apiKeyRequired: false,
     authorizer: undefined,
+    iam: false,
     integration,
   };
   const resource: Resource = { path: '/x', pointer: '/paths/~1x', methods: { ANY: method } };
