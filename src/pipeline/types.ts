@@ -9,6 +9,7 @@
 // response API Gateway would send.
 
 import type { Readable } from 'node:stream';
+import { StacklessError } from '../stackless-error.js';
 import type { ApiDefinition, GatewayResponseType, Integration, Method, Resource } from '../definition/model.js';
 
 /** Ordered name/value pairs; names keep the case the client sent. */
@@ -125,7 +126,7 @@ export interface OutgoingResponse {
 }
 
 /** A failure that becomes a gateway response (§9). */
-export class GatewayError extends Error {
+export class GatewayError extends StacklessError {
   constructor(
     readonly type: GatewayResponseType,
     message: string,
@@ -134,15 +135,8 @@ export class GatewayError extends Error {
     /** Extra detail for logs and `$context.error.validationErrorString`; never sent by default. */
     readonly detail?: string,
   ) {
-    // An answer to send, never shown with a stack (logs give the detail): made without one, which cost
-    // ~10 µs an error response (every 4XX a client provokes; see PathNotFoundError in ../vtl/jsonpath.ts).
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      super(message);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    // An answer to send, never shown with a stack (logs give the detail): ../stackless-error.ts.
+    super(message);
     this.name = 'GatewayError';
   }
 }
