@@ -366,7 +366,7 @@ export function lambdaUriTarget(ctx: BuildContext, rawUri: string, pointer: stri
   }
   if (missing.size > 0) {
     const names = [...missing].map((n) => `\${stageVariables.${n}}`).join(', ');
-    warn(ctx, pointer, `the Lambda function uses ${names}, which is not set; pass the stage variable to resolve it (the integration has no function until then)`);
+    warn(ctx, pointer, `the Lambda function uses ${names}, which is not set; pass the stage variable to resolve it (there is no function to call until then)`);
     return undefined;
   }
   const functionArn = m[4]!;

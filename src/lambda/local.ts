@@ -97,7 +97,7 @@ const MEMORY_WATCH_MS = 100;
  * memory watch may stop it. Long enough that a slow synchronous call is not suspected lightly.
  */
 const BLOCKED_MS = 500;
-/** Growth beyond this many times the allowed memory stops a worker blocked FAR_BEYOND_BLOCKED_MS already. */
+/** Growth beyond FAR_BEYOND times the allowed memory stops a worker blocked FAR_BEYOND_BLOCKED_MS (two looks) already. */
 const FAR_BEYOND = 3;
 const FAR_BEYOND_BLOCKED_MS = 2 * MEMORY_WATCH_MS;
 /**

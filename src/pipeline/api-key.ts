@@ -3,7 +3,8 @@
 // AUTHORIZER, from the authorizer's usageIdentifierKey. Missing, unknown or disabled → 403 Forbidden.
 
 import { pseudoId } from './context.js';
-import { GatewayError, type Pairs, type RequestContext } from './types.js';
+import { lastHeaderValue } from './media-types.js';
+import { GatewayError, type RequestContext } from './types.js';
 
 export interface ApiKey {
   readonly value: string;
@@ -14,13 +15,6 @@ export interface ApiKey {
 /** The configured keys by value, each with its id (given, or derived from the value). */
 export function compileApiKeys(keys: ReadonlyArray<{ value: string; id?: string | undefined; enabled?: boolean | undefined }>): ReadonlyMap<string, ApiKey> {
   return new Map(keys.map((k) => [k.value, { value: k.value, id: k.id ?? pseudoId(`api-key|${k.value}`, 10), enabled: k.enabled ?? true }]));
-}
-
-/** The x-api-key header's value, by its name in any case; the last one when repeated. */
-function apiKeyHeader(headers: Pairs): string | undefined {
-  let value: string | undefined;
-  for (const [k, v] of headers) if (k.toLowerCase() === 'x-api-key') value = v;
-  return value;
 }
 
 /** The key the request presents, checked; throws INVALID_API_KEY 403 {"message":"Forbidden"} (§11 [D-keysrc; MS-1746]). */
@@ -37,8 +31,9 @@ function requireApiKey(presented: string | undefined, keys: ReadonlyMap<string, 
  * header, or with apiKeySource AUTHORIZER the authorizer's usageIdentifierKey, so it runs after the
  * authorizer), checked, then `$context.identity.apiKey` and `apiKeyId`.
  */
+// The header by its name in any case (the documentation spells it X-API-Key and x-api-key), the last one when repeated.
 export function requireMethodApiKey(ctx: RequestContext, usageIdentifierKey: string | undefined, keys: ReadonlyMap<string, ApiKey>): void {
-  const presented = ctx.api.apiKeySource === 'AUTHORIZER' ? usageIdentifierKey : apiKeyHeader(ctx.request.headers);
+  const presented = ctx.api.apiKeySource === 'AUTHORIZER' ? usageIdentifierKey : lastHeaderValue(ctx.request.headers, 'x-api-key');
   const key = requireApiKey(presented, keys);
   const identity = ctx.context['identity'] as Record<string, unknown>;
   identity['apiKey'] = key.value;

@@ -8,6 +8,7 @@ import { requestEventSource } from '../integrations/lambda-proxy.js';
 import type { IntegrationDeps } from '../integrations/types.js';
 import { proxyEvent } from '../lambda/proxy-event.js';
 import type { Deployment } from './context.js';
+import { lastHeaderValue } from './media-types.js';
 import { requestSourceValue } from './parameter-mapping.js';
 import { GatewayError, type RequestContext } from './types.js';
 
@@ -112,14 +113,11 @@ const HEADER_SOURCE = 'method.request.header.';
  */
 function identityValue(expression: string, ctx: RequestContext): string | readonly string[] | undefined {
   if (!expression.startsWith(HEADER_SOURCE)) return requestSourceValue(expression, ctx);
-  const name = expression.slice(HEADER_SOURCE.length).toLowerCase();
-  let value: string | undefined;
-  for (const [k, v] of ctx.request.headers) if (k.toLowerCase() === name) value = v;
-  return value;
+  return lastHeaderValue(ctx.request.headers, expression.slice(HEADER_SOURCE.length));
 }
 
 /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}` (§12.1; the request's path after the stage). */
-export function methodArnOf(ctx: RequestContext, deployment: Deployment): string {
+function methodArnOf(ctx: RequestContext, deployment: Deployment): string {
   const method = ctx.context['httpMethod'];
   return `arn:aws:execute-api:${deployment.region}:${deployment.accountId}:${deployment.apiId}/${deployment.stage}/${String(method)}/${ctx.route.path.replace(/^\//, '')}`;
 }

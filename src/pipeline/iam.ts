@@ -3,14 +3,14 @@
 // gets 403 Missing Authentication Token [KC-sigv4]. The signature is not verified (restgate has no IAM):
 // the access key it names becomes $context.identity.accessKey.
 
+import { lastHeaderValue } from './media-types.js';
 import { missingAuthenticationToken } from './method-request.js';
 import type { RequestContext } from './types.js';
 
 const CREDENTIAL = /Credential=([^/,\s]+)\//;
 
 export function requireSignature(ctx: RequestContext): void {
-  let authorization: string | undefined;
-  for (const [k, v] of ctx.request.headers) if (k.toLowerCase() === 'authorization') authorization = v;
+  const authorization = lastHeaderValue(ctx.request.headers, 'authorization');
   let credential: string | undefined;
   if (authorization !== undefined && authorization !== '') credential = CREDENTIAL.exec(authorization)?.[1];
   else {

@@ -22,6 +22,17 @@ export function headerValue(headers: Pairs, name: string): string | undefined {
   return undefined;
 }
 
+/** Last value of a header, names compared case-insensitively: what API Gateway's single-value views take. */
+export function lastHeaderValue(headers: Pairs, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  let value: string | undefined;
+  for (let i = 0; i < headers.length; i++) {
+    const [k, v] = headers[i]!;
+    if (k.length === lower.length && k.toLowerCase() === lower) value = v;
+  }
+  return value;
+}
+
 /** The request's Content-Type as a bare MIME type, or undefined when absent. */
 export function contentType(headers: Pairs): string | undefined {
   return mimeType(headerValue(headers, 'content-type'));

@@ -151,7 +151,7 @@ describe('warnings', () => {
       {
         pointer: `${INTEGRATION}/uri`,
         message:
-          'the Lambda function uses ${stageVariables.fn}, which is not set; pass the stage variable to resolve it (the integration has no function until then)',
+          'the Lambda function uses ${stageVariables.fn}, which is not set; pass the stage variable to resolve it (there is no function to call until then)',
       },
     ]);
     // Resolved when the stage variable is given.

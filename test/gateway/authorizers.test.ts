@@ -43,7 +43,8 @@ describe('TOKEN authorizer', () => {
     const r = await call('GET', '/pets/1', { Authorization: 'Bearer allow' });
     expect(r.status).toBe(200);
     // The header by its name in any case (HTTP/2 clients send it lower-case).
-    expect((await call('GET', '/pets/1', { authorization: 'Bearer allow-lower' })).status).toBe(200);
+    const lower = await call('GET', '/pets/1', { authorization: 'Bearer allow-lower' });
+    expect([lower.status, authorizerOf(lower)['principalId']]).toEqual([200, 'user-1']);
     const a = authorizerOf(r);
     expect(Object.keys(a)).toEqual(['principalId', 'integrationLatency', 'user', 'n', 'admin', 'calls']);
     expect(a).toMatchObject({ principalId: 'user-1', user: 'u-1', n: '7', admin: 'true' });
@@ -65,7 +66,7 @@ describe('TOKEN authorizer', () => {
     expect(authorizerOf(two)).toEqual({ principalId: 'user-2', integrationLatency: 0, calls });
     // The policy cached for a token that allowed one method is applied to another (KC-cache: the `{proxy+}` pitfall).
     const ok = await call('GET', '/pets/9', { Authorization: 'Bearer allow-cached' });
-    expect(ok.status).toBe(200);
+    expect([ok.status, authorizerOf(ok)['principalId']]).toEqual([200, 'user-1']);
     const cachedForAnother = await call('GET', '/pets/10', { Authorization: 'Bearer allow-cached' });
     expect(refusal(cachedForAnother)).toEqual([403, '{"Message":"User is not authorized to access this resource"}', 'AccessDeniedException', 'application/json']);
   });
@@ -77,7 +78,12 @@ describe('TOKEN authorizer', () => {
   });
 
   it("a policy's lists, an action named in another case and `?` wildcards are IAM's", async () => {
-    expect((await call('GET', '/pets/5', { Authorization: 'Bearer lists' })).status).toBe(200);
+    // IAM User Guide, "IAM JSON policy elements: Action": action names are case-insensitive; Resource takes
+    // a string or a list, with `*` and `?` wildcards (reference_policies_elements_resource).
+    const r = await call('GET', '/pets/5', { Authorization: 'Bearer lists' });
+    expect(r.status).toBe(200);
+    const a = authorizerOf(r);
+    expect([a['principalId'], Object.keys(a)]).toEqual(['user-8', ['principalId', 'integrationLatency']]);
   });
 
   it('an explicit Deny: 403 "… with an explicit deny"; no Allow for this method: 403', async () => {
@@ -152,7 +158,12 @@ describe('REQUEST authorizer', () => {
     expect((event['headers'] as Record<string, unknown>)['X-User']).toBe('ann');
     expect((event['requestContext'] as Record<string, unknown>)['authorizer']).toBeUndefined();
     // Another tenant is denied; the same user and tenant again comes from the cache (keyed by both sources).
-    expect((await call('GET', '/tenants?tenant=other', { 'X-User': 'ann' })).status).toBe(403);
+    expect(refusal(await call('GET', '/tenants?tenant=other', { 'X-User': 'ann' }))).toEqual([
+      403,
+      '{"Message":"User is not authorized to access this resource with an explicit deny"}',
+      'AccessDeniedException',
+      'application/json',
+    ]);
     const again = await call('GET', '/tenants?tenant=acme&tag=c', { 'X-User': 'ann' });
     expect(authorizerOf(again)['calls']).toBe(a['calls']);
     expect(authorizerOf(again)['integrationLatency']).toBe(0);
