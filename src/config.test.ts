@@ -123,4 +123,29 @@ describe('loadConfig', () => {
     const d = dir({ 'restgate.config.json': '{}', 'restgate.config.yaml': '{}' });
     await expect(loadConfig(d)).rejects.toThrow('more than one config file found');
   });
+  it("userPools: a JWKS file is read (relative to the config) and kept as the pool's keys; a URL is kept to be fetched", async () => {
+    const jwks = { keys: [{ kty: 'RSA', kid: 'k1', n: 'AQAB', e: 'AQAB' }] };
+    const d = dir({
+      'keys.json': JSON.stringify(jwks),
+      'restgate.config.json': JSON.stringify({ userPools: { 'us-east-1_Abc1': { jwks: 'keys.json' }, 'eu-west-2_X9': { jwks: 'https://example.com/jwks.json' } } }),
+    });
+    expect((await loadConfig(d)).userPools).toEqual({
+      'us-east-1_Abc1': { jwks: 'keys.json', keys: jwks },
+      'eu-west-2_X9': { jwks: 'https://example.com/jwks.json' },
+    });
+  });
+
+  it('userPools: a bad pool id, a missing or malformed JWKS file are errors at their key', async () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ 'restgate.config.json': JSON.stringify({ userPools: { Pool1: { jwks: 'k.json' } } }) }, '/userPools/Pool1: a user pool id looks like REGION_ID (us-east-1_AbC123)'],
+      [{ 'restgate.config.json': JSON.stringify({ userPools: { 'us-east-1_A': {} } }) }, "/userPools/us-east-1_A: must have required property 'jwks'"],
+      [{ 'restgate.config.json': JSON.stringify({ userPools: { 'us-east-1_A': { jwks: 'k.json' } } }) }, '/userPools/us-east-1_A/jwks: the JSON Web Key Set k.json cannot be read: ENOENT'],
+      [{ 'k.json': '{"keys": 1}', 'restgate.config.json': JSON.stringify({ userPools: { 'us-east-1_A': { jwks: 'k.json' } } }) }, '/userPools/us-east-1_A/jwks: k.json has no "keys" list of JSON Web Keys'],
+      [{ 'k.json': '[]', 'restgate.config.json': JSON.stringify({ userPools: { 'us-east-1_A': { jwks: 'k.json' } } }) }, '/userPools/us-east-1_A/jwks: k.json is not a JSON Web Key Set (an object with "keys")'],
+    ];
+    for (const [files, message] of cases) {
+      const d = dir(files);
+      await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: ${message}`);
+    }
+  });
 });

@@ -4,7 +4,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { jwksProblem } from './pipeline/user-pool.js';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
@@ -63,11 +64,21 @@ export interface ApiKeyConfig {
   enabled?: boolean;
 }
 
+/** Where a Cognito user pool's signing keys come from (its JSON Web Key Set). */
+export interface UserPoolConfig {
+  /** A JWKS file (relative to the config's directory) or an http(s) URL serving one. */
+  jwks: string;
+  /** The file's key set, read and checked by loadConfig; undefined for a URL. */
+  keys?: unknown;
+}
+
 export interface RestgateConfig {
   functions: Record<string, FunctionConfig>;
   stageVariables: Record<string, string>;
   /** The API keys of the usage plans attached to this API and stage: what methods requiring a key accept. */
   apiKeys?: ApiKeyConfig[];
+  /** The keys of the Cognito user pools authorizers name, by pool id (default: the pool's public JWKS). */
+  userPools?: Record<string, UserPoolConfig>;
   /** Default Invoke API endpoint for functions that are not found locally. */
   lambdaEndpoint?: string;
   /** Default isolation of local function instances (each function may override it). */
@@ -89,6 +100,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** A user pool id: REGION_ID, as in its ARN. */
+const USER_POOL_ID = '^[a-z]{2}(-[a-z]+)+-\\d+_[0-9a-zA-Z]+$';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
@@ -139,6 +153,16 @@ const schema = {
         properties: { value: { type: 'string', minLength: 1 }, id: { type: 'string', minLength: 1 }, enabled: { type: 'boolean' } },
       },
     },
+    userPools: {
+      type: 'object',
+      propertyNames: { pattern: USER_POOL_ID },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['jwks'],
+        properties: { jwks: { type: 'string', minLength: 1 } },
+      },
+    },
     lambdaEndpoint: { type: 'string', pattern: '^https?://' },
     isolation: { type: 'string', enum: ['worker', 'process'] },
     runtime: { type: 'string', enum: LAMBDA_RUNTIMES },
@@ -171,6 +195,10 @@ function describe(error: ErrorObject): { pointer: string; problem: string } {
     problem = 'must look like `file.export` (e.g. `index.handler`)';
   } else if (error.keyword === 'pattern' && pointer.endsWith('lambdaEndpoint')) {
     problem = 'must be an http(s) URL';
+  } else if (error.keyword === 'pattern' && pointer === '/userPools') {
+    const id = (error as ErrorObject & { propertyName?: string }).propertyName ?? '';
+    pointer = `${pointer}/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    problem = 'a user pool id looks like REGION_ID (us-east-1_AbC123)';
   } else if (error.keyword === 'false schema' && /\/loggingConfig\/(application|system)LogLevel$/.test(pointer)) {
     problem = 'can only be set with logFormat JSON (Lambda filters log levels in the JSON format only)';
   }
@@ -192,6 +220,7 @@ export function validateConfig(value: unknown, file: string): RestgateConfig {
   if (v.isolation !== undefined) config.isolation = v.isolation;
   if (v.runtime !== undefined) config.runtime = v.runtime;
   if (v.apiKeys !== undefined) config.apiKeys = v.apiKeys;
+  if (v.userPools !== undefined) config.userPools = v.userPools;
   return config;
 }
 
@@ -215,5 +244,24 @@ export async function loadConfig(definitionDir: string): Promise<RestgateConfig>
   } catch (err) {
     throw new ConfigError(file, '', `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
   }
-  return validateConfig(value, file);
+  const config = validateConfig(value, file);
+  if (config.userPools) await readUserPoolKeys(config.userPools, definitionDir, file);
+  return config;
+}
+
+/** Reads each user pool's JWKS file (a URL is fetched when a token needs it): a missing or malformed one is an error at its key. */
+async function readUserPoolKeys(pools: Record<string, UserPoolConfig>, dir: string, file: string): Promise<void> {
+  for (const [id, pool] of Object.entries(pools)) {
+    if (/^https?:\/\//.test(pool.jwks)) continue;
+    const at = `/userPools/${id}/jwks`;
+    let keys: unknown;
+    try {
+      keys = JSON.parse(await readFile(resolve(dir, pool.jwks), 'utf8'));
+    } catch (err) {
+      throw new ConfigError(file, at, `the JSON Web Key Set ${pool.jwks} cannot be read: ${(err as Error).message}`);
+    }
+    const problem = jwksProblem(keys);
+    if (problem !== undefined) throw new ConfigError(file, at, `${pool.jwks} ${problem}`);
+    pool.keys = keys;
+  }
 }

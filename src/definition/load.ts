@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import {
+  type Authorizer,
   type ApiDefinition,
   DefinitionError,
   GATEWAY_RESPONSE_TYPES,
@@ -28,7 +29,7 @@ import {
   typeName,
   warn,
 } from './context.js';
-import { buildAuthorizers, methodAuthorizer, methodUsesIam, type SchemeAuthorizer } from './authorizer.js';
+import { buildAuthorizers, methodAuthorizer, methodUsesIam } from './authorizer.js';
 import { reportExtensions } from './extensions.js';
 import { buildIntegration } from './integration.js';
 import { checkGatewaySource, GATEWAY_RESPONSE_KEY } from './mappings.js';
@@ -115,7 +116,7 @@ type Built = Omit<ApiDefinition, 'sourcePath' | 'warnings'>;
 interface RootInfo {
   readonly oas3: boolean;
   readonly securitySchemes: Record<string, unknown>;
-  readonly authorizers: ReadonlyMap<string, SchemeAuthorizer>;
+  readonly authorizers: ReadonlyMap<string, Authorizer>;
   readonly validators: ReadonlyMap<string, RequestValidator>;
   readonly defaultValidator: RequestValidator | undefined;
   readonly consumes: readonly string[] | undefined;
@@ -333,7 +334,7 @@ function buildMethod(
   }
 
   const apiKeyRequired = requiresApiKey(ctx, op.security, ptr(pointer, 'security'), root);
-  const authorizer = methodAuthorizer(ctx, op.security, ptr(pointer, 'security'), root.authorizers);
+  const { authorizer, scopes: authorizationScopes } = methodAuthorizer(ctx, op.security, ptr(pointer, 'security'), root.authorizers);
   const iam = methodUsesIam(ctx, op, pointer, root.securitySchemes);
 
   // Integration.
@@ -361,6 +362,7 @@ function buildMethod(
     methodResponses,
     apiKeyRequired,
     authorizer,
+    authorizationScopes,
     iam,
     integration,
   };

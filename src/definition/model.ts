@@ -58,29 +58,58 @@ export interface Method {
   /** Declared method responses by status code. */
   readonly methodResponses: Readonly<Record<string, MethodResponse>>;
   readonly apiKeyRequired: boolean;
-  /** The Lambda authorizer the operation's security names (§12), if any. */
+  /** The authorizer the operation's security names (§12), if any. */
   readonly authorizer: Authorizer | undefined;
+  /**
+   * A Cognito user pool authorizer's OAuth scopes for this method (the security requirement's list,
+   * API Gateway's authorizationScopes): none → an ID token is expected, else an access token with one of them.
+   */
+  readonly authorizationScopes: readonly string[];
   /** Authorization AWS_IAM (§12.5): an awsSigv4 security scheme, or x-amazon-apigateway-auth AWS_IAM. */
   readonly iam: boolean;
   /** Undefined when the operation has no x-amazon-apigateway-integration. */
   readonly integration: Integration | undefined;
 }
 
-/** A Lambda authorizer (§12.1-12.3): a security scheme with x-amazon-apigateway-authorizer of type token or request. */
-export interface Authorizer {
+/** The authorizer a security scheme's x-amazon-apigateway-authorizer declares (§12). */
+export type Authorizer = LambdaAuthorizer | UserPoolAuthorizer;
+
+/** What every authorizer has: its scheme, its cache and its identity sources. */
+interface AuthorizerBase {
   /** The security scheme's name. */
   readonly name: string;
-  readonly type: 'TOKEN' | 'REQUEST';
   /** JSON pointer of its x-amazon-apigateway-authorizer object. */
   readonly pointer: string;
-  /** The function (authorizerUri); undefined while the uri names a stage variable that is not set. */
-  readonly lambda: LambdaTarget | undefined;
   /** authorizerResultTtlInSeconds: 0 (no caching) to 3600, default 300. */
   readonly ttlSeconds: number;
-  /** identitySource, in order: what must be present and not empty, and the cache key. TOKEN: one header. */
+  /** identitySource, in order: what must be present and not empty, and the cache key. TOKEN and Cognito: one header. */
   readonly identitySources: readonly IdentitySource[];
-  /** identityValidationExpression (TOKEN only), matched against the whole token. */
+  /**
+   * identityValidationExpression, matched whole: against the token (TOKEN), against the token's `aud`
+   * claim (COGNITO_USER_POOLS); undefined for REQUEST.
+   */
   readonly validation: RegExp | undefined;
+}
+
+/** A Lambda authorizer (§12.1-12.3): type token or request. */
+export interface LambdaAuthorizer extends AuthorizerBase {
+  readonly type: 'TOKEN' | 'REQUEST';
+  /** The function (authorizerUri); undefined while the uri names a stage variable that is not set. */
+  readonly lambda: LambdaTarget | undefined;
+}
+
+/** A Cognito user pool authorizer (§12.4): type cognito_user_pools, its pools from providerARNs. */
+export interface UserPoolAuthorizer extends AuthorizerBase {
+  readonly type: 'COGNITO_USER_POOLS';
+  readonly userPools: readonly UserPool[];
+}
+
+/** A user pool named by an ARN `arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID`. */
+export interface UserPool {
+  readonly id: string;
+  readonly region: string;
+  /** The `iss` of the tokens it issues: `https://cognito-idp.REGION.amazonaws.com/POOL_ID`. */
+  readonly issuer: string;
 }
 
 /** One identitySource expression: `method.request.header.X`, `method.request.querystring.X`, `stageVariables.X` or `context.X`. */

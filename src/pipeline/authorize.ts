@@ -3,7 +3,7 @@
 // its answer — a principal, an IAM policy and a context — is cached by those sources for its TTL and
 // evaluated against this request's method ARN; what it allows goes on with `$context.authorizer` set.
 
-import type { Authorizer } from '../definition/model.js';
+import type { LambdaAuthorizer } from '../definition/model.js';
 import { requestEventSource } from '../integrations/lambda-proxy.js';
 import type { IntegrationDeps } from '../integrations/types.js';
 import { proxyEvent } from '../lambda/proxy-event.js';
@@ -68,7 +68,7 @@ const configurationError = (detail: string) => new GatewayError('AUTHORIZER_CONF
  * AUTHORIZER_CONFIGURATION_ERROR 500.
  */
 export async function authorize(
-  authorizer: Authorizer,
+  authorizer: LambdaAuthorizer,
   ctx: RequestContext,
   deployment: Deployment,
   deps: IntegrationDeps,
@@ -123,7 +123,7 @@ function methodArnOf(ctx: RequestContext, deployment: Deployment): string {
 }
 
 /** Calls the function with the TOKEN or REQUEST event (§12.1, §12.2) and checks its answer (§12.3). */
-async function ask(authorizer: Authorizer, ctx: RequestContext, deps: IntegrationDeps, methodArn: string, token: string | undefined): Promise<Decision> {
+async function ask(authorizer: LambdaAuthorizer, ctx: RequestContext, deps: IntegrationDeps, methodArn: string, token: string | undefined): Promise<Decision> {
   if (!authorizer.lambda) throw configurationError(`${authorizer.name}'s authorizerUri names a stage variable that is not set`);
   let event: Record<string, unknown>;
   if (authorizer.type === 'TOKEN') event = { type: 'TOKEN', authorizationToken: token, methodArn };

@@ -1,5 +1,5 @@
 // One request, socket to socket, as API Gateway's console draws it:
-//   method request (route, authorize (IAM or a Lambda authorizer), API key, validate) → integration request → integration → integration response
+//   method request (route, authorize (IAM, a Lambda authorizer or a Cognito user pool), API key, validate) → integration request → integration → integration response
 //   → method response; any failure → gateway response.
 // The HTTP adapter (src/server) only converts bytes on the wire to and from
 // IncomingRequest / OutgoingResponse.
@@ -17,6 +17,7 @@ import { VtlRenderError } from '../vtl/index.js';
 import { compileApiKeys, requireMethodApiKey } from './api-key.js';
 import { AuthorizerCache, authorize } from './authorize.js';
 import { requireSignature } from './iam.js';
+import { authorizeWithUserPool, UserPoolKeys, VerifiedTokens } from './user-pool.js';
 import { buildContext, createDeployment, type Deployment } from './context.js';
 import { gatewayResponse } from './gateway-response.js';
 import { buildIntegrationRequest } from './integration-request.js';
@@ -46,6 +47,8 @@ export interface GatewayOptions {
   readonly log?: (line: string) => void;
   /** The API keys of the usage plans attached to this API and stage (restgate.config's apiKeys). */
   readonly apiKeys?: ReadonlyArray<{ value: string; id?: string | undefined; enabled?: boolean | undefined }>;
+  /** The keys of Cognito user pools (restgate.config's userPools); a pool without is fetched from its issuer. */
+  readonly userPoolKeys?: UserPoolKeys;
 }
 
 export interface Gateway {
@@ -68,6 +71,8 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
   const log = options.log ?? (() => {});
   const authorizerCache = new AuthorizerCache();
   const apiKeys = compileApiKeys(options.apiKeys ?? []);
+  const userPoolKeys = options.userPoolKeys ?? new UserPoolKeys();
+  const verifiedTokens = new VerifiedTokens();
 
   async function handle(request: IncomingRequest): Promise<OutgoingResponse> {
     const methodRequest = resolveMethodRequest(api, router, request);
@@ -85,8 +90,13 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       const ctx: RequestContext = { api, request, route, stageVariables, context };
       if (route.method.iam) requireSignature(ctx);
       const authorizer = route.method.authorizer;
-      const authorization = authorizer ? await authorize(authorizer, ctx, deployment, deps, authorizerCache) : undefined;
-      if (authorization) context['authorizer'] = authorization.authorizer;
+      let authorization;
+      if (authorizer?.type === 'COGNITO_USER_POOLS') {
+        context['authorizer'] = await authorizeWithUserPool(authorizer, route.method.authorizationScopes, ctx, userPoolKeys, verifiedTokens);
+      } else if (authorizer) {
+        authorization = await authorize(authorizer, ctx, deployment, deps, authorizerCache);
+        context['authorizer'] = authorization.authorizer;
+      }
       if (route.method.apiKeyRequired) requireMethodApiKey(ctx, authorization?.usageIdentifierKey, apiKeys);
       validateRequest(route.method, request, route.pathParameters, api);
       const integration = integrationFor(route.method.integration);

@@ -17,6 +17,7 @@ import type { LambdaInvoker } from '../lambda/types.js';
 import { REQUEST_TOO_LARGE_BODY, REQUEST_TOO_LARGE_CONTENT_TYPE, gatewayResponse } from '../pipeline/gateway-response.js';
 import { createGateway, type Gateway } from '../pipeline/run.js';
 import { GatewayError, type IncomingRequest } from '../pipeline/types.js';
+import { UserPoolKeys } from '../pipeline/user-pool.js';
 import { compressResponse, decompressRequestBody } from './compression.js';
 import { batchedLog } from './log-sink.js';
 import {
@@ -136,7 +137,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw err;
   }
   const http = createHttpClient();
-  const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log, apiKeys: config.apiKeys });
+  const userPoolKeys = new UserPoolKeys(
+    Object.fromEntries(Object.entries(config.userPools ?? {}).map(([id, pool]) => [id, pool.keys !== undefined ? { jwks: pool.keys } : { url: pool.jwks }])),
+  );
+  const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log, apiKeys: config.apiKeys, userPoolKeys });
   const keyed = api.resources.flatMap((r) => Object.values(r.methods)).filter((m) => m?.apiKeyRequired);
   if (keyed.length > 0 && (config.apiKeys ?? []).length === 0) {
     log(

@@ -13,6 +13,14 @@ const token = (authorizer: Record<string, unknown> = {}, scheme: Record<string, 
   'x-amazon-apigateway-authorizer': { type: 'token', authorizerUri: LAMBDA_URI('auth'), ...authorizer },
   ...scheme,
 });
+const POOL_ARN = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Pool1';
+const cognito = (authorizer: Record<string, unknown> = {}) => ({
+  type: 'apiKey',
+  name: 'Authorization',
+  in: 'header',
+  'x-amazon-apigateway-authtype': 'cognito_user_pools',
+  'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools', providerARNs: [POOL_ARN], ...authorizer },
+});
 /** GET / secured by `security`, with the given schemes. */
 const secured = (schemes: Record<string, unknown>, security: unknown = [{ a: [] }]) => {
   const doc = oas3({ components: { securitySchemes: schemes } });
@@ -25,6 +33,7 @@ describe('Lambda authorizers in the definition', () => {
   it('a token authorizer: its function, TTL 300 by default, the scheme header as its identity source, the validation expression whole', async () => {
     const m = await methodOf(secured({ a: token({ identityValidationExpression: 'Bearer .+' }) }));
     const a = m.authorizer!;
+    if (a.type === 'COGNITO_USER_POOLS') throw new Error('expected a Lambda authorizer');
     expect([a.name, a.type, a.pointer, a.lambda?.functionName, a.ttlSeconds, a.identitySources]).toEqual([
       'a',
       'TOKEN',
@@ -54,13 +63,42 @@ describe('Lambda authorizers in the definition', () => {
     expect(def.warnings).toEqual([{ pointer: '/paths/~1/get/security/2/b', message: "a method has one authorizer: 'a' is used, 'b' is ignored" }]);
   });
 
-  it('a Cognito user pool authorizer is reported, at the scheme and at each method, and not applied', async () => {
-    const cognito = { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools', providerARNs: ['arn'] } };
-    const def = await build(secured({ a: cognito }));
-    expect(def.resources.find((r) => r.path === '/')!.methods.GET!.authorizer).toBeUndefined();
+  it('a Cognito user pool authorizer (§12.4): its pools from providerARNs, the scheme header, the scopes the security requirement lists', async () => {
+    const pools = ['arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbC123', 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_x9Z'];
+    const def = await build(secured({ a: cognito({ providerARNs: pools, identityValidationExpression: 'client-[a-z]+', authorizerResultTtlInSeconds: 60 }) }, [{ a: ['api/read', 'api/write'] }]));
+    const m = def.resources.find((r) => r.path === '/')!.methods.GET!;
+    const a = m.authorizer!;
+    if (a.type !== 'COGNITO_USER_POOLS') throw new Error('expected a user pool authorizer');
+    expect([a.name, a.pointer, a.ttlSeconds, a.identitySources, a.userPools]).toEqual([
+      'a',
+      `${SCHEMES}/a/x-amazon-apigateway-authorizer`,
+      60,
+      [{ expression: 'method.request.header.Authorization' }],
+      [
+        { id: 'eu-west-1_AbC123', region: 'eu-west-1', issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123' },
+        { id: 'us-east-1_x9Z', region: 'us-east-1', issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x9Z' },
+      ],
+    ]);
+    expect([a.validation!.test('client-abc'), a.validation!.test('xclient-abc')]).toEqual([true, false]);
+    expect(m.authorizationScopes).toEqual(['api/read', 'api/write']);
+    expect(def.warnings).toEqual([]);
+    // No scopes listed: none (an ID token is expected).
+    expect((await methodOf(secured({ a: cognito() }))).authorizationScopes).toEqual([]);
+  });
+
+  it("scopes listed for a Lambda authorizer are reported and ignored; a requirement's scopes must be strings", async () => {
+    const def = await build(secured({ a: token() }, [{ a: ['api/read'] }]));
+    expect(def.resources.find((r) => r.path === '/')!.methods.GET!.authorizationScopes).toEqual([]);
+    expect(def.warnings).toEqual([{ pointer: '/paths/~1/get/security/0/a', message: "scopes apply to cognito_user_pools authorizers only; 'a' ignores them" }]);
+    const err = await loadError(secured({ a: cognito() }, [{ a: 'api/read' }]));
+    expect([err.pointer, err.problem]).toEqual(['/paths/~1/get/security/0/a', 'a security requirement lists scopes: an array of strings, got a string']);
+  });
+
+  it('identityValidationExpression on a request authorizer is reported and ignored', async () => {
+    const def = await build(secured({ a: token({ type: 'request', identitySource: 'method.request.header.X', identityValidationExpression: 'x' }) }));
+    expect(def.resources.find((r) => r.path === '/')!.methods.GET!.authorizer!.validation).toBeUndefined();
     expect(def.warnings).toEqual([
-      { pointer: '/paths/~1/get/security/0/a', message: 'Cognito user pool authorizers are not implemented: this method is served without authorization' },
-      { pointer: `${SCHEMES}/a/x-amazon-apigateway-authorizer`, message: 'x-amazon-apigateway-authorizer is not implemented yet; ignored' },
+      { pointer: `${SCHEMES}/a/x-amazon-apigateway-authorizer/identityValidationExpression`, message: 'identityValidationExpression applies to token and cognito_user_pools authorizers only; ignored' },
     ]);
   });
 
@@ -103,6 +141,14 @@ describe('Lambda authorizers in the definition', () => {
         `${at}/identitySource`,
         "identitySource has 'method.request.path.id': each must be method.request.header.NAME, method.request.querystring.NAME, stageVariables.NAME or context.NAME (path parameters cannot be identity sources)",
       ],
+      [cognito({ providerARNs: undefined }), `${at}/providerARNs`, 'a cognito_user_pools authorizer needs providerARNs, a list of user pool ARNs (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID), got none'],
+      [cognito({ providerARNs: [] }), `${at}/providerARNs`, 'a cognito_user_pools authorizer needs providerARNs, a list of user pool ARNs (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID), got an empty list'],
+      [
+        cognito({ providerARNs: [POOL_ARN, 'arn:aws:cognito-idp:us-east-1:123:userpool/p'] }),
+        `${at}/providerARNs/1`,
+        'a user pool ARN looks like arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID, got "arn:aws:cognito-idp:us-east-1:123:userpool/p"',
+      ],
+      [cognito({ identitySource: 'method.request.querystring.t' }), `${at}/identitySource`, 'a cognito_user_pools authorizer\'s identitySource must be one header, method.request.header.NAME, got "method.request.querystring.t"'],
     ];
     for (const [scheme, pointer, problem] of cases) {
       const err = await loadError(secured({ a: scheme }));

@@ -63,6 +63,7 @@ export function makeMethod(overrides: Partial<Method> = {}): Method {
     methodResponses: {},
     apiKeyRequired: false,
     authorizer: undefined,
+    authorizationScopes: [],
     iam: false,
     integration: undefined,
     ...overrides,

@@ -51,6 +51,7 @@ export function makeCtx(options: CtxOptions = {}): RequestContext {
     methodResponses: {},
     apiKeyRequired: false,
     authorizer: undefined,
+    authorizationScopes: [],
     iam: false,
     integration,
   };
