@@ -5,7 +5,7 @@
 // Content-Length) are added by the HTTP adapter, not here.
 
 import type { ApiDefinition, GatewayResponseDefinition, GatewayResponseType } from '../definition/model.js';
-import { firstAcceptType, mimeType } from './media-types.js';
+import { firstAcceptType, lastHeaderValue, mimeType } from './media-types.js';
 import type { GatewayError, IncomingRequest, OutgoingResponse, Pairs } from './types.js';
 
 /**
@@ -209,7 +209,7 @@ function baseContext(env: GatewayResponseEnv): Record<string, unknown> {
     protocol: r.protocol,
     requestTimeEpoch: r.startTime,
     stage: env.api.stage,
-    identity: { sourceIp: r.sourceIp, userAgent: lastValue(r.headers, 'user-agent') ?? null },
+    identity: { sourceIp: r.sourceIp, userAgent: lastHeaderValue(r.headers, 'user-agent') ?? null },
   };
 }
 
@@ -217,10 +217,10 @@ function withError(ctx: Record<string, unknown>, error: Record<string, unknown>)
   return { ...ctx, error };
 }
 
-function lastValue(pairs: Pairs, name: string, caseInsensitive = true): string | undefined {
-  const lower = name.toLowerCase();
+/** A query key's last value: keys compare exactly. */
+function lastQueryValue(pairs: Pairs, name: string): string | undefined {
   let found: string | undefined;
-  for (const [k, v] of pairs) if (caseInsensitive ? k.toLowerCase() === lower : k === name) found = v;
+  for (const [k, v] of pairs) if (k === name) found = v;
   return found;
 }
 
@@ -257,13 +257,13 @@ function methodRequestValue(location: string, name: string, env: GatewayResponse
   const r = env.request;
   switch (location) {
     case 'header':
-      return lastValue(r.headers, name);
+      return lastHeaderValue(r.headers, name);
     case 'multivalueheader': {
       const all = allValues(r.headers, name, true);
       return all.length === 0 ? undefined : all.join(',');
     }
     case 'querystring':
-      return lastValue(r.query, name, false);
+      return lastQueryValue(r.query, name);
     case 'multivaluequerystring': {
       const all = allValues(r.query, name, false);
       return all.length === 0 ? undefined : all.join(',');
