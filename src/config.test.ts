@@ -148,4 +148,18 @@ describe('loadConfig', () => {
       await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: ${message}`);
     }
   });
+  it("apiKeys[]: a usage plan's throttle and quota, their fields checked", async () => {
+    const keys = [{ value: 'k1', throttle: { rateLimit: 0.5, burstLimit: 10 }, quota: { limit: 100, period: 'WEEK', offset: 3 } }];
+    expect((await loadConfig(dir({ 'restgate.config.json': JSON.stringify({ apiKeys: keys }) }))).apiKeys).toEqual(keys);
+    const cases: Array<[unknown, string]> = [
+      [{ value: 'k', throttle: { rateLimit: 5 } }, "/apiKeys/0/throttle: must have required property 'burstLimit'"],
+      [{ value: 'k', throttle: { rateLimit: -1, burstLimit: 1 } }, '/apiKeys/0/throttle/rateLimit: must be >= 0'],
+      [{ value: 'k', quota: { limit: 5, period: 'YEAR' } }, '/apiKeys/0/quota/period: must be equal to one of the allowed values'],
+      [{ value: 'k', quota: { limit: 1.5, period: 'DAY' } }, '/apiKeys/0/quota/limit: must be integer'],
+    ];
+    for (const [key, message] of cases) {
+      const d = dir({ 'restgate.config.json': JSON.stringify({ apiKeys: [key] }) });
+      await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: ${message}`);
+    }
+  });
 });

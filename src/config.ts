@@ -62,6 +62,10 @@ export interface ApiKeyConfig {
   id?: string;
   /** A disabled key is refused like an unknown one. Default true. */
   enabled?: boolean;
+  /** Its usage plan's throttle: rateLimit requests per second, bursts of burstLimit (429 Too Many Requests beyond). */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** Its usage plan's quota: limit requests per UTC DAY, WEEK (from Sunday) or MONTH (429 Limit Exceeded beyond). */
+  quota?: { limit: number; period: 'DAY' | 'WEEK' | 'MONTH'; offset?: number };
 }
 
 /** Where a Cognito user pool's signing keys come from (its JSON Web Key Set). */
@@ -150,7 +154,23 @@ const schema = {
         type: 'object',
         additionalProperties: false,
         required: ['value'],
-        properties: { value: { type: 'string', minLength: 1 }, id: { type: 'string', minLength: 1 }, enabled: { type: 'boolean' } },
+        properties: {
+          value: { type: 'string', minLength: 1 },
+          id: { type: 'string', minLength: 1 },
+          enabled: { type: 'boolean' },
+          throttle: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['rateLimit', 'burstLimit'],
+            properties: { rateLimit: { type: 'number', minimum: 0 }, burstLimit: { type: 'integer', minimum: 0 } },
+          },
+          quota: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['limit', 'period'],
+            properties: { limit: { type: 'integer', minimum: 0 }, period: { type: 'string', enum: ['DAY', 'WEEK', 'MONTH'] }, offset: { type: 'integer', minimum: 0 } },
+          },
+        },
       },
     },
     userPools: {

@@ -14,7 +14,7 @@ import { mockIntegration } from '../integrations/mock.js';
 import type { IntegrationDeps, IntegrationHandler } from '../integrations/types.js';
 import { compileRouter, type Router } from '../routing/router.js';
 import { VtlRenderError } from '../vtl/index.js';
-import { compileApiKeys, requireMethodApiKey } from './api-key.js';
+import { compileApiKeys, requireMethodApiKey, type ApiKeySettings } from './api-key.js';
 import { AuthorizerCache, authorize } from './authorize.js';
 import { requireSignature } from './iam.js';
 import { authorizeWithUserPool, UserPoolKeys, VerifiedTokens } from './user-pool.js';
@@ -46,7 +46,7 @@ export interface GatewayOptions {
   /** Called with a short line for failures worth a developer's attention. */
   readonly log?: (line: string) => void;
   /** The API keys of the usage plans attached to this API and stage (restgate.config's apiKeys). */
-  readonly apiKeys?: ReadonlyArray<{ value: string; id?: string | undefined; enabled?: boolean | undefined }>;
+  readonly apiKeys?: ReadonlyArray<ApiKeySettings>;
   /** The keys of Cognito user pools (restgate.config's userPools); a pool without is fetched from its issuer. */
   readonly userPoolKeys?: UserPoolKeys;
 }

@@ -16,6 +16,25 @@ const forbidden = [403, '{"message":"Forbidden"}', 'ForbiddenException'];
 const refusal = (r: RawAnswer) => [r.status, r.body.toString('utf8'), r.headers['x-amzn-errortype']];
 const identity = (r: RawAnswer) => JSON.parse(r.body.toString('utf8')) as Record<string, unknown>;
 
+describe("a key's usage plan limits (restgate.config apiKeys[].throttle and .quota)", () => {
+  // §11: throttled → 429 {"message":"Too Many Requests"} (THROTTLED), quota used up → 429 {"message":"Limit Exceeded"}
+  // (QUOTA_EXCEEDED, observed [MS-1746]); the gateway responses' default bodies and error types.
+  it('throttle: burstLimit requests, then 429 Too Many Requests (rateLimit 0.001 refills one per 1000 s)', async () => {
+    const key = { 'x-api-key': 'k-throttled-0123456789ab' };
+    expect([(await header.call('GET', '/keyed', key)).status, (await header.call('GET', '/keyed', key)).status]).toEqual([200, 200]);
+    expect(refusal(await header.call('GET', '/keyed', key))).toEqual([429, '{"message":"Too Many Requests"}', 'TooManyRequestsException']);
+    // Other keys are not throttled by it.
+    expect((await header.call('GET', '/keyed', { 'x-api-key': 'k-live-0123456789abcdef' })).status).toBe(200);
+  });
+
+  it('quota: limit requests per period (offset 1 counted already), then 429 Limit Exceeded', async () => {
+    const key = { 'x-api-key': 'k-quota-0123456789abcde' };
+    expect([(await header.call('GET', '/keyed', key)).status, (await header.call('GET', '/keyed', key)).status]).toEqual([200, 200]);
+    expect(refusal(await header.call('GET', '/keyed', key))).toEqual([429, '{"message":"Limit Exceeded"}', 'LimitExceededException']);
+    expect(refusal(await header.call('GET', '/keyed', key))).toEqual([429, '{"message":"Limit Exceeded"}', 'LimitExceededException']);
+  });
+});
+
 describe('apiKeySource HEADER (the default)', () => {
   it('no key, an empty one, an unknown one, a disabled one: 403 Forbidden (INVALID_API_KEY)', async () => {
     expect(refusal(await header.call('GET', '/keyed'))).toEqual(forbidden);
