@@ -162,4 +162,10 @@ describe('loadConfig', () => {
       await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: ${message}`);
     }
   });
+  it('iamCredentials: access key pairs, an optional session token and user ARN; checked', async () => {
+    const creds = [{ accessKeyId: 'AKID', secretAccessKey: 's', sessionToken: 't', userArn: 'arn:aws:iam::111122223333:user/alice' }];
+    expect((await loadConfig(dir({ 'restgate.config.json': JSON.stringify({ iamCredentials: creds }) }))).iamCredentials).toEqual(creds);
+    const d = dir({ 'restgate.config.json': JSON.stringify({ iamCredentials: [{ accessKeyId: 'AKID' }] }) });
+    await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: /iamCredentials/0: must have required property 'secretAccessKey'`);
+  });
 });

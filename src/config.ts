@@ -76,11 +76,22 @@ export interface UserPoolConfig {
   keys?: unknown;
 }
 
+/** An IAM principal whose requests AWS_IAM methods accept: its access key pair (and session token). */
+export interface IamCredentialConfig {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  /** `$context.identity.userArn` (and, its account, `accountId`). */
+  userArn?: string;
+}
+
 export interface RestgateConfig {
   functions: Record<string, FunctionConfig>;
   stageVariables: Record<string, string>;
   /** The API keys of the usage plans attached to this API and stage: what methods requiring a key accept. */
   apiKeys?: ApiKeyConfig[];
+  /** SigV4 signatures of AWS_IAM methods are checked against these (none: not checked). */
+  iamCredentials?: IamCredentialConfig[];
   /** The keys of the Cognito user pools authorizers name, by pool id (default: the pool's public JWKS). */
   userPools?: Record<string, UserPoolConfig>;
   /** Default Invoke API endpoint for functions that are not found locally. */
@@ -173,6 +184,20 @@ const schema = {
         },
       },
     },
+    iamCredentials: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['accessKeyId', 'secretAccessKey'],
+        properties: {
+          accessKeyId: { type: 'string', minLength: 1 },
+          secretAccessKey: { type: 'string', minLength: 1 },
+          sessionToken: { type: 'string', minLength: 1 },
+          userArn: { type: 'string', pattern: '^arn:aws[a-z-]*:(iam|sts)::\\d{12}:' },
+        },
+      },
+    },
     userPools: {
       type: 'object',
       propertyNames: { pattern: USER_POOL_ID },
@@ -241,6 +266,7 @@ export function validateConfig(value: unknown, file: string): RestgateConfig {
   if (v.runtime !== undefined) config.runtime = v.runtime;
   if (v.apiKeys !== undefined) config.apiKeys = v.apiKeys;
   if (v.userPools !== undefined) config.userPools = v.userPools;
+  if (v.iamCredentials !== undefined) config.iamCredentials = v.iamCredentials;
   return config;
 }
 

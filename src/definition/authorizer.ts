@@ -209,7 +209,7 @@ export function methodUsesIam(
     }
   }
   if (iam) {
-    warn(ctx, pointer, 'AWS_IAM: requests need a SigV4-signed Authorization header (unsigned ones get 403 Missing Authentication Token); the signature itself is not verified');
+    warn(ctx, pointer, "AWS_IAM: requests need a SigV4 signature (unsigned ones get 403 Missing Authentication Token); it is checked against restgate.config's iamCredentials, and IAM policies are not evaluated");
   }
   return iam;
 }

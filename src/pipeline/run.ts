@@ -16,7 +16,7 @@ import { compileRouter, type Router } from '../routing/router.js';
 import { VtlRenderError } from '../vtl/index.js';
 import { compileApiKeys, requireMethodApiKey, type ApiKeySettings } from './api-key.js';
 import { AuthorizerCache, authorize } from './authorize.js';
-import { requireSignature } from './iam.js';
+import { requireSignature, type IamCredential, type IamVerifier } from './iam.js';
 import { authorizeWithUserPool, UserPoolKeys, VerifiedTokens } from './user-pool.js';
 import { buildContext, createDeployment, type Deployment } from './context.js';
 import { gatewayResponse } from './gateway-response.js';
@@ -47,6 +47,8 @@ export interface GatewayOptions {
   readonly log?: (line: string) => void;
   /** The API keys of the usage plans attached to this API and stage (restgate.config's apiKeys). */
   readonly apiKeys?: ReadonlyArray<ApiKeySettings>;
+  /** The principals whose SigV4 signatures AWS_IAM methods check (restgate.config's iamCredentials); none: not checked. */
+  readonly iamCredentials?: ReadonlyArray<IamCredential>;
   /** The keys of Cognito user pools (restgate.config's userPools); a pool without is fetched from its issuer. */
   readonly userPoolKeys?: UserPoolKeys;
 }
@@ -73,6 +75,10 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
   const apiKeys = compileApiKeys(options.apiKeys ?? []);
   const userPoolKeys = options.userPoolKeys ?? new UserPoolKeys();
   const verifiedTokens = new VerifiedTokens();
+  const iam: IamVerifier = {
+    credentials: options.iamCredentials ? new Map(options.iamCredentials.map((c) => [c.accessKeyId, c])) : undefined,
+    region: deployment.region,
+  };
 
   async function handle(request: IncomingRequest): Promise<OutgoingResponse> {
     const methodRequest = resolveMethodRequest(api, router, request);
@@ -88,7 +94,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       const route = methodRequest.route;
       if (!route) throw missingAuthenticationToken();
       const ctx: RequestContext = { api, request, route, stageVariables, context };
-      if (route.method.iam) requireSignature(ctx);
+      if (route.method.iam) requireSignature(ctx, iam);
       const authorizer = route.method.authorizer;
       let authorization;
       if (authorizer?.type === 'COGNITO_USER_POOLS') {

@@ -140,8 +140,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const userPoolKeys = new UserPoolKeys(
     Object.fromEntries(Object.entries(config.userPools ?? {}).map(([id, pool]) => [id, pool.keys !== undefined ? { jwks: pool.keys } : { url: pool.jwks }])),
   );
-  const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log, apiKeys: config.apiKeys, userPoolKeys });
+  const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log, apiKeys: config.apiKeys, userPoolKeys, iamCredentials: config.iamCredentials });
   const keyed = api.resources.flatMap((r) => Object.values(r.methods)).filter((m) => m?.apiKeyRequired);
+  const signed = api.resources.flatMap((r) => Object.values(r.methods)).filter((m) => m?.iam);
+  if (signed.length > 0 && config.iamCredentials === undefined) {
+    log(
+      `restgate: ${signed.length} AWS_IAM method(s) (${signed.map((m) => `${m!.httpMethod} ${m!.resourcePath}`).join(', ')}) take any SigV4-signed request: list the principals in restgate.config's iamCredentials to have signatures checked`,
+    );
+  }
   if (keyed.length > 0 && (config.apiKeys ?? []).length === 0) {
     log(
       `restgate: ${keyed.length} method(s) require an API key (${keyed.map((m) => `${m!.httpMethod} ${m!.resourcePath}`).join(', ')}) and restgate.config has no apiKeys: they answer 403 Forbidden, as on API Gateway without a usage plan key`,

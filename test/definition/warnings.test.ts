@@ -39,7 +39,7 @@ describe('warnings', () => {
       {
         // x-amazon-apigateway-auth is read (test/gateway/iam.test.ts): what is reported is that signatures are not verified.
         pointer: '/paths/~1/get',
-        message: 'AWS_IAM: requests need a SigV4-signed Authorization header (unsigned ones get 403 Missing Authentication Token); the signature itself is not verified',
+        message: "AWS_IAM: requests need a SigV4 signature (unsigned ones get 403 Missing Authentication Token); it is checked against restgate.config's iamCredentials, and IAM policies are not evaluated",
       },
       {
         pointer: '/paths/~1/get/x-amazon-apigateway-binary-media-types',

@@ -1,7 +1,7 @@
 // AWS_IAM authorization (§12.5 [D-ext; KC-sigv4]; docs/fidelity.md "Authorizers"): a method whose
 // authorization is AWS_IAM (x-amazon-apigateway-auth, or an awsSigv4 security scheme) refuses an unsigned
-// request with 403 Missing Authentication Token; a signed one goes on (its signature is not verified), the
-// access key it names in $context.identity.accessKey.
+// request with 403 Missing Authentication Token; without restgate.config's iamCredentials a signed one goes on
+// unchecked, the access key it names in $context.identity.accessKey (checked signatures: iam-signed.test.ts).
 
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ describe('AWS_IAM', () => {
     expect([r.status, r.body.toString('utf8')]).toEqual([200, '{"accessKey":null}']);
   });
 
-  it('at load: a warning at each IAM method that signatures are not verified; another type is an error at its pointer', async () => {
+  it('at load: a warning at each IAM method saying where signatures are checked; another type is an error at its pointer', async () => {
     const doc = oas3();
     const get = (doc['paths'] as Record<string, Record<string, Record<string, unknown>>>)['/']!['get']!;
     get['x-amazon-apigateway-auth'] = { type: 'aws_iam' };
@@ -44,7 +44,7 @@ describe('AWS_IAM', () => {
     expect(def.warnings).toEqual([
       {
         pointer: '/paths/~1/get',
-        message: 'AWS_IAM: requests need a SigV4-signed Authorization header (unsigned ones get 403 Missing Authentication Token); the signature itself is not verified',
+        message: "AWS_IAM: requests need a SigV4 signature (unsigned ones get 403 Missing Authentication Token); it is checked against restgate.config's iamCredentials, and IAM policies are not evaluated",
       },
     ]);
     get['x-amazon-apigateway-auth'] = { type: 'COGNITO' };
