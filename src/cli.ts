@@ -1,10 +1,13 @@
 // `restgate serve <definition>`: serve an API Gateway REST definition.
+// `restgate token --pool ID`: a token for a Cognito user pool authorizer, signed with a local key.
 
 import { parseArgs } from 'node:util';
 import { DefinitionError } from './definition/model.js';
 import { startServer } from './server/index.js';
+import { mintToken, parseClaims } from './user-pool-token.js';
 
 const USAGE = `Usage: restgate serve <definition> [options]
+       restgate token --pool POOL_ID [token options]
 
 Serve an API Gateway REST API definition (OpenAPI 3.0 or Swagger 2.0, JSON or YAML)
 with API Gateway's semantics.
@@ -18,6 +21,16 @@ Options:
   --lambda-endpoint URL    invoke functions through this Lambda Invoke API endpoint
   --watch                  reload a function when its files change
   -h, --help               show this help
+
+Token options (restgate token): print a JWT a Cognito user pool authorizer takes, signed with
+a local key; the first run makes the key and its public key set for restgate.config's
+userPools.<POOL_ID>.jwks:
+  --pool POOL_ID           the user pool, e.g. us-east-1_AbC123 (its issuer)
+  --key FILE               the private key (default: ./restgate.signing-key.json; its public
+                           key set: ./restgate.jwks.json)
+  --scope S                an access token granting S (repeatable); none: an ID token
+  --claim NAME=VALUE       a claim added or replaced (repeatable; JSON values: true, 42, ["a"])
+  --expires SECONDS        lifetime (default: 3600)
 `;
 
 function parseStageVariables(values: string[] | undefined): Record<string, string> {
@@ -49,6 +62,11 @@ export async function main(argv: string[]): Promise<number> {
       'stage-variable': { type: 'string', multiple: true },
       'lambda-endpoint': { type: 'string' },
       watch: { type: 'boolean' },
+      pool: { type: 'string' },
+      key: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      claim: { type: 'string', multiple: true },
+      expires: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -57,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, definition, ...extra] = positionals;
+  if (command === 'token' && positionals.length === 1) return token(values);
   // Lambda runs functions in UTC; worker-thread instances share this process's time zone (docs/fidelity.md).
   process.env.TZ = 'UTC';
   if (command !== 'serve' || !definition || extra.length > 0) {
@@ -102,5 +121,23 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  return 0;
+}
+
+async function token(values: { pool?: string | undefined; key?: string | undefined; scope?: string[] | undefined; claim?: string[] | undefined; expires?: string | undefined }): Promise<number> {
+  if (values.pool === undefined) {
+    process.stderr.write('restgate token: --pool POOL_ID is required\n');
+    return 2;
+  }
+  const expiresIn = values.expires === undefined ? 3600 : Number(values.expires);
+  if (!Number.isInteger(expiresIn) || expiresIn <= 0) throw new Error(`--expires expects a number of seconds, got "${values.expires}"`);
+  const keyFile = values.key ?? 'restgate.signing-key.json';
+  const minted = await mintToken({ pool: values.pool, keyFile, scopes: values.scope ?? [], claims: parseClaims(values.claim ?? []), expiresIn });
+  if (minted.madeJwks !== undefined) {
+    process.stderr.write(
+      `restgate: made a signing key (${keyFile}; keep it private) and its public key set (${minted.madeJwks}): in restgate.config, "userPools": {"${values.pool}": {"jwks": "${minted.madeJwks}"}} (a path relative to the config)\n`,
+    );
+  }
+  process.stdout.write(`${minted.token}\n`);
   return 0;
 }
