@@ -17,6 +17,7 @@ const IMPLEMENTED: Record<string, string> = {
   'x-amazon-apigateway-request-validators': 'the document root',
   'x-amazon-apigateway-request-validator': 'the document root or an operation',
   'x-amazon-apigateway-api-key-source': 'the document root',
+  'x-amazon-apigateway-policy': 'the document root',
 };
 
 /** Not behaviour-relevant (§15.1): never reported. */

@@ -34,6 +34,7 @@ import { reportExtensions } from './extensions.js';
 import { buildIntegration } from './integration.js';
 import { checkGatewaySource, GATEWAY_RESPONSE_KEY } from './mappings.js';
 import { parseDefinitionText } from './parse.js';
+import { parseResourcePolicy } from './policy.js';
 import { parseResourcePath, ResourceTree } from './paths.js';
 import { ptr } from './pointer.js';
 import { resolveRefs } from './refs.js';
@@ -135,6 +136,7 @@ function build(ctx: BuildContext, doc: Record<string, unknown>, oas3: boolean): 
   const binaryMediaTypes = parseBinaryMediaTypes(ctx, doc);
   const minimumCompressionSize = parseMinimumCompressionSize(ctx, doc);
   const apiKeySource = parseApiKeySource(ctx, doc);
+  const resourcePolicy = parseResourcePolicy(ctx, doc);
   const gatewayResponses = parseGatewayResponses(ctx, doc);
   const { validators, defaultValidator } = parseValidators(ctx, doc);
 
@@ -185,6 +187,7 @@ function build(ctx: BuildContext, doc: Record<string, unknown>, oas3: boolean): 
     binaryMediaTypes,
     minimumCompressionSize,
     apiKeySource,
+    resourcePolicy,
     resources,
     gatewayResponses,
     models,

@@ -27,11 +27,44 @@ export interface ApiDefinition {
   /** x-amazon-apigateway-minimum-compression-size; null = compression disabled. */
   readonly minimumCompressionSize: number | null;
   readonly apiKeySource: 'HEADER' | 'AUTHORIZER';
+  /** x-amazon-apigateway-policy, the API's resource policy; undefined when it has none. */
+  readonly resourcePolicy?: ResourcePolicy | undefined;
   readonly resources: readonly Resource[];
   readonly gatewayResponses: Readonly<Partial<Record<GatewayResponseType, GatewayResponseDefinition>>>;
   /** Named JSON Schema (draft-04) models: `definitions` (2.0) / `components.schemas` (3.0), $refs resolved. */
   readonly models: Readonly<Record<string, unknown>>;
   readonly warnings: readonly LoadWarning[];
+}
+
+/** A resource policy: its statements as written (compiled against the deployment by the pipeline). */
+export interface ResourcePolicy {
+  readonly pointer: string;
+  readonly statements: readonly PolicyStatement[];
+}
+
+export interface PolicyStatement {
+  readonly pointer: string;
+  readonly allow: boolean;
+  /** Action patterns, or NotAction's when `notAction`. */
+  readonly actions: readonly string[];
+  readonly notAction: boolean;
+  /** Resource patterns (`*`, `execute-api:/…`, or ARNs), or NotResource's when `notResource`. */
+  readonly resources: readonly string[];
+  readonly notResource: boolean;
+  /** `*` (anyone, anonymous callers too), or IAM principals: ARNs or account ids; NotPrincipal's when `notPrincipal`. */
+  readonly principals: readonly string[] | '*';
+  readonly notPrincipal: boolean;
+  /** All must hold. */
+  readonly conditions: readonly PolicyCondition[];
+}
+
+export interface PolicyCondition {
+  /** An IAM condition operator without IfExists; 'Unsupported' never holds. */
+  readonly operator: string;
+  readonly ifExists: boolean;
+  /** The condition key, lower case (keys compare in any case). */
+  readonly key: string;
+  readonly values: readonly string[];
 }
 
 export interface Resource {

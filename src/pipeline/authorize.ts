@@ -117,7 +117,7 @@ function identityValue(expression: string, ctx: RequestContext): string | readon
 }
 
 /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}` (§12.1; the request's path after the stage). */
-function methodArnOf(ctx: RequestContext, deployment: Deployment): string {
+export function methodArnOf(ctx: RequestContext, deployment: Deployment): string {
   const method = ctx.context['httpMethod'];
   return `arn:aws:execute-api:${deployment.region}:${deployment.accountId}:${deployment.apiId}/${deployment.stage}/${String(method)}/${ctx.route.path.replace(/^\//, '')}`;
 }

@@ -1,5 +1,5 @@
 // One request, socket to socket, as API Gateway's console draws it:
-//   method request (route, authorize (IAM, a Lambda authorizer or a Cognito user pool), API key, validate) → integration request → integration → integration response
+//   method request (route, authorize (IAM, the resource policy, a Lambda authorizer or a Cognito user pool), API key, validate) → integration request → integration → integration response
 //   → method response; any failure → gateway response.
 // The HTTP adapter (src/server) only converts bytes on the wire to and from
 // IncomingRequest / OutgoingResponse.
@@ -17,6 +17,7 @@ import { VtlRenderError } from '../vtl/index.js';
 import { compileApiKeys, requireMethodApiKey, type ApiKeySettings } from './api-key.js';
 import { AuthorizerCache, authorize } from './authorize.js';
 import { requireSignature, type IamCredential, type IamVerifier } from './iam.js';
+import { compileResourcePolicy, requireResourcePolicy } from './resource-policy.js';
 import { authorizeWithUserPool, UserPoolKeys, VerifiedTokens } from './user-pool.js';
 import { buildContext, createDeployment, type Deployment } from './context.js';
 import { gatewayResponse } from './gateway-response.js';
@@ -75,6 +76,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
   const apiKeys = compileApiKeys(options.apiKeys ?? []);
   const userPoolKeys = options.userPoolKeys ?? new UserPoolKeys();
   const verifiedTokens = new VerifiedTokens();
+  const resourcePolicy = api.resourcePolicy ? compileResourcePolicy(api.resourcePolicy, deployment) : undefined;
   const iam: IamVerifier = {
     credentials: options.iamCredentials ? new Map(options.iamCredentials.map((c) => [c.accessKeyId, c])) : undefined,
     region: deployment.region,
@@ -95,6 +97,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       if (!route) throw missingAuthenticationToken();
       const ctx: RequestContext = { api, request, route, stageVariables, context };
       if (route.method.iam) requireSignature(ctx, iam);
+      if (resourcePolicy) requireResourcePolicy(resourcePolicy, ctx, route.method, deployment);
       const authorizer = route.method.authorizer;
       let authorization;
       if (authorizer?.type === 'COGNITO_USER_POOLS') {

@@ -49,7 +49,6 @@ describe('warnings', () => {
         pointer: '/paths/~1/x-amazon-apigateway-integration',
         message: 'x-amazon-apigateway-integration is only used on an operation; ignored here',
       },
-      { pointer: '/x-amazon-apigateway-policy', message: 'x-amazon-apigateway-policy is not implemented yet; ignored' },
       {
         pointer: '/x-amazon-apigateway-endpoint-configuration',
         message: 'x-amazon-apigateway-endpoint-configuration is not implemented yet; ignored',
