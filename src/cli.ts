@@ -19,7 +19,8 @@ Options:
   --stage NAME             stage name (default: from basePath / servers[0])
   --stage-variable K=V     a stage variable (repeatable)
   --lambda-endpoint URL    invoke functions through this Lambda Invoke API endpoint
-  --watch                  reload a function when its files change
+  --watch                  reload a function when its files change, and the definition
+                           and restgate.config when they do
   -h, --help               show this help
 
 Token options (restgate token): print a JWT a Cognito user pool authorizer takes, signed with

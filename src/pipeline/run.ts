@@ -56,6 +56,7 @@ export interface GatewayOptions {
 
 export interface Gateway {
   readonly api: ApiDefinition;
+  readonly stageVariables: Readonly<Record<string, string>>;
   readonly router: Router;
   readonly deployment: Deployment;
   handle(request: IncomingRequest): Promise<OutgoingResponse>;
@@ -123,7 +124,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
     }
   }
 
-  return { api, router, deployment, handle };
+  return { api, stageVariables, router, deployment, handle };
 }
 
 function asGatewayError(err: unknown): GatewayError {

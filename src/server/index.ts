@@ -6,7 +6,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { loadConfig } from '../config.js';
+import { loadConfig, type RestgateConfig } from '../config.js';
 import { loadDefinition } from '../definition/load.js';
 import { extendedRequestId } from '../ids.js';
 import type { ApiDefinition, LoadWarning } from '../definition/model.js';
@@ -20,6 +20,7 @@ import { GatewayError, type IncomingRequest } from '../pipeline/types.js';
 import { UserPoolKeys } from '../pipeline/user-pool.js';
 import { compressResponse, decompressRequestBody } from './compression.js';
 import { batchedLog } from './log-sink.js';
+import { watchDefinition } from './watch-definition.js';
 import {
   MAX_HEADER_BYTES,
   MAX_URL_LENGTH,
@@ -46,7 +47,7 @@ export interface ServerOptions {
   readonly stageVariables?: Readonly<Record<string, string>>;
   /** Invoke every function through this Lambda-compatible endpoint instead of running it locally. */
   readonly lambdaEndpoint?: string;
-  /** Reload a function when its files change. */
+  /** Reload a function when its files change, and the definition (and restgate.config's gateway settings) when they do. */
   readonly watch?: boolean;
   /** Where log lines go; default stderr. */
   readonly log?: (line: string) => void;
@@ -122,37 +123,46 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const config = await loadConfig(baseDir);
   const lambdaEndpoint = options.lambdaEndpoint ?? config.lambdaEndpoint;
   const invoker: LambdaInvoker = createInvoker({ functionsDir, config, lambdaEndpoint, watch: options.watch ?? false, log });
-  const stageVariables = { ...config.stageVariables, ...options.stageVariables };
-  let api: ApiDefinition;
-  try {
-    api = await loadDefinition(definitionPath, {
+  const http = createHttpClient();
+
+  /** The definition loaded and its gateway made, with `config`'s gateway settings; the notices of what it cannot serve logged. */
+  async function build(config: RestgateConfig): Promise<Gateway> {
+    const stageVariables = { ...config.stageVariables, ...options.stageVariables };
+    const api = await loadDefinition(definitionPath, {
       stage: options.stage,
       stageVariables,
       functionExists: (name) => invoker.has(name),
       describeFunctionLookup: (name) =>
         `(looked for ${join(functionsDir, name)}.{ts,mts,js,mjs,cjs} or ${join(functionsDir, name, 'index.*')})`,
     });
+    const userPoolKeys = new UserPoolKeys(
+      Object.fromEntries(Object.entries(config.userPools ?? {}).map(([id, pool]) => [id, pool.keys !== undefined ? { jwks: pool.keys } : { url: pool.jwks }])),
+    );
+    const built = createGateway(api, { lambda: invoker, http }, { stageVariables, log, apiKeys: config.apiKeys, userPoolKeys, iamCredentials: config.iamCredentials });
+    const methods = api.resources.flatMap((r) => Object.values(r.methods));
+    const keyed = methods.filter((m) => m?.apiKeyRequired);
+    const signed = methods.filter((m) => m?.iam);
+    if (signed.length > 0 && config.iamCredentials === undefined) {
+      log(
+        `restgate: ${signed.length} AWS_IAM method(s) (${signed.map((m) => `${m!.httpMethod} ${m!.resourcePath}`).join(', ')}) take any SigV4-signed request: list the principals in restgate.config's iamCredentials to have signatures checked`,
+      );
+    }
+    if (keyed.length > 0 && (config.apiKeys ?? []).length === 0) {
+      log(
+        `restgate: ${keyed.length} method(s) require an API key (${keyed.map((m) => `${m!.httpMethod} ${m!.resourcePath}`).join(', ')}) and restgate.config has no apiKeys: they answer 403 Forbidden, as on API Gateway without a usage plan key`,
+      );
+    }
+    return built;
+  }
+
+  let gateway: Gateway;
+  try {
+    gateway = await build(config);
   } catch (err) {
-    await invoker.close();
+    await Promise.allSettled([invoker.close(), http.close()]);
     throw err;
   }
-  const http = createHttpClient();
-  const userPoolKeys = new UserPoolKeys(
-    Object.fromEntries(Object.entries(config.userPools ?? {}).map(([id, pool]) => [id, pool.keys !== undefined ? { jwks: pool.keys } : { url: pool.jwks }])),
-  );
-  const gateway = createGateway(api, { lambda: invoker, http }, { stageVariables, log, apiKeys: config.apiKeys, userPoolKeys, iamCredentials: config.iamCredentials });
-  const keyed = api.resources.flatMap((r) => Object.values(r.methods)).filter((m) => m?.apiKeyRequired);
-  const signed = api.resources.flatMap((r) => Object.values(r.methods)).filter((m) => m?.iam);
-  if (signed.length > 0 && config.iamCredentials === undefined) {
-    log(
-      `restgate: ${signed.length} AWS_IAM method(s) (${signed.map((m) => `${m!.httpMethod} ${m!.resourcePath}`).join(', ')}) take any SigV4-signed request: list the principals in restgate.config's iamCredentials to have signatures checked`,
-    );
-  }
-  if (keyed.length > 0 && (config.apiKeys ?? []).length === 0) {
-    log(
-      `restgate: ${keyed.length} method(s) require an API key (${keyed.map((m) => `${m!.httpMethod} ${m!.resourcePath}`).join(', ')}) and restgate.config has no apiKeys: they answer 403 Forbidden, as on API Gateway without a usage plan key`,
-    );
-  }
+  const stopWatching = options.watch ? watchDefinition(definitionPath, config, build, (g) => (gateway = g), log) : undefined;
 
   // Requests being served; close() waits until none is left.
   let inFlight = 0;
@@ -197,6 +207,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     }
 
+    // The gateway this request is served by, start to end (a reload under --watch makes a new one).
+    const current = gateway;
+    const api = current.api;
+    const stageVariables = current.stageVariables;
     let request: IncomingRequest = toIncomingRequest(req, outcome.body);
     const ids = request;
     try {
@@ -207,7 +221,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       writeResponse(res, gatewayResponse(err, { api, request, stageVariables, context: undefined }), ids);
       return;
     }
-    const response = await gateway.handle(request);
+    const response = await current.handle(request);
     const compressed = compressResponse(response, req.headers['accept-encoding'], api.minimumCompressionSize);
     // A streamed response stays in flight (close() waits for it) until its source has ended.
     const streaming = writeResponse(res, compressed, ids);
@@ -233,10 +247,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (inFlight > 0) await new Promise<void>((resolveDrained) => drained.push(resolveDrained));
       server.closeAllConnections();
       await stopped;
+      stopWatching?.();
       await Promise.allSettled([invoker.close(), http.close()]);
     })();
     return closing;
   }
 
-  return { url: `${origin}/${api.stage}`, origin, port, api, warnings: api.warnings, gateway, close };
+  return {
+    get url() {
+      return `${origin}/${gateway.api.stage}`;
+    },
+    origin,
+    port,
+    get api() {
+      return gateway.api;
+    },
+    get warnings() {
+      return gateway.api.warnings;
+    },
+    get gateway() {
+      return gateway;
+    },
+    close,
+  };
 }
