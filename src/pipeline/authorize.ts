@@ -10,6 +10,7 @@ import { proxyEvent } from '../lambda/proxy-event.js';
 import type { Deployment } from './context.js';
 import { lastHeaderValue } from './media-types.js';
 import { requestSourceValue } from './parameter-mapping.js';
+import { TtlCache } from './ttl-cache.js';
 import { GatewayError, type RequestContext } from './types.js';
 
 /** A policy statement as evaluated: effect, then the action and resource patterns, compiled. */
@@ -35,25 +36,8 @@ export interface Authorization {
   readonly usageIdentifierKey: string | undefined;
 }
 
-/** Cached decisions by authorizer and identity values, with when each expires (ms). */
-export class AuthorizerCache {
-  private readonly entries = new Map<string, { decision: Decision; expires: number }>();
-  /** Bounds the memory clients sending ever new tokens can take. */
-  private static readonly MAX_ENTRIES = 10_000;
-
-  get(key: string, now: number): Decision | undefined {
-    const e = this.entries.get(key);
-    if (e === undefined) return undefined;
-    if (e.expires > now) return e.decision;
-    this.entries.delete(key);
-    return undefined;
-  }
-
-  set(key: string, decision: Decision, expires: number): void {
-    if (this.entries.size >= AuthorizerCache.MAX_ENTRIES) this.entries.clear();
-    this.entries.set(key, { decision, expires });
-  }
-}
+/** Cached decisions by authorizer and identity values. */
+export class AuthorizerCache extends TtlCache<Decision> {}
 
 // The types' own statuses (401, 403, 500): an explicit one would select the spaced body of integration errors.
 const unauthorized = (detail: string) => new GatewayError('UNAUTHORIZED', 'Unauthorized', undefined, detail);
@@ -206,7 +190,12 @@ function decisionOf(answer: unknown): Decision {
 function patterns(v: unknown, flags: string): RegExp[] {
   const list = typeof v === 'string' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
   if (list === undefined) throw configurationError('Could not parse policy: Action and Resource must be strings or lists of strings');
-  return list.map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags));
+  return list.map((p) => wildcardPattern(p, flags));
+}
+
+/** An IAM pattern as a regular expression: `*` any run of characters, `?` one, the whole string. */
+export function wildcardPattern(p: string, flags = ''): RegExp {
+  return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
 }
 
 /** An explicit Deny wins; else an Allow must match; both on the action execute-api:Invoke and this method's ARN. */

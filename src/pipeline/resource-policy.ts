@@ -7,7 +7,7 @@
 
 import type { Method, PolicyCondition, ResourcePolicy } from '../definition/model.js';
 import { cidr } from '../definition/policy.js';
-import { methodArnOf } from './authorize.js';
+import { methodArnOf, wildcardPattern as pattern } from './authorize.js';
 import type { Deployment } from './context.js';
 import { lastHeaderValue } from './media-types.js';
 import { GatewayError, type RequestContext } from './types.js';
@@ -39,11 +39,6 @@ export interface CompiledPolicy {
 
 /** The condition keys a request served here has, by lower-case name; a key not listed is absent. */
 type Facts = ReadonlyMap<string, string>;
-
-/** `*` any run of characters, `?` one; the whole string. */
-function pattern(p: string, flags = ''): RegExp {
-  return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
-}
 
 /**
  * A resource as the ARN it names on this deployment: `execute-api:/STAGE/METHOD/PATH` is shorthand for

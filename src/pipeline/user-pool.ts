@@ -11,11 +11,10 @@
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { UserPool, UserPoolAuthorizer } from '../definition/model.js';
 import { lastHeaderValue } from './media-types.js';
+import { TtlCache } from './ttl-cache.js';
 import { GatewayError, type RequestContext } from './types.js';
 
 const HEADER_SOURCE = 'method.request.header.';
-/** Bounds the memory clients sending ever new tokens can take. */
-const MAX_CACHED = 10_000;
 /** How long a remote key set is kept before it is fetched again, and the wait for it. */
 const REMOTE_KEYS_MAX_AGE_MS = 10 * 60_000;
 const REMOTE_KEYS_TIMEOUT_MS = 5_000;
@@ -66,23 +65,8 @@ export function jwksProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Verified tokens' payloads by authorizer and token, with when each expires (ms). */
-export class VerifiedTokens {
-  private readonly entries = new Map<string, { payload: JWTPayload; expires: number }>();
-
-  get(key: string, now: number): JWTPayload | undefined {
-    const e = this.entries.get(key);
-    if (e === undefined) return undefined;
-    if (e.expires > now) return e.payload;
-    this.entries.delete(key);
-    return undefined;
-  }
-
-  set(key: string, payload: JWTPayload, expires: number): void {
-    if (this.entries.size >= MAX_CACHED) this.entries.clear();
-    this.entries.set(key, { payload, expires });
-  }
-}
+/** Verified tokens' payloads by authorizer and token. */
+export class VerifiedTokens extends TtlCache<JWTPayload> {}
 
 const unauthorized = (detail: string) => new GatewayError('UNAUTHORIZED', 'Unauthorized', undefined, detail);
 
