@@ -92,6 +92,8 @@ export interface RestgateConfig {
   apiKeys?: ApiKeyConfig[];
   /** SigV4 signatures of AWS_IAM methods are checked against these (none: not checked). */
   iamCredentials?: IamCredentialConfig[];
+  /** Requests are served as if they came through this interface VPC endpoint (a private API's): `$context.identity.vpceId`, `vpcId`, and the resource policy's aws:SourceVpce, aws:SourceVpc. */
+  vpcEndpoint?: { vpceId: string; vpcId?: string };
   /** The keys of the Cognito user pools authorizers name, by pool id (default: the pool's public JWKS). */
   userPools?: Record<string, UserPoolConfig>;
   /** Default Invoke API endpoint for functions that are not found locally. */
@@ -198,6 +200,12 @@ const schema = {
         },
       },
     },
+    vpcEndpoint: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['vpceId'],
+      properties: { vpceId: { type: 'string', pattern: '^vpce-[0-9a-z]+$' }, vpcId: { type: 'string', pattern: '^vpc-[0-9a-z]+$' } },
+    },
     userPools: {
       type: 'object',
       propertyNames: { pattern: USER_POOL_ID },
@@ -267,6 +275,7 @@ export function validateConfig(value: unknown, file: string): RestgateConfig {
   if (v.apiKeys !== undefined) config.apiKeys = v.apiKeys;
   if (v.userPools !== undefined) config.userPools = v.userPools;
   if (v.iamCredentials !== undefined) config.iamCredentials = v.iamCredentials;
+  if (v.vpcEndpoint !== undefined) config.vpcEndpoint = v.vpcEndpoint;
   return config;
 }
 

@@ -110,7 +110,7 @@ function principalMatches(principals: readonly string[] | '*', caller: Caller): 
   return principals.some((p) => p === caller.arn || p === caller.account || p === `arn:aws:iam::${caller.account}:root`);
 }
 
-/** The conditions' keys for this request and caller (aws:SourceVpc and aws:SourceVpce are absent: no VPC endpoint here). */
+/** The conditions' keys for this request and caller (aws:SourceVpce and aws:SourceVpc only with restgate.config's vpcEndpoint). */
 function factsOf(ctx: RequestContext, caller: Caller): Facts {
   const facts = new Map<string, string>([
     ['aws:sourceip', ctx.request.sourceIp],
@@ -120,6 +120,9 @@ function factsOf(ctx: RequestContext, caller: Caller): Facts {
   if (agent !== undefined) facts.set('aws:useragent', agent);
   const referer = lastHeaderValue(ctx.request.headers, 'referer');
   if (referer !== undefined) facts.set('aws:referer', referer);
+  const identity = ctx.context['identity'] as Record<string, unknown>;
+  if (typeof identity['vpceId'] === 'string') facts.set('aws:sourcevpce', identity['vpceId']);
+  if (typeof identity['vpcId'] === 'string') facts.set('aws:sourcevpc', identity['vpcId']);
   if (caller.arn !== undefined) facts.set('aws:principalarn', caller.arn);
   if (caller.account !== undefined) facts.set('aws:principalaccount', caller.account);
   return facts;

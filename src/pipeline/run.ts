@@ -50,6 +50,8 @@ export interface GatewayOptions {
   readonly apiKeys?: ReadonlyArray<ApiKeySettings>;
   /** The principals whose SigV4 signatures AWS_IAM methods check (restgate.config's iamCredentials); none: not checked. */
   readonly iamCredentials?: ReadonlyArray<IamCredential>;
+  /** The VPC endpoint requests are taken to come through (restgate.config's vpcEndpoint). */
+  readonly vpcEndpoint?: { readonly vpceId: string; readonly vpcId?: string | undefined } | undefined;
   /** The keys of Cognito user pools (restgate.config's userPools); a pool without is fetched from its issuer. */
   readonly userPoolKeys?: UserPoolKeys;
 }
@@ -92,6 +94,11 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       resourcePath: methodRequest.route?.resource.path,
       path: methodRequest.path,
     });
+    if (options.vpcEndpoint) {
+      const identity = context['identity'] as Record<string, unknown>;
+      identity['vpceId'] = options.vpcEndpoint.vpceId;
+      identity['vpcId'] = options.vpcEndpoint.vpcId ?? null;
+    }
     const env = { api, request, stageVariables, context, pathParameters: methodRequest.route?.pathParameters };
     try {
       const route = methodRequest.route;

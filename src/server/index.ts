@@ -138,7 +138,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const userPoolKeys = new UserPoolKeys(
       Object.fromEntries(Object.entries(config.userPools ?? {}).map(([id, pool]) => [id, pool.keys !== undefined ? { jwks: pool.keys } : { url: pool.jwks }])),
     );
-    const built = createGateway(api, { lambda: invoker, http }, { stageVariables, log, apiKeys: config.apiKeys, userPoolKeys, iamCredentials: config.iamCredentials });
+    const built = createGateway(api, { lambda: invoker, http }, {
+      stageVariables,
+      log,
+      apiKeys: config.apiKeys,
+      userPoolKeys,
+      iamCredentials: config.iamCredentials,
+      vpcEndpoint: config.vpcEndpoint,
+    });
     const methods = api.resources.flatMap((r) => Object.values(r.methods));
     const keyed = methods.filter((m) => m?.apiKeyRequired);
     const signed = methods.filter((m) => m?.iam);

@@ -6,10 +6,14 @@
 //   authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:REGION:********1977:API/STAGE/GET/PATH
 //   because no resource-based policy allows the execute-api:Invoke action"}, the account masked but its last 4 digits.
 
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/server/index.js';
 import { build, loadError, oas3 } from '../definition/helpers.js';
-import { serveForTests, type RawAnswer } from '../support/http.js';
+import { rawRequest, serveForTests, type RawAnswer } from '../support/http.js';
 
 const { call } = serveForTests(fileURLToPath(new URL('./fixtures/resource-policy/openapi.json', import.meta.url)));
 
@@ -64,6 +68,33 @@ describe('resource policy', () => {
     expect(denial(await call('GET', '/iam-blocked', signed)).why).toBe(EXPLICIT);
     // Unsigned: IAM refuses first.
     expect(refusal(await call('GET', '/iam-blocked'))).toEqual([403, 'MissingAuthenticationTokenException', '{"message":"Missing Authentication Token"}']);
+  });
+});
+
+describe("restgate.config's vpcEndpoint: requests come through that VPC endpoint", () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  /** The fixture API served with `vpcEndpoint` in its config; GET /private's answer. */
+  async function privateAnswer(vpcEndpoint: Record<string, string>): Promise<RawAnswer> {
+    const fixture = fileURLToPath(new URL('./fixtures/resource-policy/', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'restgate-vpce-'));
+    dirs.push(dir);
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(join(dir, 'restgate.config.json'), JSON.stringify({ vpcEndpoint }));
+    const server = await startServer({ definition: join(dir, 'openapi.json'), port: 0, host: '127.0.0.1', log: () => {} });
+    try {
+      return await rawRequest(`${server.url}/private`, 'GET', { Authorization: 'tok' });
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("the private API's policy (deny unless aws:SourceVpce) serves it; $context.identity has vpceId and vpcId", async () => {
+    const r = await privateAnswer({ vpceId: 'vpce-1a2b3c4d', vpcId: 'vpc-2f09a348' });
+    expect([r.status, r.body.toString('utf8')]).toEqual([200, '{"path":"/private","vpceId":"vpce-1a2b3c4d","vpcId":"vpc-2f09a348"}']);
+    expect(denial(await privateAnswer({ vpceId: 'vpce-0ther' })).why).toBe(EXPLICIT);
   });
 });
 
