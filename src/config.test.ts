@@ -168,4 +168,17 @@ describe('loadConfig', () => {
     const d = dir({ 'restgate.config.json': JSON.stringify({ iamCredentials: [{ accessKeyId: 'AKID' }] }) });
     await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: /iamCredentials/0: must have required property 'secretAccessKey'`);
   });
+  it('throttle, methodThrottle and vpcEndpoint: checked at their keys', async () => {
+    const ok = { throttle: { rateLimit: 10, burstLimit: 5 }, methodThrottle: { 'GET /pets/{id}': { rateLimit: 1, burstLimit: 1 } }, vpcEndpoint: { vpceId: 'vpce-1a2b3c4d', vpcId: 'vpc-2f09a348' } };
+    expect(await loadConfig(dir({ 'restgate.config.json': JSON.stringify(ok) }))).toMatchObject(ok);
+    const cases: Array<[unknown, string]> = [
+      [{ methodThrottle: { 'pets/{id}': { rateLimit: 1, burstLimit: 1 } } }, '/methodThrottle/pets~1{id}: a method is named METHOD /resource/path, e.g. GET /pets/{id}'],
+      [{ throttle: { rateLimit: 1 } }, "/throttle: must have required property 'burstLimit'"],
+      [{ vpcEndpoint: { vpceId: 'endpoint-1' } }, '/vpcEndpoint/vpceId: must match pattern "^vpce-[0-9a-z]+$"'],
+    ];
+    for (const [config, message] of cases) {
+      const d = dir({ 'restgate.config.json': JSON.stringify(config) });
+      await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: ${message}`);
+    }
+  });
 });

@@ -92,6 +92,10 @@ export interface RestgateConfig {
   apiKeys?: ApiKeyConfig[];
   /** SigV4 signatures of AWS_IAM methods are checked against these (none: not checked). */
   iamCredentials?: IamCredentialConfig[];
+  /** The stage's default method throttling: every method gets its own bucket of these limits (429 Too Many Requests beyond). */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** Method throttling by `METHOD /resource/path` (e.g. `GET /pets/{id}`), over the stage's default. */
+  methodThrottle?: Record<string, { rateLimit: number; burstLimit: number }>;
   /** Requests are served as if they came through this interface VPC endpoint (a private API's): `$context.identity.vpceId`, `vpcId`, and the resource policy's aws:SourceVpce, aws:SourceVpc. */
   vpcEndpoint?: { vpceId: string; vpcId?: string };
   /** The keys of the Cognito user pools authorizers name, by pool id (default: the pool's public JWKS). */
@@ -120,6 +124,14 @@ export class ConfigError extends Error {
 
 /** A user pool id: REGION_ID, as in its ARN. */
 const USER_POOL_ID = '^[a-z]{2}(-[a-z]+)+-\\d+_[0-9a-zA-Z]+$';
+
+/** A usage plan's, a stage's or a method's throttle (API Reference, ThrottleSettings). */
+const throttleSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['rateLimit', 'burstLimit'],
+  properties: { rateLimit: { type: 'number', minimum: 0 }, burstLimit: { type: 'integer', minimum: 0 } },
+} as const;
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
@@ -171,12 +183,7 @@ const schema = {
           value: { type: 'string', minLength: 1 },
           id: { type: 'string', minLength: 1 },
           enabled: { type: 'boolean' },
-          throttle: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['rateLimit', 'burstLimit'],
-            properties: { rateLimit: { type: 'number', minimum: 0 }, burstLimit: { type: 'integer', minimum: 0 } },
-          },
+          throttle: throttleSchema,
           quota: {
             type: 'object',
             additionalProperties: false,
@@ -199,6 +206,12 @@ const schema = {
           userArn: { type: 'string', pattern: '^arn:aws[a-z-]*:(iam|sts)::\\d{12}:' },
         },
       },
+    },
+    throttle: throttleSchema,
+    methodThrottle: {
+      type: 'object',
+      propertyNames: { pattern: '^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) /' },
+      additionalProperties: throttleSchema,
     },
     vpcEndpoint: {
       type: 'object',
@@ -248,6 +261,10 @@ function describe(error: ErrorObject): { pointer: string; problem: string } {
     problem = 'must look like `file.export` (e.g. `index.handler`)';
   } else if (error.keyword === 'pattern' && pointer.endsWith('lambdaEndpoint')) {
     problem = 'must be an http(s) URL';
+  } else if (error.keyword === 'pattern' && pointer === '/methodThrottle') {
+    const name = (error as ErrorObject & { propertyName?: string }).propertyName ?? '';
+    pointer = `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    problem = 'a method is named METHOD /resource/path, e.g. GET /pets/{id}';
   } else if (error.keyword === 'pattern' && pointer === '/userPools') {
     const id = (error as ErrorObject & { propertyName?: string }).propertyName ?? '';
     pointer = `${pointer}/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -276,6 +293,8 @@ export function validateConfig(value: unknown, file: string): RestgateConfig {
   if (v.userPools !== undefined) config.userPools = v.userPools;
   if (v.iamCredentials !== undefined) config.iamCredentials = v.iamCredentials;
   if (v.vpcEndpoint !== undefined) config.vpcEndpoint = v.vpcEndpoint;
+  if (v.throttle !== undefined) config.throttle = v.throttle;
+  if (v.methodThrottle !== undefined) config.methodThrottle = v.methodThrottle;
   return config;
 }
 

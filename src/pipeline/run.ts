@@ -1,5 +1,5 @@
 // One request, socket to socket, as API Gateway's console draws it:
-//   method request (route, authorize (IAM, the resource policy, a Lambda authorizer or a Cognito user pool), API key, validate) → integration request → integration → integration response
+//   method request (route, throttle, authorize (IAM, the resource policy, a Lambda authorizer or a Cognito user pool), API key, validate) → integration request → integration → integration response
 //   → method response; any failure → gateway response.
 // The HTTP adapter (src/server) only converts bytes on the wire to and from
 // IncomingRequest / OutgoingResponse.
@@ -14,10 +14,11 @@ import { mockIntegration } from '../integrations/mock.js';
 import type { IntegrationDeps, IntegrationHandler } from '../integrations/types.js';
 import { compileRouter, type Router } from '../routing/router.js';
 import { VtlRenderError } from '../vtl/index.js';
-import { compileApiKeys, requireMethodApiKey, type ApiKeySettings } from './api-key.js';
+import { compileApiKeys, requireMethodApiKey, type ApiKeySettings, type ThrottleSettings } from './api-key.js';
 import { AuthorizerCache, authorize } from './authorize.js';
 import { requireSignature, type IamCredential, type IamVerifier } from './iam.js';
 import { compileResourcePolicy, requireResourcePolicy } from './resource-policy.js';
+import { MethodThrottle } from './throttle.js';
 import { authorizeWithUserPool, UserPoolKeys, VerifiedTokens } from './user-pool.js';
 import { buildContext, createDeployment, type Deployment } from './context.js';
 import { gatewayResponse } from './gateway-response.js';
@@ -50,6 +51,9 @@ export interface GatewayOptions {
   readonly apiKeys?: ReadonlyArray<ApiKeySettings>;
   /** The principals whose SigV4 signatures AWS_IAM methods check (restgate.config's iamCredentials); none: not checked. */
   readonly iamCredentials?: ReadonlyArray<IamCredential>;
+  /** The stage's default method throttling, and methods' own by `METHOD /resource/path` (restgate.config's throttle, methodThrottle). */
+  readonly throttle?: ThrottleSettings | undefined;
+  readonly methodThrottle?: Readonly<Record<string, ThrottleSettings>> | undefined;
   /** The VPC endpoint requests are taken to come through (restgate.config's vpcEndpoint). */
   readonly vpcEndpoint?: { readonly vpceId: string; readonly vpcId?: string | undefined } | undefined;
   /** The keys of Cognito user pools (restgate.config's userPools); a pool without is fetched from its issuer. */
@@ -79,6 +83,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
   const apiKeys = compileApiKeys(options.apiKeys ?? []);
   const userPoolKeys = options.userPoolKeys ?? new UserPoolKeys();
   const verifiedTokens = new VerifiedTokens();
+  const throttle = options.throttle || options.methodThrottle ? new MethodThrottle(options.throttle, options.methodThrottle ?? {}) : undefined;
   const resourcePolicy = api.resourcePolicy ? compileResourcePolicy(api.resourcePolicy, deployment) : undefined;
   const iam: IamVerifier = {
     credentials: options.iamCredentials ? new Map(options.iamCredentials.map((c) => [c.accessKeyId, c])) : undefined,
@@ -104,6 +109,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       const route = methodRequest.route;
       if (!route) throw missingAuthenticationToken();
       const ctx: RequestContext = { api, request, route, stageVariables, context };
+      throttle?.take(route.method, Date.now());
       if (route.method.iam) requireSignature(ctx, iam);
       if (resourcePolicy) requireResourcePolicy(resourcePolicy, ctx, route.method, deployment);
       const authorizer = route.method.authorizer;

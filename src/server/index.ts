@@ -135,6 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       describeFunctionLookup: (name) =>
         `(looked for ${join(functionsDir, name)}.{ts,mts,js,mjs,cjs} or ${join(functionsDir, name, 'index.*')})`,
     });
+    const methods = api.resources.flatMap((r) => Object.values(r.methods));
     const userPoolKeys = new UserPoolKeys(
       Object.fromEntries(Object.entries(config.userPools ?? {}).map(([id, pool]) => [id, pool.keys !== undefined ? { jwks: pool.keys } : { url: pool.jwks }])),
     );
@@ -145,8 +146,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       userPoolKeys,
       iamCredentials: config.iamCredentials,
       vpcEndpoint: config.vpcEndpoint,
+      throttle: config.throttle,
+      methodThrottle: config.methodThrottle,
     });
-    const methods = api.resources.flatMap((r) => Object.values(r.methods));
+    const names = new Set(methods.map((m) => `${m!.httpMethod} ${m!.resourcePath}`));
+    for (const name of Object.keys(config.methodThrottle ?? {})) {
+      if (!names.has(name)) log(`restgate: restgate.config's methodThrottle names ${name}, which the definition does not have`);
+    }
     const keyed = methods.filter((m) => m?.apiKeyRequired);
     const signed = methods.filter((m) => m?.iam);
     if (signed.length > 0 && config.iamCredentials === undefined) {
