@@ -16,8 +16,12 @@ import { GatewayError, type RequestContext } from './types.js';
 /** A policy statement as evaluated: effect, then the action and resource patterns, compiled. */
 interface Statement {
   readonly allow: boolean;
+  /** Action patterns; NotAction's when `notAction` (the statement covers every other action). */
   readonly actions: readonly RegExp[];
+  readonly notAction: boolean;
+  /** Resource patterns; NotResource's when `notResource`. */
   readonly resources: readonly RegExp[];
+  readonly notResource: boolean;
 }
 
 /** An authorizer's answer, checked: what is cached. */
@@ -170,7 +174,18 @@ function decisionOf(answer: unknown): Decision {
     const effect = st['Effect'];
     if (effect !== 'Allow' && effect !== 'Deny') throw configurationError(`Could not parse policy: Effect ${JSON.stringify(effect)}`);
     // IAM compares action names in any case, resource ARNs exactly.
-    return { allow: effect === 'Allow', actions: patterns(st['Action'], 'is'), resources: patterns(st['Resource'], 's') };
+    const notAction = st['NotAction'] !== undefined;
+    const notResource = st['NotResource'] !== undefined;
+    if ((notAction && st['Action'] !== undefined) || (notResource && st['Resource'] !== undefined)) {
+      throw configurationError('Could not parse policy: a statement has Action or NotAction (Resource or NotResource), not both');
+    }
+    return {
+      allow: effect === 'Allow',
+      actions: patterns(st[notAction ? 'NotAction' : 'Action'], 'is'),
+      notAction,
+      resources: patterns(st[notResource ? 'NotResource' : 'Resource'], 's'),
+      notResource,
+    };
   });
   const context: Record<string, string> = {};
   const rawContext = a['context'];
@@ -189,7 +204,7 @@ function decisionOf(answer: unknown): Decision {
 /** An IAM string or list of strings as patterns: `*` any run of characters, `?` one (whole string; `flags` say the case). */
 function patterns(v: unknown, flags: string): RegExp[] {
   const list = typeof v === 'string' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
-  if (list === undefined) throw configurationError('Could not parse policy: Action and Resource must be strings or lists of strings');
+  if (list === undefined) throw configurationError('Could not parse policy: Action and Resource (or NotAction and NotResource) must be strings or lists of strings');
   return list.map((p) => wildcardPattern(p, flags));
 }
 
@@ -202,7 +217,7 @@ export function wildcardPattern(p: string, flags = ''): RegExp {
 function evaluate(statements: readonly Statement[], methodArn: string): 'allow' | 'deny' | 'none' {
   let allowed = false;
   for (const s of statements) {
-    if (!s.actions.some((a) => a.test('execute-api:Invoke')) || !s.resources.some((r) => r.test(methodArn))) continue;
+    if (s.actions.some((a) => a.test('execute-api:Invoke')) === s.notAction || s.resources.some((r) => r.test(methodArn)) === s.notResource) continue;
     if (!s.allow) return 'deny';
     allowed = true;
   }

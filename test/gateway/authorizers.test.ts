@@ -86,6 +86,17 @@ describe('TOKEN authorizer', () => {
     expect([a['principalId'], Object.keys(a)]).toEqual(['user-8', ['principalId', 'integrationLatency']]);
   });
 
+  it('NotAction and NotResource cover every action or resource but those listed (IAM User Guide, policy elements)', async () => {
+    const r = await call('GET', '/pets/6', { Authorization: 'Bearer not-elements' });
+    expect([r.status, authorizerOf(r)['principalId']]).toEqual([200, 'user-9']);
+    expect(refusal(await call('GET', '/pets/6', { Authorization: 'Bearer not-resource-deny' }))).toEqual([
+      403,
+      '{"Message":"User is not authorized to access this resource with an explicit deny"}',
+      'AccessDeniedException',
+      'application/json',
+    ]);
+  });
+
   it('an explicit Deny: 403 "… with an explicit deny"; no Allow for this method: 403', async () => {
     expect(refusal(await call('GET', '/pets/1', { Authorization: 'Bearer deny' }))).toEqual([
       403,
