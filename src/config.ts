@@ -92,6 +92,8 @@ export interface RestgateConfig {
   apiKeys?: ApiKeyConfig[];
   /** SigV4 signatures of AWS_IAM methods are checked against these (none: not checked). */
   iamCredentials?: IamCredentialConfig[];
+  /** The stage's access logging: a line per request in `format`, its `$context` variables filled in (API Gateway's accessLogSettings.format). */
+  accessLog?: { format: string };
   /** The stage's default method throttling: every method gets its own bucket of these limits (429 Too Many Requests beyond). */
   throttle?: { rateLimit: number; burstLimit: number };
   /** Method throttling by `METHOD /resource/path` (e.g. `GET /pets/{id}`), over the stage's default. */
@@ -207,6 +209,7 @@ const schema = {
         },
       },
     },
+    accessLog: { type: 'object', additionalProperties: false, required: ['format'], properties: { format: { type: 'string', minLength: 1 } } },
     throttle: throttleSchema,
     methodThrottle: {
       type: 'object',
@@ -294,6 +297,7 @@ export function validateConfig(value: unknown, file: string): RestgateConfig {
   if (v.iamCredentials !== undefined) config.iamCredentials = v.iamCredentials;
   if (v.vpcEndpoint !== undefined) config.vpcEndpoint = v.vpcEndpoint;
   if (v.throttle !== undefined) config.throttle = v.throttle;
+  if (v.accessLog !== undefined) config.accessLog = v.accessLog;
   if (v.methodThrottle !== undefined) config.methodThrottle = v.methodThrottle;
   return config;
 }

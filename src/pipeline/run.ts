@@ -14,6 +14,7 @@ import { mockIntegration } from '../integrations/mock.js';
 import type { IntegrationDeps, IntegrationHandler } from '../integrations/types.js';
 import { compileRouter, type Router } from '../routing/router.js';
 import { VtlRenderError } from '../vtl/index.js';
+import { compileAccessLogFormat, type AccessTrace } from './access-log.js';
 import { compileApiKeys, requireMethodApiKey, type ApiKeySettings, type ThrottleSettings } from './api-key.js';
 import { AuthorizerCache, authorize } from './authorize.js';
 import { requireSignature, type IamCredential, type IamVerifier } from './iam.js';
@@ -54,6 +55,8 @@ export interface GatewayOptions {
   /** The stage's default method throttling, and methods' own by `METHOD /resource/path` (restgate.config's throttle, methodThrottle). */
   readonly throttle?: ThrottleSettings | undefined;
   readonly methodThrottle?: Readonly<Record<string, ThrottleSettings>> | undefined;
+  /** The stage's access log format (restgate.config's accessLog.format): a line per request, its `$context` variables filled in. */
+  readonly accessLogFormat?: string | undefined;
   /** The VPC endpoint requests are taken to come through (restgate.config's vpcEndpoint). */
   readonly vpcEndpoint?: { readonly vpceId: string; readonly vpcId?: string | undefined } | undefined;
   /** The keys of Cognito user pools (restgate.config's userPools); a pool without is fetched from its issuer. */
@@ -90,7 +93,8 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
     region: deployment.region,
   };
 
-  async function handle(request: IncomingRequest): Promise<OutgoingResponse> {
+  /** One request; `trace`, for the access log, gathers what only the pipeline sees. */
+  async function serve(request: IncomingRequest, trace: AccessTrace | undefined): Promise<OutgoingResponse> {
     const methodRequest = resolveMethodRequest(api, router, request);
     const context = buildContext({
       deployment,
@@ -104,6 +108,7 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       identity['vpceId'] = options.vpcEndpoint.vpceId;
       identity['vpcId'] = options.vpcEndpoint.vpcId ?? null;
     }
+    if (trace) trace.context = context;
     const env = { api, request, stageVariables, context, pathParameters: methodRequest.route?.pathParameters };
     try {
       const route = methodRequest.route;
@@ -125,17 +130,34 @@ export function createGateway(api: ApiDefinition, deps: IntegrationDeps, options
       const integration = integrationFor(route.method.integration);
       const integrationRequest = buildIntegrationRequest(ctx, integration);
       const handler = (integration.responseTransferMode === 'STREAM' && STREAMING[integration.type]) || INTEGRATIONS[integration.type];
+      const started = trace ? Date.now() : 0;
       const result = await handler(integrationRequest, ctx, deps);
+      if (trace) {
+        trace.integrationLatency = Date.now() - started;
+        // Lambda's own status for a Lambda integration; the endpoint's for HTTP and MOCK.
+        trace.integrationStatus = result.kind === 'endpoint' ? result.statusCode : integration.type === 'AWS_PROXY' ? 200 : result.response.statusCode;
+      }
       if (result.kind === 'proxy') return result.response;
       return toMethodResponse(route.method, applyIntegrationResponse(ctx, integrationRequest, result));
     } catch (err) {
       const error = asGatewayError(err);
+      if (trace) trace.error = error;
       if (error.type !== 'MISSING_AUTHENTICATION_TOKEN') {
         log(`${request.requestId} ${error.type}: ${error.detail ?? error.message}`);
       }
       return gatewayResponse(error, env);
     }
   }
+
+  const accessLog = options.accessLogFormat === undefined ? undefined : compileAccessLogFormat(options.accessLogFormat);
+  const handle = accessLog
+    ? async (request: IncomingRequest): Promise<OutgoingResponse> => {
+        const trace: AccessTrace = {};
+        const response = await serve(request, trace);
+        log(accessLog({ ...trace, request, response, end: Date.now() }));
+        return response;
+      }
+    : (request: IncomingRequest): Promise<OutgoingResponse> => serve(request, undefined);
 
   return { api, stageVariables, router, deployment, handle };
 }

@@ -148,6 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       vpcEndpoint: config.vpcEndpoint,
       throttle: config.throttle,
       methodThrottle: config.methodThrottle,
+      accessLogFormat: config.accessLog?.format,
     });
     const names = new Set(methods.map((m) => `${m!.httpMethod} ${m!.resourcePath}`));
     for (const name of Object.keys(config.methodThrottle ?? {})) {
