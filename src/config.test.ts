@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { CONFIG_SCHEMA, ConfigError, loadConfig } from './config.js';
 
 const dirs: string[] = [];
 function dir(files: Record<string, string>): string {
@@ -180,5 +180,9 @@ describe('loadConfig', () => {
       const d = dir({ 'restgate.config.json': JSON.stringify(config) });
       await expect(loadConfig(d)).rejects.toThrow(`${join(d, 'restgate.config.json')}: ${message}`);
     }
+  });
+  it('restgate.config.schema.json (for editors: "$schema") is the schema configs are checked with (node scripts/config-schema.mjs writes it)', () => {
+    const file = JSON.parse(readFileSync(new URL('../restgate.config.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    expect(file).toEqual({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'restgate.config', ...JSON.parse(JSON.stringify(CONFIG_SCHEMA)) });
   });
 });

@@ -150,7 +150,8 @@ const loggingConfig = {
   then: { properties: { applicationLogLevel: false, systemLogLevel: false } },
 } as const;
 
-const schema = {
+/** restgate.config's JSON Schema (draft-07); `restgate.config.schema.json` at the package root is this, for editors. */
+export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -244,7 +245,7 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
     const { Ajv } = require('ajv') as typeof import('ajv');
-    compiled = new Ajv({ allErrors: false, strict: true }).compile(schema);
+    compiled = new Ajv({ allErrors: false, strict: true }).compile(CONFIG_SCHEMA);
   }
   return compiled;
 }
