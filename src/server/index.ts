@@ -154,6 +154,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     for (const name of Object.keys(config.methodThrottle ?? {})) {
       if (!names.has(name)) log(`restgate: restgate.config's methodThrottle names ${name}, which the definition does not have`);
     }
+    const unlisted = new Set(
+      methods.flatMap((m) => (m?.authorizer?.type === 'COGNITO_USER_POOLS' ? m.authorizer.userPools : [])).filter((p) => config.userPools?.[p.id] === undefined).map((p) => p.id),
+    );
+    for (const id of unlisted) {
+      log(
+        `restgate: user pool ${id} is not in restgate.config's userPools: tokens are checked against its public keys, fetched from https://cognito-idp.${id.split('_')[0]}.amazonaws.com/${id}/.well-known/jwks.json on first use (for tests without Cognito: restgate token --pool ${id})`,
+      );
+    }
     const keyed = methods.filter((m) => m?.apiKeyRequired);
     const signed = methods.filter((m) => m?.iam);
     if (signed.length > 0 && config.iamCredentials === undefined) {

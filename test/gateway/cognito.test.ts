@@ -158,6 +158,15 @@ describe("a user pool's keys from a URL (restgate.config userPools.<id>.jwks)", 
     return { server, lines };
   }
 
+  it('a pool the config does not list is named at start, with where its keys will come from', async () => {
+    const { server, lines } = await serveWith('http://127.0.0.1:9/jwks.json');
+    await server.close();
+    expect(lines).toContain(
+      'restgate: user pool eu-west-1_Pool2 is not in restgate.config\'s userPools: tokens are checked against its public keys, fetched from https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool2/.well-known/jwks.json on first use (for tests without Cognito: restgate token --pool eu-west-1_Pool2)',
+    );
+    expect(lines.some((l) => l.includes('us-east-1_Pool1 is not in'))).toBe(false);
+  });
+
   it('fetched when a token needs them; unreachable keys refuse the token (401) and the log says why', async () => {
     let fetched = 0;
     const keysServer = createServer((_req, res) => {
