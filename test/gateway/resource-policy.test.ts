@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/index.js';
+import { mintToken } from '../../src/user-pool-token.js';
 import { build, loadError, oas3 } from '../definition/helpers.js';
 import { rawRequest, serveForTests, type RawAnswer } from '../support/http.js';
 
@@ -60,6 +61,13 @@ describe('resource policy', () => {
     // A private API's usual policy (deny unless through the VPC endpoint): no request comes through one here.
     expect(denial(await call('GET', '/private', { Authorization: 'tok' })).why).toBe(EXPLICIT);
     expect(refusal(await call('GET', '/authorized'))).toEqual([401, 'UnauthorizedException', '{"message":"Unauthorized"}']);
+  });
+
+  it('with a Cognito user pool: no statement → the pool decides (401 without a token); an explicit Deny refuses first', async () => {
+    expect(refusal(await call('GET', '/pool'))).toEqual([401, 'UnauthorizedException', '{"message":"Unauthorized"}']);
+    const token = (await mintToken({ pool: 'us-east-1_Pool1', keyFile: fileURLToPath(new URL('./fixtures/cognito/test-signing-key.json', import.meta.url)), scopes: [], claims: {}, expiresIn: 60 })).token;
+    expect((await call('GET', '/pool', { Authorization: token })).status).toBe(200);
+    expect(denial(await call('GET', '/pool-blocked')).why).toBe(EXPLICIT);
   });
 
   it('with IAM: signed and no statement → served (the API\'s own account); an explicit Deny refuses', async () => {
