@@ -1,6 +1,7 @@
 // `restgate serve <definition>`: serve an API Gateway REST definition.
 // `restgate token --pool ID`: a token for a Cognito user pool authorizer, signed with a local key.
 
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { DefinitionError } from './definition/model.js';
 import { startServer } from './server/index.js';
@@ -22,6 +23,7 @@ Options:
   --watch                  reload a function when its files change, and the definition
                            and restgate.config when they do
   -h, --help               show this help
+  -v, --version            print restgate's version
 
 Token options (restgate token): print a JWT a Cognito user pool authorizer takes, signed with
 a local key; the first run makes the key and its public key set for restgate.config's
@@ -69,8 +71,15 @@ export async function main(argv: string[]): Promise<number> {
       claim: { type: 'string', multiple: true },
       expires: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
+  if (values.version) {
+    // dist/cli.js and src/cli.ts both sit one level below the package root.
+    const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+    process.stdout.write(`restgate ${version}\n`);
+    return 0;
+  }
   if (values.help || positionals.length === 0) {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
