@@ -14,7 +14,8 @@ import { TtlCache } from './ttl-cache.js';
 import { GatewayError, type RequestContext } from './types.js';
 
 /** A policy statement as evaluated: effect, then the action and resource patterns, compiled. */
-interface Statement {
+/** A policy statement as evaluated (an authorizer's, and the resource policy's core): effect, then the action and resource patterns, compiled. */
+export interface Statement {
   readonly allow: boolean;
   /** Action patterns; NotAction's when `notAction` (the statement covers every other action). */
   readonly actions: readonly RegExp[];
@@ -213,11 +214,16 @@ export function wildcardPattern(p: string, flags = ''): RegExp {
   return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
 }
 
+/** Whether a statement is about execute-api:Invoke on this method's ARN (its Not* forms covering everything else). */
+export function covers(s: Statement, methodArn: string): boolean {
+  return s.actions.some((a) => a.test('execute-api:Invoke')) !== s.notAction && s.resources.some((r) => r.test(methodArn)) !== s.notResource;
+}
+
 /** An explicit Deny wins; else an Allow must match; both on the action execute-api:Invoke and this method's ARN. */
 function evaluate(statements: readonly Statement[], methodArn: string): 'allow' | 'deny' | 'none' {
   let allowed = false;
   for (const s of statements) {
-    if (s.actions.some((a) => a.test('execute-api:Invoke')) === s.notAction || s.resources.some((r) => r.test(methodArn)) === s.notResource) continue;
+    if (!covers(s, methodArn)) continue;
     if (!s.allow) return 'deny';
     allowed = true;
   }

@@ -7,7 +7,7 @@
 
 import type { Method, PolicyCondition, ResourcePolicy } from '../definition/model.js';
 import { cidr } from '../definition/policy.js';
-import { methodArnOf, wildcardPattern as pattern } from './authorize.js';
+import { covers, methodArnOf, wildcardPattern as pattern, type Statement } from './authorize.js';
 import type { Deployment } from './context.js';
 import { lastHeaderValue } from './media-types.js';
 import { GatewayError, type RequestContext } from './types.js';
@@ -22,12 +22,7 @@ export const ANONYMOUS: Caller = { arn: undefined, account: undefined };
 
 export type Verdict = 'allow' | 'deny' | 'none';
 
-interface CompiledStatement {
-  readonly allow: boolean;
-  readonly actions: readonly RegExp[];
-  readonly notAction: boolean;
-  readonly resources: readonly RegExp[];
-  readonly notResource: boolean;
+interface CompiledStatement extends Statement {
   readonly principals: readonly string[] | '*';
   readonly notPrincipal: boolean;
   readonly conditions: ReadonlyArray<(facts: Facts) => boolean>;
@@ -133,8 +128,7 @@ export function evaluateResourcePolicy(policy: CompiledPolicy, methodArn: string
   let allowed = false;
   let facts: Facts | undefined;
   for (const s of policy.statements) {
-    if (s.actions.some((a) => a.test('execute-api:Invoke')) === s.notAction) continue;
-    if (s.resources.some((r) => r.test(methodArn)) === s.notResource) continue;
+    if (!covers(s, methodArn)) continue;
     if (principalMatches(s.principals, caller) === s.notPrincipal) continue;
     facts ??= factsOf(ctx, caller);
     if (!s.conditions.every((c) => c(facts!))) continue;
