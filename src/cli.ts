@@ -1,6 +1,7 @@
 // `restgate serve <definition>`: serve an API Gateway REST definition.
 // `restgate token --pool ID`: a token for a Cognito user pool authorizer, signed with a local key.
 
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { DefinitionError } from './definition/model.js';
@@ -20,6 +21,8 @@ Options:
   --stage NAME             stage name (default: from basePath / servers[0])
   --stage-variable K=V     a stage variable (repeatable)
   --lambda-endpoint URL    invoke functions through this Lambda Invoke API endpoint
+  --tls-cert FILE          serve HTTPS with this PEM certificate (chain)...
+  --tls-key FILE           ...and its PEM private key
   --watch                  reload a function when its files change, and the definition
                            and restgate.config when they do
   -h, --help               show this help
@@ -53,6 +56,20 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+/** --tls-cert and --tls-key, read; both or neither. */
+function tlsFiles(cert: string | undefined, key: string | undefined): { cert: Buffer; key: Buffer } | undefined {
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new Error('--tls-cert and --tls-key go together');
+  const read = (flag: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`${flag}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read('--tls-cert', cert), key: read('--tls-key', key) };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -65,6 +82,8 @@ export async function main(argv: string[]): Promise<number> {
       'stage-variable': { type: 'string', multiple: true },
       'lambda-endpoint': { type: 'string' },
       watch: { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       pool: { type: 'string' },
       key: { type: 'string' },
       scope: { type: 'string', multiple: true },
@@ -104,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
       stageVariables: parseStageVariables(values['stage-variable']),
       lambdaEndpoint: values['lambda-endpoint'],
       watch: values.watch ?? false,
+      tls: tlsFiles(values['tls-cert'], values['tls-key']),
     });
   } catch (err) {
     if (err instanceof DefinitionError) {

@@ -3,6 +3,7 @@
 // `/2015-03-31/functions/...`.
 
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -51,6 +52,8 @@ export interface ServerOptions {
   readonly watch?: boolean;
   /** Where log lines go; default stderr. */
   readonly log?: (line: string) => void;
+  /** Serve HTTPS with this certificate (chain) and private key, PEM. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
 }
 
 export interface RunningServer {
@@ -192,7 +195,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const finished = (): void => {
     if (--inFlight === 0) for (const resolveDrained of drained.splice(0)) resolveDrained();
   };
-  const server: Server = createServer({ maxHeaderSize: 64 * 1024, keepAliveTimeout: 65_000 }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight++;
     serve(req, res).then(finished, (err: unknown) => {
       log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -200,7 +203,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else res.destroy();
       finished();
     });
-  });
+  };
+  const serverOptions = { maxHeaderSize: 64 * 1024, keepAliveTimeout: 65_000 };
+  // https.Server has http.Server's connection methods (closeIdleConnections, closeAllConnections).
+  const server: Server = options.tls ? (createHttpsServer({ ...serverOptions, ...options.tls }, onRequest) as unknown as Server) : createServer(serverOptions, onRequest);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Limits first, before buffering anything (§14; exact AWS answers for these two are UNCONFIRMED, see docs/fidelity.md).
@@ -259,7 +265,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
