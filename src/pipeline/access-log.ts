@@ -24,36 +24,39 @@ export interface AccessRecord extends AccessTrace {
 /** `$context.` and a dotted name; a name ends at the first character that cannot be in one (a trailing `.` is text). */
 const VARIABLE = /\$context\.([A-Za-z0-9_:]+(?:\.[A-Za-z0-9_:]+)*)/g;
 
-/** The value of one variable for a request; undefined when it has none. */
-function valueOf(name: string, r: AccessRecord): unknown {
+/** A variable as the function giving its value for a request (undefined when it has none), made once per format. */
+function variable(name: string): (r: AccessRecord) => unknown {
   switch (name) {
     case 'status':
-      return r.response.statusCode;
+      return (r) => r.response.statusCode;
     case 'responseLength':
-      return r.response.stream ? undefined : r.response.body.length;
+      return (r) => (r.response.stream ? undefined : r.response.body.length);
     case 'responseLatency':
-      return r.end - r.request.startTime;
+      return (r) => r.end - r.request.startTime;
     case 'integrationLatency':
     case 'integration.latency':
-      return r.integrationLatency;
+      return (r) => r.integrationLatency;
     case 'integrationStatus':
     case 'integration.status':
-      return r.integrationStatus;
+      return (r) => r.integrationStatus;
     case 'error.message':
-      return r.error?.type === 'AUTHORIZER_CONFIGURATION_ERROR' ? undefined : r.error?.message;
+      return (r) => (r.error?.type === 'AUTHORIZER_CONFIGURATION_ERROR' ? undefined : r.error?.message);
     case 'error.messageString':
-      return r.error === undefined ? undefined : JSON.stringify(r.error.message);
+      return (r) => (r.error === undefined ? undefined : JSON.stringify(r.error.message));
     case 'error.responseType':
-      return r.error?.type;
+      return (r) => r.error?.type;
     case 'error.validationErrorString':
-      return r.error?.detail;
+      return (r) => r.error?.detail;
   }
-  let cur: unknown = r.context;
-  for (const part of name.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
+  const path = name.split('.');
+  return (r) => {
+    let cur: unknown = r.context;
+    for (const part of path) {
+      if (cur === null || typeof cur !== 'object') return undefined;
+      cur = (cur as Record<string, unknown>)[part];
+    }
+    return cur;
+  };
 }
 
 function text(v: unknown): string {
@@ -64,17 +67,17 @@ function text(v: unknown): string {
 /** The format as a function of one request's record. */
 export function compileAccessLogFormat(format: string): (record: AccessRecord) => string {
   const literals: string[] = [];
-  const names: string[] = [];
+  const values: Array<(r: AccessRecord) => unknown> = [];
   let last = 0;
   for (const m of format.matchAll(VARIABLE)) {
     literals.push(format.slice(last, m.index));
-    names.push(m[1]!);
+    values.push(variable(m[1]!));
     last = m.index + m[0].length;
   }
   literals.push(format.slice(last));
   return (record) => {
     let out = literals[0]!;
-    for (let i = 0; i < names.length; i++) out += text(valueOf(names[i]!, record)) + literals[i + 1]!;
+    for (let i = 0; i < values.length; i++) out += text(values[i]!(record)) + literals[i + 1]!;
     return out;
   };
 }

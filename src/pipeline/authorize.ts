@@ -13,7 +13,6 @@ import { requestSourceValue } from './parameter-mapping.js';
 import { TtlCache } from './ttl-cache.js';
 import { GatewayError, type RequestContext } from './types.js';
 
-/** A policy statement as evaluated: effect, then the action and resource patterns, compiled. */
 /** A policy statement as evaluated (an authorizer's, and the resource policy's core): effect, then the action and resource patterns, compiled. */
 export interface Statement {
   readonly allow: boolean;
@@ -215,15 +214,20 @@ export function wildcardPattern(p: string, flags = ''): RegExp {
 }
 
 /** Whether a statement is about execute-api:Invoke on this method's ARN (its Not* forms covering everything else). */
-export function covers(s: Statement, methodArn: string): boolean {
+function covers(s: Statement, methodArn: string): boolean {
   return s.actions.some((a) => a.test('execute-api:Invoke')) !== s.notAction && s.resources.some((r) => r.test(methodArn)) !== s.notResource;
 }
 
-/** An explicit Deny wins; else an Allow must match; both on the action execute-api:Invoke and this method's ARN. */
-function evaluate(statements: readonly Statement[], methodArn: string): 'allow' | 'deny' | 'none' {
+export type Verdict = 'allow' | 'deny' | 'none';
+
+/**
+ * An explicit Deny wins; else an Allow must match; statements on execute-api:Invoke and this method's ARN
+ * that `applies` (the resource policy's principal and conditions; an authorizer's policy has none).
+ */
+export function evaluate<S extends Statement>(statements: readonly S[], methodArn: string, applies: (s: S) => boolean = () => true): Verdict {
   let allowed = false;
   for (const s of statements) {
-    if (!covers(s, methodArn)) continue;
+    if (!covers(s, methodArn) || !applies(s)) continue;
     if (!s.allow) return 'deny';
     allowed = true;
   }

@@ -7,7 +7,7 @@
 
 import type { Method, PolicyCondition, ResourcePolicy } from '../definition/model.js';
 import { cidr } from '../definition/policy.js';
-import { covers, methodArnOf, wildcardPattern as pattern, type Statement } from './authorize.js';
+import { evaluate, methodArnOf, wildcardPattern as pattern, type Statement, type Verdict } from './authorize.js';
 import type { Deployment } from './context.js';
 import { lastHeaderValue } from './media-types.js';
 import { GatewayError, type RequestContext } from './types.js';
@@ -19,8 +19,6 @@ export interface Caller {
 }
 
 export const ANONYMOUS: Caller = { arn: undefined, account: undefined };
-
-export type Verdict = 'allow' | 'deny' | 'none';
 
 interface CompiledStatement extends Statement {
   readonly principals: readonly string[] | '*';
@@ -123,19 +121,14 @@ function factsOf(ctx: RequestContext, caller: Caller): Facts {
   return facts;
 }
 
-/** An explicit Deny wins; else an Allow must match; statements on execute-api:Invoke and the method's ARN. */
+/** The policy's verdict for this request and caller: authorize.ts's evaluate, with the statements' principals and conditions. */
 export function evaluateResourcePolicy(policy: CompiledPolicy, methodArn: string, caller: Caller, ctx: RequestContext): Verdict {
-  let allowed = false;
   let facts: Facts | undefined;
-  for (const s of policy.statements) {
-    if (!covers(s, methodArn)) continue;
-    if (principalMatches(s.principals, caller) === s.notPrincipal) continue;
+  return evaluate(policy.statements, methodArn, (s) => {
+    if (principalMatches(s.principals, caller) === s.notPrincipal) return false;
     facts ??= factsOf(ctx, caller);
-    if (!s.conditions.every((c) => c(facts!))) continue;
-    if (!s.allow) return 'deny';
-    allowed = true;
-  }
-  return allowed ? 'allow' : 'none';
+    return s.conditions.every((c) => c(facts!));
+  });
 }
 
 /** IAM's refusal, the account masked as API Gateway masks it (all but its last 4 digits). */

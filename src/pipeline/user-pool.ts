@@ -65,8 +65,14 @@ export function jwksProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Verified tokens' payloads by authorizer and token. */
-export class VerifiedTokens extends TtlCache<JWTPayload> {}
+/** A token that passed verify(): its payload, and its claims as `$context.authorizer.claims` shows them. */
+interface Verified {
+  readonly payload: JWTPayload;
+  readonly claims: Record<string, string>;
+}
+
+/** Verified tokens by authorizer and token. */
+export class VerifiedTokens extends TtlCache<Verified> {}
 
 const unauthorized = (detail: string) => new GatewayError('UNAUTHORIZED', 'Unauthorized', undefined, detail);
 
@@ -88,18 +94,21 @@ export async function authorizeWithUserPool(
   const token = /^bearer /i.test(value) ? value.slice(7).trim() : value;
   const key = JSON.stringify([authorizer.name, token]);
   const now = Date.now();
-  let payload = authorizer.ttlSeconds > 0 ? cache.get(key, now) : undefined;
-  if (payload === undefined) {
-    payload = await verify(authorizer, token, keys);
-    if (authorizer.ttlSeconds > 0) cache.set(key, payload, now + authorizer.ttlSeconds * 1000);
-  } else if (typeof payload.exp === 'number' && payload.exp * 1000 <= now) {
+  let verified = authorizer.ttlSeconds > 0 ? cache.get(key, now) : undefined;
+  if (verified === undefined) {
+    const payload = await verify(authorizer, token, keys);
+    verified = { payload, claims: restClaims(payload) };
+    if (authorizer.ttlSeconds > 0) cache.set(key, verified, now + authorizer.ttlSeconds * 1000);
+  } else if (typeof verified.payload.exp === 'number' && verified.payload.exp * 1000 <= now) {
     throw unauthorized('the token has expired');
   }
+  const { payload, claims } = verified;
   checkUse(payload, scopes);
   if (authorizer.validation && !(typeof payload.aud === 'string' && authorizer.validation.test(payload.aud))) {
     throw unauthorized("the token's aud does not match identityValidationExpression");
   }
-  return { claims: restClaims(payload) };
+  // A copy: `$context.authorizer` is the request's to change (a template's $context), the cached claims are not.
+  return { claims: { ...claims } };
 }
 
 /** The token's signature, expiry and issuer: the payload, or UNAUTHORIZED saying what failed. */
